@@ -1,0 +1,49 @@
+# Accord: `make run` to try it, `make test` to check it. See README.md.
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PYTEST_ARGS ?=
+# Development defaults; a production deployment sets its own environment and does not use make.
+export DEBUG ?= 1
+
+.PHONY: install run test lint format lock messages bench schedules
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements/dev.txt
+	@test -x $(BIN)/python || { py=$$(scripts/find-python) && echo "Creating $(VENV) with $$py" && $$py -m venv $(VENV); }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	@touch $@
+
+run: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py setup_schedules
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	PORT=$(PORT) $(BIN)/python scripts/run.py
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Re-pin dependencies after editing pyproject.toml.
+lock: install
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe pyproject.toml -o requirements/base.txt
+	$(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe --extra dev pyproject.toml -o requirements/dev.txt
+
+messages: install
+	$(BIN)/python manage.py makemessages --all --ignore=.venv --ignore=static/vendor
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+bench: install
+	$(BIN)/python manage.py bench

@@ -1,0 +1,8 @@
+from django.contrib import admin
+
+from core.models import WorkerHeartbeat
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["beat_at"]

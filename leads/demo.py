@@ -1,0 +1,216 @@
+"""Demo data: realistic multilingual leads and 90 days of activity, generated deterministically."""
+
+import random
+from datetime import timedelta
+
+from leads.models import ActivityKind, ChannelKind
+
+DEMO_PASSWORD = "accord-demo"
+
+# username -> (first name, last name, roles)
+DEMO_USERS = {
+    "marketer": ("Maya", "Marketing", ["marketer"]),
+    "sdr": ("Sam", "Rep", ["sdr"]),
+    "sdr2": ("Somchai", "Jaidee", ["sdr"]),
+    "ae": ("Alex", "Closer", ["account_executive"]),
+    "manager": ("Morgan", "Lead", ["manager"]),
+    "admin": ("Ada", "Admin", ["admin"]),
+}
+
+CHANNELS = [
+    ("Website contact form", "website-form", ChannelKind.INBOUND_FORM),
+    ("Ebook downloads", "ebook", ChannelKind.INBOUND_FORM),
+    ("Webinars", "webinar", ChannelKind.EVENT),
+    ("Trade shows", "trade-show", ChannelKind.EVENT),
+    ("Email nurture", "email-nurture", ChannelKind.INTERACTION),
+    ("Partner referrals", "referral", ChannelKind.REFERRAL),
+    ("Paid search", "paid-search", ChannelKind.PAID),
+    ("Purchased list", "purchased-list", ChannelKind.OUTBOUND_LIST),
+]
+
+# (first name, last name, ascii handle for the address) per language of the market.
+PEOPLE = {
+    "th": [
+        ("สมชาย", "ใจดี", "somchai.j"),
+        ("สุภาพร", "วงศ์สวัสดิ์", "supaporn.w"),
+        ("ณัฐวุฒิ", "ศรีสุข", "nattawut.s"),
+        ("กมลชนก", "แสงทอง", "kamonchanok.s"),
+        ("ธนากร", "พงษ์ไพบูลย์", "thanakorn.p"),
+        ("พิมพ์ชนก", "บุญมา", "pimchanok.b"),
+    ],
+    "zh": [
+        ("伟", "王", "wei.wang"),
+        ("芳", "李", "fang.li"),
+        ("静", "张", "jing.zhang"),
+        ("磊", "刘", "lei.liu"),
+        ("敏", "陈", "min.chen"),
+        ("强", "杨", "qiang.yang"),
+    ],
+    "ru": [
+        ("Иван", "Петров", "ivan.petrov"),
+        ("Анна", "Смирнова", "anna.smirnova"),
+        ("Дмитрий", "Кузнецов", "dmitry.kuznetsov"),
+        ("Ольга", "Попова", "olga.popova"),
+        ("Сергей", "Соколов", "sergey.sokolov"),
+        ("Екатерина", "Волкова", "ekaterina.volkova"),
+    ],
+    "ar": [
+        ("محمد", "العلي", "mohammed.alali"),
+        ("فاطمة", "الزهراني", "fatima.alzahrani"),
+        ("أحمد", "الحربي", "ahmed.alharbi"),
+        ("نورة", "القحطاني", "noura.alqahtani"),
+        ("خالد", "المطيري", "khalid.almutairi"),
+        ("ليلى", "حداد", "layla.haddad"),
+    ],
+    "en": [
+        ("Olivia", "Johnson", "olivia.johnson"),
+        ("Liam", "Smith", "liam.smith"),
+        ("Emma", "Brown", "emma.brown"),
+        ("Noah", "Williams", "noah.williams"),
+        ("Ava", "Garcia", "ava.garcia"),
+        ("Lucas", "Müller", "lucas.mueller"),
+        ("Sofía", "Fernández", "sofia.fernandez"),
+        ("Chloé", "Dubois", "chloe.dubois"),
+    ],
+}
+
+# (organization, domain, country, city, industry, employees) per market.
+ORGANIZATIONS = {
+    "th": [
+        ("สยามเทค โซลูชั่น", "siamtech.co.th", "Thailand", "กรุงเทพมหานคร", "Software", 240),
+        ("บางกอก โลจิสติกส์", "bkklogistics.co.th", "Thailand", "กรุงเทพมหานคร", "Logistics", 1200),
+        ("เชียงใหม่ ฟู้ดส์", "cmfoods.co.th", "Thailand", "เชียงใหม่", "Food", 85),
+    ],
+    "zh": [
+        ("华信科技有限公司", "huaxin-tech.cn", "China", "上海", "Software", 560),
+        ("远航物流集团", "yuanhang-log.cn", "China", "深圳", "Logistics", 3400),
+        ("明德教育科技", "mingde-edu.cn", "China", "北京", "Education", 130),
+    ],
+    "ru": [
+        ("ООО «СеверСофт»", "seversoft.ru", "Russia", "Санкт-Петербург", "Software", 310),
+        ("АО «Волга Логистик»", "volga-log.ru", "Russia", "Казань", "Logistics", 900),
+        ("ООО «Уральские системы»", "uralsys.ru", "Russia", "Екатеринбург", "Manufacturing", 450),
+    ],
+    "ar": [
+        ("شركة الخليج للتقنية", "gulftech.sa", "Saudi Arabia", "الرياض", "Software", 380),
+        (
+            "مجموعة النخبة للتجارة",
+            "nukhba-trading.ae",
+            "United Arab Emirates",
+            "دبي",
+            "Retail",
+            1500,
+        ),
+        ("دار الشرق للاستشارات", "alsharq-consult.qa", "Qatar", "الدوحة", "Consulting", 60),
+    ],
+    "en": [
+        ("Northwind Analytics", "northwind.io", "United States", "Austin", "Software", 420),
+        ("Bluefin Logistics", "bluefin.co.uk", "United Kingdom", "Manchester", "Logistics", 2100),
+        ("Acme Robotics", "acmerobotics.de", "Germany", "München", "Manufacturing", 780),
+        ("Helios Health", "helioshealth.com", "United States", "Boston", "Healthcare", 5200),
+    ],
+}
+
+TITLES = [
+    "Head of Operations",
+    "VP Marketing",
+    "IT Director",
+    "Chief Technology Officer",
+    "Operations Manager",
+    "Marketing Manager",
+    "Software Engineer",
+    "Data Analyst",
+    "Procurement Officer",
+    "Purchasing Manager",
+    "Student",
+    "CEO",
+    "Sales Director",
+    "",
+]
+FREE_MAIL = ["gmail.com", "yahoo.com", "outlook.com", "mail.ru", "qq.com"]
+
+ACTIVITY_WEIGHTS = [
+    (ActivityKind.PAGE_VIEW, 30),
+    (ActivityKind.EMAIL_OPEN, 20),
+    (ActivityKind.EMAIL_CLICK, 12),
+    (ActivityKind.PRICING_VIEW, 6),
+    (ActivityKind.CONTENT_DOWNLOAD, 8),
+    (ActivityKind.WEBINAR_REGISTERED, 4),
+    (ActivityKind.WEBINAR_ATTENDED, 3),
+    (ActivityKind.FORM_SUBMIT, 3),
+    (ActivityKind.CONTACT_REQUEST, 2),
+    (ActivityKind.DEMO_REQUEST, 1),
+    (ActivityKind.TRADE_SHOW_CONVERSATION, 2),
+    (ActivityKind.EVENT_ATTENDED, 2),
+    (ActivityKind.UNSUBSCRIBE, 1),
+]
+ASSETS = ["ebook", "ebook", "whitepaper", "checklist", "case_study"]
+PAGES = ["/", "/product", "/pricing", "/blog/sales-marketing-sla", "/customers", "/docs"]
+
+
+def demo_leads(count: int, seed: int = 20261125) -> list[dict]:
+    """`count` lead profiles, the same ones on every run (email is the idempotency key)."""
+    rng = random.Random(seed)
+    markets = list(PEOPLE)
+    leads = []
+    for number in range(count):
+        market = markets[number % len(markets)]
+        first, last, handle = rng.choice(PEOPLE[market])
+        org, domain, country, city, industry, size = rng.choice(ORGANIZATIONS[market])
+        if rng.random() < 0.12:
+            domain = rng.choice(FREE_MAIL)
+        leads.append(
+            {
+                "email": f"{handle}{number}@{domain}",
+                "first_name": first,
+                "last_name": last if rng.random() > 0.05 else "",
+                "title": rng.choice(TITLES),
+                "organization": org if rng.random() > 0.06 else "",
+                "phone": f"+{rng.randint(1, 99)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+                "company_size": size,
+                "industry": industry,
+                "country": country,
+                "city": city,
+                "social_handles": {"linkedin": f"https://www.linkedin.com/in/{handle}"}
+                if rng.random() < 0.5
+                else {},
+                "channel": rng.choice(CHANNELS)[1],
+                "source_detail": rng.choice(
+                    ["", "Spring campaign", "Q4 webinar series", "Partner A"]
+                ),
+                "attributes": {
+                    "campaign": rng.choice(["spring-launch", "q4-webinars", "always-on"])
+                },
+            }
+        )
+    return leads
+
+
+def demo_activities(lead_emails: list[str], now, days: int = 90, seed: int = 7) -> list[dict]:
+    """Activities over the last `days`, each with a stable external id so reseeding adds nothing."""
+    rng = random.Random(seed)
+    kinds = [kind for kind, _ in ACTIVITY_WEIGHTS]
+    weights = [weight for _, weight in ACTIVITY_WEIGHTS]
+    activities = []
+    for lead_number, email in enumerate(lead_emails):
+        for event_number in range(rng.randint(0, 14)):
+            kind = rng.choices(kinds, weights)[0]
+            properties = {}
+            if kind == ActivityKind.PAGE_VIEW:
+                properties["url"] = rng.choice(PAGES)
+            elif kind == ActivityKind.PRICING_VIEW:
+                properties["url"] = "/pricing"
+            elif kind == ActivityKind.CONTENT_DOWNLOAD:
+                properties["asset_type"] = rng.choice(ASSETS)
+            elif kind == ActivityKind.WEBINAR_ATTENDED:
+                properties["minutes"] = rng.choice([5, 15, 25, 35, 45, 60])
+            activities.append(
+                {
+                    "email": email,
+                    "kind": kind,
+                    "occurred_at": now - timedelta(minutes=rng.randint(0, days * 24 * 60)),
+                    "properties": properties,
+                    "external_id": f"demo-{lead_number}-{event_number}",
+                }
+            )
+    return activities

@@ -1,0 +1,33 @@
+import django_filters
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from leads.models import Channel, Lead, LeadStatus, Stage, search_key
+
+
+class LeadFilter(django_filters.FilterSet):
+    """Lead list filters, shared by the lead page and the API."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=LeadStatus.choices)
+    channel = django_filters.ModelChoiceFilter(
+        label=_("Channel"), queryset=Channel.objects.all(), to_field_name="slug"
+    )
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"),
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        label=_("Updated since"), field_name="updated_at", lookup_expr="gte"
+    )
+
+    class Meta:
+        model = Lead
+        fields = ["q", "stage", "status", "channel", "owner", "updated_since"]
+
+    def search(self, queryset, name, value):
+        """Every word must appear in the name, email, organization or title, in any script."""
+        for word in search_key(value).split():
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset

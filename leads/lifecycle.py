@@ -1,0 +1,96 @@
+"""The one door for stage moves: nothing else writes `Lead.stage`.
+
+Every move is checked against ALLOWED_MOVES, made on a locked row, and written together with its
+StageChange audit row in one transaction, so two people moving the same lead cannot both win.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import ApplicationError, ConflictError
+from leads.models import Lead, Stage, StageChange
+
+S = Stage
+ALLOWED_MOVES: dict[str, frozenset[str]] = {
+    S.SUBSCRIBER: frozenset({S.LEAD, S.MQL, S.DISQUALIFIED}),
+    S.LEAD: frozenset({S.MQL, S.DISQUALIFIED}),
+    S.MQL: frozenset({S.SAL, S.RECYCLED, S.DISQUALIFIED}),
+    S.SAL: frozenset({S.SQL, S.RECYCLED, S.DISQUALIFIED}),
+    S.SQL: frozenset({S.OPPORTUNITY, S.RECYCLED, S.DISQUALIFIED}),
+    S.OPPORTUNITY: frozenset({S.CUSTOMER, S.RECYCLED}),
+    S.CUSTOMER: frozenset(),
+    # A returned lead goes back to nurture and may qualify again.
+    S.RECYCLED: frozenset({S.MQL, S.DISQUALIFIED}),
+    # A person may reinstate a lead that was disqualified by mistake.
+    S.DISQUALIFIED: frozenset({S.LEAD}),
+}
+
+# The order of the funnel, for "is this lead before MQL?" questions.
+FUNNEL_ORDER = [S.SUBSCRIBER, S.LEAD, S.MQL, S.SAL, S.SQL, S.OPPORTUNITY, S.CUSTOMER]
+
+
+class ForbiddenMove(ApplicationError):
+    pass
+
+
+class StaleMove(ConflictError):
+    pass
+
+
+def is_allowed(from_stage: str, to_stage: str) -> bool:
+    return to_stage in ALLOWED_MOVES.get(from_stage, frozenset())
+
+
+def is_before(stage: str, other: str) -> bool:
+    """True when `stage` comes earlier in the funnel than `other` (side stages are never before)."""
+    if stage not in FUNNEL_ORDER or other not in FUNNEL_ORDER:
+        return False
+    return FUNNEL_ORDER.index(stage) < FUNNEL_ORDER.index(other)
+
+
+def move_stage(
+    lead_id: int,
+    to_stage: str,
+    *,
+    expected_from: str | None = None,
+    actor=None,
+    reason: str = "",
+    context: dict | None = None,
+) -> tuple[Lead, StageChange]:
+    """Move a lead to `to_stage` and record why.
+
+    `expected_from` is the stage the caller saw; if the lead has moved since, the move is refused
+    as stale instead of silently applied to a lead in another state.
+    """
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().filter(pk=lead_id).first()
+        if lead is None:
+            raise ApplicationError(_("This lead no longer exists."))
+        if expected_from is not None and lead.stage != expected_from:
+            raise StaleMove(
+                _("This lead is already %(current)s, not %(expected)s: someone moved it first.")
+                % {
+                    "current": Stage(lead.stage).label,
+                    "expected": Stage(expected_from).label,
+                },
+                extra={"current_stage": lead.stage},
+            )
+        if not is_allowed(lead.stage, to_stage):
+            raise ForbiddenMove(
+                _("A lead cannot move from %(from)s to %(to)s.")
+                % {"from": Stage(lead.stage).label, "to": Stage(to_stage).label},
+                extra={"current_stage": lead.stage},
+            )
+        change = StageChange.objects.create(
+            lead=lead,
+            from_stage=lead.stage,
+            to_stage=to_stage,
+            actor=actor,
+            reason=reason,
+            context=context or {},
+        )
+        lead.stage = to_stage
+        lead.stage_changed_at = timezone.now()
+        lead.save(update_fields=["stage", "stage_changed_at", "updated_at"])
+    return lead, change

@@ -1,0 +1,88 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from leads import demo
+from leads.models import Activity, Channel, Lead
+
+DEMO_SOURCE = "demo"
+
+
+class Command(BaseCommand):
+    help = "Load demo users, channels, leads and activities. Running it again changes nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--leads", type=int, default=300, help="How many demo leads.")
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        self.seed_users()
+        channels = self.seed_channels()
+        leads = self.seed_leads(options["leads"], channels)
+        self.seed_activities(leads, channels)
+        self.stdout.write(
+            f"Demo data in place: {Lead.objects.count()} leads, "
+            f"{Activity.objects.count()} activities, {len(demo.DEMO_USERS)} demo users."
+        )
+
+    def seed_users(self):
+        User = get_user_model()
+        for username, (first, last, roles) in demo.DEMO_USERS.items():
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@example.com",
+                },
+            )
+            if created:
+                user.set_password(demo.DEMO_PASSWORD)
+                user.is_staff = "admin" in roles
+                user.is_superuser = "admin" in roles
+                user.save()
+            user.groups.add(*Group.objects.filter(name__in=roles))
+
+    def seed_channels(self) -> dict[str, Channel]:
+        channels = {}
+        for name, slug, kind in demo.CHANNELS:
+            channels[slug], _ = Channel.objects.get_or_create(
+                slug=slug, defaults={"name": name, "kind": kind}
+            )
+        return channels
+
+    def seed_leads(self, count, channels) -> dict[str, Lead]:
+        profiles = demo.demo_leads(count)
+        existing = {
+            lead.email: lead
+            for lead in Lead.objects.filter(email__in=[p["email"] for p in profiles])
+        }
+        for profile in profiles:
+            if profile["email"] in existing:
+                continue
+            profile = {**profile, "channel": channels[profile["channel"]]}
+            lead = Lead(**profile)
+            lead.save()
+            existing[lead.email] = lead
+        return existing
+
+    def seed_activities(self, leads, channels):
+        rows = demo.demo_activities(list(leads), timezone.now())
+        Activity.objects.bulk_create(
+            [
+                Activity(
+                    lead=leads[row["email"]],
+                    kind=row["kind"],
+                    occurred_at=row["occurred_at"],
+                    channel=leads[row["email"]].channel,
+                    properties=row["properties"],
+                    source=DEMO_SOURCE,
+                    external_id=row["external_id"],
+                )
+                for row in rows
+            ],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )

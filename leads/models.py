@@ -1,0 +1,252 @@
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+def normalize_email(email: str) -> str:
+    """One spelling per address: `Ana@Example.COM ` and `ana@example.com` are the same lead."""
+    return (email or "").strip().lower()
+
+
+def search_key(*parts) -> str:
+    """Case-folded, NFKC-normalized text, so search matches in any script on SQLite and PostgreSQL
+    alike (SQLite's LIKE folds ASCII only, so Cyrillic or Greek would not match otherwise)."""
+    text = " ".join(str(part) for part in parts if part)
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+class Stage(models.TextChoices):
+    SUBSCRIBER = "subscriber", _("Subscriber")
+    LEAD = "lead", _("Lead")
+    MQL = "mql", _("MQL")
+    SAL = "sal", _("SAL")
+    SQL = "sql", _("SQL")
+    OPPORTUNITY = "opportunity", _("Opportunity")
+    CUSTOMER = "customer", _("Customer")
+    RECYCLED = "recycled", _("Recycled")
+    DISQUALIFIED = "disqualified", _("Disqualified")
+
+
+class LeadStatus(models.TextChoices):
+    NEW = "new", _("New")
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ATTEMPTED_TO_CONTACT = "attempted_to_contact", _("Attempted to contact")
+    CONNECTED = "connected", _("Connected")
+    OPEN_DEAL = "open_deal", _("Open deal")
+    UNQUALIFIED = "unqualified", _("Unqualified")
+    BAD_TIMING = "bad_timing", _("Bad timing")
+
+
+class ChannelKind(models.TextChoices):
+    INBOUND_FORM = "inbound_form", _("Inbound form")
+    EVENT = "event", _("Event")
+    INTERACTION = "interaction", _("Interaction")
+    REFERRAL = "referral", _("Referral")
+    PAID = "paid", _("Paid")
+    OUTBOUND_LIST = "outbound_list", _("Outbound list")
+
+
+class ActivityKind(models.TextChoices):
+    PAGE_VIEW = "page_view", _("Page view")
+    EMAIL_OPEN = "email_open", _("Email open")
+    EMAIL_CLICK = "email_click", _("Email click")
+    FORM_SUBMIT = "form_submit", _("Form submit")
+    CONTENT_DOWNLOAD = "content_download", _("Content download")
+    WEBINAR_REGISTERED = "webinar_registered", _("Webinar registered")
+    WEBINAR_ATTENDED = "webinar_attended", _("Webinar attended")
+    EVENT_ATTENDED = "event_attended", _("Event attended")
+    TRADE_SHOW_CONVERSATION = "trade_show_conversation", _("Trade-show conversation")
+    DEMO_REQUEST = "demo_request", _("Demo request")
+    CONTACT_REQUEST = "contact_request", _("Contact request")
+    PRICING_VIEW = "pricing_view", _("Pricing view")
+    UNSUBSCRIBE = "unsubscribe", _("Unsubscribe")
+
+
+class Channel(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=ChannelKind.choices)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ChannelKind.values), name="channel_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Lead(models.Model):
+    email = models.EmailField(_("email"), max_length=254)
+    first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    organization = models.CharField(_("organization"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    company_size = models.PositiveIntegerField(_("company size (employees)"), null=True, blank=True)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    social_handles = models.JSONField(
+        _("social handles"), default=dict, blank=True, help_text=_('e.g. {"linkedin": "…"}')
+    )
+    channel = models.ForeignKey(
+        Channel,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("channel"),
+    )
+    source_detail = models.CharField(_("source detail"), max_length=200, blank=True)
+    # Written only by leads.lifecycle.move_stage, never directly.
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.LEAD)
+    stage_changed_at = models.DateTimeField(_("stage changed at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=30, choices=LeadStatus.choices, default=LeadStatus.NEW
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_leads",
+        verbose_name=_("owner"),
+    )
+    score = models.IntegerField(_("score"), default=0)
+    fit_score = models.IntegerField(_("fit points"), default=0)
+    engagement_score = models.IntegerField(_("engagement points"), default=0)
+    score_agreement_version = models.PositiveIntegerField(
+        _("scored under agreement version"), null=True, blank=True
+    )
+    score_explanation = models.JSONField(_("score explanation"), default=dict, blank=True)
+    scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
+    last_engaged_at = models.DateTimeField(_("last engagement"), null=True, blank=True)
+    attributes = models.JSONField(_("extra attributes"), default=dict, blank=True)
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="lead_email_unique_ci"),
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")), name="lead_email_normalized"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stage__in=Stage.values), name="lead_stage_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=LeadStatus.values), name="lead_status_valid"
+            ),
+        ]
+        indexes = [
+            # Lead list filters.
+            models.Index(fields=["stage", "-created_at"], name="lead_stage_created_idx"),
+            models.Index(fields=["updated_at"], name="lead_updated_idx"),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def save(self, *args, **kwargs):
+        self.email = normalize_email(self.email)
+        self.search_text = search_key(
+            self.first_name, self.last_name, self.email, self.organization, self.title
+        )
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "email", "search_text"}
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+class Activity(models.Model):
+    lead = models.ForeignKey(
+        Lead, models.CASCADE, related_name="activities", verbose_name=_("lead")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=ActivityKind.choices)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    channel = models.ForeignKey(
+        Channel, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("channel")
+    )
+    properties = models.JSONField(_("properties"), default=dict, blank=True)
+    source = models.CharField(_("source system"), max_length=50, blank=True, default="")
+    external_id = models.CharField(_("external id"), max_length=200, null=True, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [
+            # Idempotent ingestion: an event replayed with the same id from the same source is
+            # a no-op.
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=models.Q(external_id__isnull=False),
+                name="activity_external_id_unique_per_source",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ActivityKind.values), name="activity_kind_valid"
+            ),
+        ]
+        indexes = [
+            # Lead timeline and scoring read a lead's activities newest first.
+            models.Index(fields=["lead", "-occurred_at"], name="activity_lead_occurred_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class StageChange(models.Model):
+    """The audit row of one lifecycle move; written only by leads.lifecycle."""
+
+    lead = models.ForeignKey(
+        Lead, models.CASCADE, related_name="stage_changes", verbose_name=_("lead")
+    )
+    from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices)
+    to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+        help_text=_("Empty when the system made the move."),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(from_stage__in=Stage.values)
+                & models.Q(to_stage__in=Stage.values),
+                name="stagechange_stages_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["lead", "-created_at"], name="stagechange_lead_idx")]
+
+    def __str__(self):
+        return f"{self.lead_id}: {self.from_stage} → {self.to_stage}"

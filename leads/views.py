@@ -1,0 +1,37 @@
+from django.views.generic import DetailView, ListView
+
+from accounts.roles import EVERY_ROLE, RoleRequiredMixin
+from leads.filters import LeadFilter
+from leads.models import Lead
+from leads.selectors import lead_timeline
+
+
+class LeadListView(RoleRequiredMixin, ListView):
+    allowed_roles = EVERY_ROLE
+    template_name = "leads/lead_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filterset = LeadFilter(
+            self.request.GET, queryset=Lead.objects.select_related("channel", "owner")
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        return context
+
+
+class LeadDetailView(RoleRequiredMixin, DetailView):
+    allowed_roles = EVERY_ROLE
+    template_name = "leads/lead_detail.html"
+    queryset = Lead.objects.select_related("channel", "owner")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["timeline"] = lead_timeline(self.object)
+        return context

@@ -1,0 +1,111 @@
+import os
+import shutil
+
+import pytest
+
+from accounts.roles import Role
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashers cost ~0.3 s a password by design; tests need none of that strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_user(db):
+    def make(*roles, username=None):
+        kwargs = {"roles": list(roles)}
+        if username:
+            kwargs["username"] = username
+        return UserFactory(**kwargs)
+
+    return make
+
+
+@pytest.fixture
+def marketer(make_user):
+    return make_user(Role.MARKETER, username="maya")
+
+
+@pytest.fixture
+def sdr(make_user):
+    return make_user(Role.SDR, username="sam")
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user(Role.MANAGER, username="morgan")
+
+
+@pytest.fixture
+def account_executive(make_user):
+    return make_user(Role.ACCOUNT_EXECUTIVE, username="alex")
+
+
+@pytest.fixture
+def client_as(client, make_user):
+    """A test client logged in as a fresh user holding `roles` (none: a user without a role)."""
+
+    def login(*roles):
+        user = make_user(*roles)
+        client.force_login(user)
+        return client
+
+    return login
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """Debian's Chromium driven by Playwright; never a downloaded browser.
+
+    Without Chromium the browser tests are skipped on a developer's machine, but fail in CI
+    (CI is set), where .ci/run installs it.
+    """
+    if not os.path.exists(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM}: apt-get install -y chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium_browser, live_server):
+    context = chromium_browser.new_context(base_url=live_server.url, locale="en-US")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def log_in(page):
+    def log_in_as(username, password="secret-pass-123"):
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    return log_in_as

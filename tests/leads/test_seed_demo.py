@@ -1,0 +1,50 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from accounts.roles import Role
+from leads.demo import DEMO_PASSWORD, DEMO_USERS
+from leads.models import Activity, Channel, Lead
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (
+        get_user_model().objects.count(),
+        Channel.objects.count(),
+        Lead.objects.count(),
+        Activity.objects.count(),
+    )
+
+
+def test_seeding_twice_leaves_the_same_counts():
+    call_command("seed_demo", leads=40)
+    first = counts()
+
+    call_command("seed_demo", leads=40)
+
+    assert counts() == first
+    assert first[2] == 40
+    assert first[3] > 40
+
+
+def test_there_is_a_demo_user_for_every_role(client):
+    call_command("seed_demo", leads=5)
+
+    held = set()
+    for username in DEMO_USERS:
+        user = get_user_model().objects.get(username=username)
+        assert client.login(username=username, password=DEMO_PASSWORD)
+        held |= set(user.groups.values_list("name", flat=True))
+    assert held == set(Role.values)
+
+
+def test_demo_leads_are_multilingual():
+    call_command("seed_demo", leads=50)
+
+    names = " ".join(Lead.objects.values_list("first_name", flat=True))
+    assert any("\u0e00" <= char <= "\u0e7f" for char in names)  # Thai
+    assert any("\u4e00" <= char <= "\u9fff" for char in names)  # Chinese
+    assert any("\u0400" <= char <= "\u04ff" for char in names)  # Cyrillic
+    assert any("\u0600" <= char <= "\u06ff" for char in names)  # Arabic
