@@ -1,0 +1,72 @@
+"""The starter agreement: a sensible first version for a B2B team to edit, and the seed data.
+
+Rule ids are stable names so that explanations recorded under this version stay readable.
+"""
+
+from scoring.engine import (
+    ActionRule,
+    AgreementSpec,
+    NegativeRule,
+    ProfileRule,
+    PropertyCondition,
+)
+
+FREE_MAIL_DOMAINS = (
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.com",
+    "hotmail.com",
+    "outlook.com",
+    "live.com",
+    "icloud.com",
+    "mail.ru",
+    "yandex.ru",
+    "qq.com",
+    "163.com",
+)
+
+
+def starter_agreement(*, version: int = 1) -> AgreementSpec:
+    return AgreementSpec(
+        version=version,
+        threshold=15,
+        decay_after_days=14,
+        decay_percent_per_week=25,
+        profile_rules=tuple(
+            ProfileRule(id=field, field=field, operator="present")
+            for field in ("first_name", "last_name", "title", "organization")
+        ),
+        negative_rules=(
+            NegativeRule(
+                id="free_mail", field="email_domain", operator="one_of", value=FREE_MAIL_DOMAINS
+            ),
+            NegativeRule(
+                id="excluded_title",
+                field="title",
+                operator="contains",
+                value=("procurement", "purchasing", "student"),
+            ),
+            NegativeRule(id="unsubscribed", activity_kind="unsubscribe"),
+        ),
+        action_rules=(
+            ActionRule(
+                id="ebook_download",
+                kind="content_download",
+                conditions=(PropertyCondition(key="asset_type", operator="equals", value="ebook"),),
+                points=5,
+                cap=3,
+                window_days=90,
+            ),
+            ActionRule(id="contact_request", kind="contact_request", points=10),
+            ActionRule(id="demo_request", kind="demo_request", points=15),
+            ActionRule(id="pricing_view", kind="pricing_view", points=3, cap=3, window_days=30),
+            ActionRule(
+                id="webinar_attended_30min",
+                kind="webinar_attended",
+                conditions=(PropertyCondition(key="minutes", operator="at_least", value=30),),
+                points=8,
+            ),
+            ActionRule(id="trade_show_conversation", kind="trade_show_conversation", points=8),
+            ActionRule(id="email_click", kind="email_click", points=1, cap=5, window_days=30),
+        ),
+    )
