@@ -148,7 +148,7 @@ ASSETS = ["ebook", "ebook", "whitepaper", "checklist", "case_study"]
 PAGES = ["/", "/product", "/pricing", "/blog/sales-marketing-sla", "/customers", "/docs"]
 
 
-def demo_leads(count: int, seed: int = 20261125) -> list[dict]:
+def demo_leads(count: int, seed: int = 20261125, days: int = 90) -> list[dict]:
     """`count` lead profiles, the same ones on every run (email is the idempotency key)."""
     rng = random.Random(seed)
     markets = list(PEOPLE)
@@ -181,6 +181,8 @@ def demo_leads(count: int, seed: int = 20261125) -> list[dict]:
                 "attributes": {
                     "campaign": rng.choice(["spring-launch", "q4-webinars", "always-on"])
                 },
+                # Spread over the period without disturbing the random sequence above.
+                "created_days_ago": 1 + (number * 37) % days,
             }
         )
     return leads

@@ -9,10 +9,17 @@ class LeadFilter(django_filters.FilterSet):
     """Lead list filters, shared by the lead page and the API."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices)
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=LeadStatus.choices)
+    stage = django_filters.ChoiceFilter(
+        label=_("Stage"), choices=Stage.choices, empty_label=_("All stages")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=LeadStatus.choices, empty_label=_("All statuses")
+    )
     channel = django_filters.ModelChoiceFilter(
-        label=_("Channel"), queryset=Channel.objects.all(), to_field_name="slug"
+        label=_("Channel"),
+        queryset=Channel.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All channels"),
     )
     owner = django_filters.ModelChoiceFilter(
         label=_("Owner"),

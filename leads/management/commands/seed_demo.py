@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -21,7 +23,7 @@ class Command(BaseCommand):
         self.seed_users()
         channels = self.seed_channels()
         leads = self.seed_leads(options["leads"], channels)
-        self.seed_activities(leads, channels)
+        self.seed_activities(leads)
         self.stdout.write(
             f"Demo data in place: {Lead.objects.count()} leads, "
             f"{Activity.objects.count()} activities, {len(demo.DEMO_USERS)} demo users."
@@ -62,13 +64,16 @@ class Command(BaseCommand):
         for profile in profiles:
             if profile["email"] in existing:
                 continue
-            profile = {**profile, "channel": channels[profile["channel"]]}
-            lead = Lead(**profile)
+            created_days_ago = profile.pop("created_days_ago")
+            lead = Lead(**{**profile, "channel": channels[profile["channel"]]})
             lead.save()
+            # Demo leads arrived over the last months, not all today (reports need the spread).
+            lead.created_at = timezone.now() - timedelta(days=created_days_ago)
+            Lead.objects.filter(pk=lead.pk).update(created_at=lead.created_at)
             existing[lead.email] = lead
         return existing
 
-    def seed_activities(self, leads, channels):
+    def seed_activities(self, leads):
         rows = demo.demo_activities(list(leads), timezone.now())
         Activity.objects.bulk_create(
             [
