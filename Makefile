@@ -41,8 +41,10 @@ lock: install
 	$(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe pyproject.toml -o requirements/base.txt
 	$(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe --extra dev pyproject.toml -o requirements/dev.txt
 
+# Extract translatable strings for Accord's languages (needs GNU gettext), then compile them.
 messages: install
-	$(BIN)/python manage.py makemessages --all --ignore=.venv --ignore=static/vendor
+	mkdir -p locale
+	$(BIN)/python manage.py makemessages -l th -l zh_Hans -l ru -l ar --ignore=.venv --ignore=static/vendor --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: install
