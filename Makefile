@@ -3,6 +3,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Parallel test processes (pytest-xdist); the suite is sized for a 2-core machine.
+TEST_WORKERS ?= 2
 # Development defaults; a production deployment sets its own environment and does not use make.
 export DEBUG ?= 1
 
@@ -25,7 +27,7 @@ run: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

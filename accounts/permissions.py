@@ -7,6 +7,78 @@ permissions of models added later reach the groups and a flushed test database g
 from django.contrib.auth.management import create_permissions
 
 VIEW_LEADS = ["view_lead", "view_activity", "view_stagechange", "view_channel"]
+# Everyone reads the MQL agreement; marketers write drafts, sales signs (scoring.versions).
+SCORING_MODELS = ["agreement", "profilerule", "channelrule", "actionrule", "negativerule"]
+VIEW_AGREEMENT = [f"view_{m}" for m in [*SCORING_MODELS, "signoff", "rescorerun"]]
+EDIT_AGREEMENT = [f"{a}_{m}" for m in SCORING_MODELS for a in ("add", "change", "delete")]
+# Spreadsheet imports and web-form keys (leads/imports, leads/capture.py).
+INTAKE = [
+    "view_importjob",
+    "add_importjob",
+    "view_importmapping",
+    "view_formkey",
+    "add_formkey",
+    "change_formkey",
+]
+WEBHOOKS = [
+    "view_subscription",
+    "add_subscription",
+    "change_subscription",
+    "delete_subscription",
+    "view_delivery",
+]
+# The SDR queue, qualification and opportunities (handoff app; rules in handoff/access.py).
+VIEW_HANDOFFS = [
+    "view_handoff",
+    "view_handoffevent",
+    "view_returnreason",
+    "view_team",
+    "view_teammember",
+    "view_qualification",
+    "view_opportunity",
+]
+WORK_HANDOFFS = [
+    *VIEW_HANDOFFS,
+    "change_handoff",
+    "add_qualification",
+    "change_qualification",
+    "add_opportunity",
+]
+MANAGE_HANDOFFS = [
+    *WORK_HANDOFFS,
+    "change_opportunity",
+    "add_team",
+    "change_team",
+    "add_teammember",
+    "change_teammember",
+    "delete_teammember",
+    "add_returnreason",
+    "change_returnreason",
+    "view_qualificationpolicy",
+    "change_qualificationpolicy",
+]
+
+VIEW_SLA = [
+    "view_slapolicy",
+    "view_teamcalendar",
+    "view_workingspan",
+    "view_closeddate",
+    "view_clock",
+]
+# Managers edit policies and business hours; clocks change only through the SLA services.
+MANAGE_SLA = [
+    *VIEW_SLA,
+    "add_slapolicy",
+    "change_slapolicy",
+    "add_teamcalendar",
+    "change_teamcalendar",
+    "add_workingspan",
+    "change_workingspan",
+    "delete_workingspan",
+    "add_closeddate",
+    "change_closeddate",
+    "delete_closeddate",
+]
 
 ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
     "marketer": {
@@ -17,11 +89,36 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "add_activity",
             "add_channel",
             "change_channel",
+            *INTAKE,
+        ],
+        "scoring": [*VIEW_AGREEMENT, *EDIT_AGREEMENT, "add_signoff"],
+        "handoff": ["view_handoff", "view_handoffevent", "view_returnreason"],
+        # Marketers enter monthly channel spend (reports/spend/).
+        "reports": [
+            "view_channelspend",
+            "add_channelspend",
+            "change_channelspend",
+            "delete_channelspend",
         ],
     },
-    "sdr": {"leads": [*VIEW_LEADS, "change_lead"]},
-    "account_executive": {"leads": [*VIEW_LEADS, "change_lead"]},
-    "manager": {"leads": [*VIEW_LEADS, "change_lead"]},
+    "sdr": {
+        "leads": [*VIEW_LEADS, "change_lead"],
+        "scoring": [*VIEW_AGREEMENT, "add_signoff"],
+        "handoff": WORK_HANDOFFS,
+    },
+    "account_executive": {
+        "leads": [*VIEW_LEADS, "change_lead"],
+        "scoring": VIEW_AGREEMENT,
+        "handoff": [*WORK_HANDOFFS, "change_opportunity"],
+    },
+    "manager": {
+        "leads": [*VIEW_LEADS, "change_lead"],
+        "webhooks": WEBHOOKS,
+        "scoring": [*VIEW_AGREEMENT, "add_signoff"],
+        "reports": ["view_channelspend"],
+        "handoff": MANAGE_HANDOFFS,
+        "sla": MANAGE_SLA,
+    },
     "admin": {
         "leads": [
             *VIEW_LEADS,
@@ -34,7 +131,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "add_channel",
             "change_channel",
             "delete_channel",
+            *INTAKE,
         ],
+        "webhooks": WEBHOOKS,
+        "scoring": VIEW_AGREEMENT,
+        "handoff": VIEW_HANDOFFS,
+        "sla": VIEW_SLA,
         "auth": ["view_user", "add_user", "change_user", "view_group"],
         "authtoken": ["view_token", "add_token", "delete_token"],
     },

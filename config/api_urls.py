@@ -1,3 +1,11 @@
 """/api/v1/: each app adds its endpoints in its own api_urls module."""
 
-urlpatterns = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("leads.api_urls")),
+    path("", include("scoring.api_urls")),
+    path("", include("handoff.api_urls")),
+    path("", include("sla.api_urls")),
+    path("", include("reports.api_urls")),
+]

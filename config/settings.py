@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "leads",
     "scoring",
     "handoff",
+    "reports",
+    "notifications",
+    "sla",
+    "webhooks",
     # Last: its post_migrate handler grants role permissions once every app's exist.
     "accounts",
 ]
@@ -192,9 +196,10 @@ if Q_CLUSTER["retry"] <= Q_CLUSTER["timeout"]:
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 180)
 
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes anonymous calls 401 rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import JsonResponse
 from django.urls import include, path
+from django.utils.translation import gettext
+from django.views.defaults import page_not_found
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import views as core_views
@@ -9,6 +12,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path(
         "accounts/password_change/",
         auth_views.PasswordChangeView.as_view(),
@@ -16,8 +20,26 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("leads/", include("leads.urls")),
+    path("agreement/", include("scoring.urls")),
+    path("handoff/", include("handoff.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("reports/", include("reports.urls")),
+    path("sla/", include("sla.urls")),
+    path("", include("leads.intake_urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+
+def not_found(request, exception):
+    """A URL under /api/ that matches no endpoint (e.g. a malformed id) answers JSON, like the
+    endpoints do; pages keep the HTML page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
+    return page_not_found(request, exception)
+
+
+handler404 = not_found

@@ -7,9 +7,32 @@ from django_q.models import Schedule
 
 PERIODIC_TASKS = [
     {
+        "name": "webhook deliveries due",
+        "func": "webhooks.tasks.send_due_deliveries",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
+    {
+        "name": "resume stalled imports",
+        "func": "leads.imports.tasks.resume_stalled_imports",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 5,
+    },
+    {
         "name": "worker heartbeat",
         "func": "core.tasks.record_heartbeat",
         "schedule_type": Schedule.MINUTES,
         "minutes": 1,
+    },
+    {
+        "name": "SLA clock scan",
+        "func": "sla.tasks.scan_clocks",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
+    {
+        "name": "engagement decay",
+        "func": "scoring.tasks.decay_engagement",
+        "schedule_type": Schedule.DAILY,
     },
 ]

@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from accounts.roles import Role, has_role
 from core.models import WorkerHeartbeat
 
 
@@ -38,4 +39,8 @@ def healthz(request):
 
 def home(request):
     """Sends each person to the page they work in most."""
+    if has_role(request.user, Role.MANAGER):
+        return redirect("sla:dashboard")
+    if has_role(request.user, Role.SDR):
+        return redirect("handoff:queue")
     return redirect("leads:list")

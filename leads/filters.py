@@ -1,3 +1,5 @@
+from datetime import UTC
+
 import django_filters
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -25,13 +27,20 @@ class LeadFilter(django_filters.FilterSet):
         label=_("Owner"),
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
     )
-    updated_since = django_filters.IsoDateTimeFilter(
-        label=_("Updated since"), field_name="updated_at", lookup_expr="gte"
-    )
+    updated_since = django_filters.IsoDateTimeFilter(label=_("Updated since"), method="since")
 
     class Meta:
         model = Lead
         fields = ["q", "stage", "status", "channel", "owner", "updated_since"]
+
+    def since(self, queryset, name, value):
+        """Compared in UTC: PostgreSQL refuses offsets past ±15:59, which ISO 8601 allows; a
+        moment outside the calendar once in UTC is before or after every lead."""
+        try:
+            value = value.astimezone(UTC)
+        except OverflowError:
+            return queryset if value.year == 1 else queryset.none()
+        return queryset.filter(updated_at__gte=value)
 
     def search(self, queryset, name, value):
         """Every word must appear in the name, email, organization or title, in any script."""

@@ -1,9 +1,12 @@
 from django.views.generic import DetailView, ListView
 
 from accounts.roles import EVERY_ROLE, RoleRequiredMixin
+from handoff.views.lead import lead_section_context
 from leads.filters import LeadFilter
 from leads.models import Lead
 from leads.selectors import lead_timeline
+from scoring.selectors import lead_score_section
+from sla.selectors import clocks_for_lead
 
 
 class LeadListView(RoleRequiredMixin, ListView):
@@ -34,4 +37,7 @@ class LeadDetailView(RoleRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["timeline"] = lead_timeline(self.object)
+        context["handoff_section"] = lead_section_context(lead=self.object, user=self.request.user)
+        context["score_section"] = lead_score_section(lead=self.object)
+        context["sla_clocks"] = clocks_for_lead(self.object.pk)
         return context

@@ -70,3 +70,52 @@ def starter_agreement(*, version: int = 1) -> AgreementSpec:
             ActionRule(id="email_click", kind="email_click", points=1, cap=5, window_days=30),
         ),
     )
+
+
+STARTER_NAME = "Starter agreement"
+STARTER_NARRATIVE = (
+    "A lead is marketing qualified when we know who they are (first name, last name, title and "
+    "organization), they write from a company address in a role that buys, and they have shown "
+    "intent: together at least 15 points from content, pricing, events and requests to talk to "
+    "sales. Points fade when a lead goes quiet for two weeks."
+)
+
+
+def install_starter_agreement(apps) -> bool:
+    """Publish the starter agreement as version 1 when no agreement exists yet; idempotent.
+
+    A fresh install starts from it without sign-offs (nobody exists to sign yet): it is the
+    common ground every team edits, and its first edit goes through sign-off like any other.
+    `apps` is a migration's app registry or django.apps.apps.
+    """
+    from django.utils import timezone
+
+    from scoring.convert import rows_from_spec
+
+    Agreement = apps.get_model("scoring", "Agreement")
+    if Agreement.objects.exists():
+        return False
+    spec = starter_agreement(version=1)
+    agreement = Agreement.objects.create(
+        version=spec.version,
+        name=STARTER_NAME,
+        narrative=STARTER_NARRATIVE,
+        status="published",
+        threshold=spec.threshold,
+        decay_after_days=spec.decay_after_days,
+        decay_percent_per_week=spec.decay_percent_per_week,
+        published_at=timezone.now(),
+    )
+    models = {
+        "profile": "ProfileRule",
+        "channel": "ChannelRule",
+        "action": "ActionRule",
+        "negative": "NegativeRule",
+    }
+    for kind, rows in rows_from_spec(spec).items():
+        Model = apps.get_model("scoring", models[kind])
+        Model.objects.bulk_create(
+            Model(agreement=agreement, position=position, **row)
+            for position, row in enumerate(rows)
+        )
+    return True

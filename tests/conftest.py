@@ -2,6 +2,8 @@ import os
 import shutil
 
 import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from tests.factories import UserFactory
@@ -54,6 +56,18 @@ def client_as(client, make_user):
         return client
 
     return login
+
+
+@pytest.fixture
+def api_as(make_user):
+    """An API client sending `Authorization: Token` of a fresh user holding `roles`."""
+
+    def client(*roles):
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=make_user(*roles))}")
+        return api
+
+    return client
 
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

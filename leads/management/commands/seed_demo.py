@@ -6,8 +6,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from handoff.demo import seed_handoffs
 from leads import demo
+from leads.capture import seed_demo_form_keys
 from leads.models import Activity, Channel, Lead
+from reports.demo import seed_channel_spend
+from scoring.demo import seed_scoring
+from sla.demo import seed_clocks, seed_team_calendars
 
 DEMO_SOURCE = "demo"
 
@@ -24,6 +29,12 @@ class Command(BaseCommand):
         channels = self.seed_channels()
         leads = self.seed_leads(options["leads"], channels)
         self.seed_activities(leads)
+        seed_channel_spend(today=timezone.localdate())
+        seed_team_calendars()
+        seed_handoffs()
+        seed_scoring()
+        seed_clocks()
+        seed_demo_form_keys()
         self.stdout.write(
             f"Demo data in place: {Lead.objects.count()} leads, "
             f"{Activity.objects.count()} activities, {len(demo.DEMO_USERS)} demo users."

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("profile/token/", views.issue_token, name="issue-token"),
+    path("profile/token/revoke/", views.revoke_token, name="revoke-token"),
+]

@@ -1,0 +1,77 @@
+"""Who may act on a handoff or a lead after MQL; one helper per object, used by every service."""
+
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role, has_role
+from core.errors import ConflictError, PermissionDenied
+from handoff.models import Handoff, Outcome, TeamMember
+from leads.models import Lead, Stage
+
+SALES_STAGES = (Stage.SQL, Stage.OPPORTUNITY, Stage.CUSTOMER)
+
+
+def display_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def is_manager(user) -> bool:
+    return has_role(user, Role.MANAGER)
+
+
+def is_team_member(user, team_id: int | None) -> bool:
+    return team_id is not None and TeamMember.objects.filter(team_id=team_id, user=user).exists()
+
+
+def someone_has_it(handoff: Handoff) -> ConflictError:
+    """The 409 told to the rep who came second: who has the lead, or what became of it."""
+    if handoff.outcome != Outcome.OPEN:
+        who = display_name(handoff.assignee) if handoff.assignee else _("someone")
+        message = _("%(name)s already handled this lead: it is %(outcome)s.") % {
+            "name": who,
+            "outcome": handoff.get_outcome_display().lower(),
+        }
+    else:
+        message = _("%(name)s has this lead.") % {"name": display_name(handoff.assignee)}
+    extra = {"outcome": handoff.outcome}
+    if handoff.assignee:
+        extra["assignee"] = {"id": handoff.assignee.pk, "name": display_name(handoff.assignee)}
+    return ConflictError(message, extra=extra)
+
+
+def check_may_work(handoff: Handoff, user) -> None:
+    """SDRs work the handoffs assigned to them and their team's pool; managers work any."""
+    if is_manager(user):
+        return
+    if not has_role(user, Role.SDR):
+        raise PermissionDenied(_("Only sales development reps and managers work the queue."))
+    if handoff.assignee_id == user.pk:
+        return
+    if handoff.assignee_id is not None:
+        raise someone_has_it(handoff)
+    if not is_team_member(user, handoff.team_id):
+        raise PermissionDenied(_("This lead is in another team's pool."))
+
+
+def may_work(handoff: Handoff, user) -> bool:
+    try:
+        check_may_work(handoff, user)
+    except (PermissionDenied, ConflictError):
+        return False
+    return True
+
+
+def check_may_handle_lead(lead: Lead, user) -> None:
+    """Managers, the lead's owner, the rep working or who accepted it, and account executives
+    once it is an SQL may update a lead's status, qualification and opportunities."""
+    if is_manager(user) or lead.owner_id == user.pk:
+        return
+    if has_role(user, Role.ACCOUNT_EXECUTIVE) and lead.stage in SALES_STAGES:
+        return
+    if has_role(user, Role.SDR):
+        latest = lead.handoffs.order_by("-created_at", "-id").first()
+        if latest is not None and latest.outcome == Outcome.ACCEPTED:
+            if latest.assignee_id == user.pk:
+                return
+        elif latest is not None and latest.outcome == Outcome.OPEN and may_work(latest, user):
+            return
+    raise PermissionDenied(_("You do not work this lead."))

@@ -1,0 +1,338 @@
+"""/api/v1/ queue, handoff actions, qualification, promotion and opportunities.
+
+Thin views: validate with a serializer, call the same services as the browser, serialize the
+result. Domain refusals map to 400/403/409 in core.api; a 409 names who has the lead.
+"""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import generics, mixins, permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.roles import Role, has_role
+from core.api import CursorPagination
+from handoff import services
+from handoff.filters import QueueFilter
+from handoff.models import Handoff, Opportunity, Qualification
+from handoff.selectors import QUEUE_VIEWS, opportunities_for, queue_base
+from handoff.serializers import (
+    AcceptSerializer,
+    ConflictSerializer,
+    FirstTouchSerializer,
+    HandoffSerializer,
+    LeadRefSerializer,
+    LostSerializer,
+    MissingCriteriaSerializer,
+    OpportunitySerializer,
+    OpportunityUpdateSerializer,
+    PromoteSerializer,
+    QualificationSerializer,
+    ReassignSerializer,
+    ReturnSerializer,
+    StatusSerializer,
+)
+from leads.models import Lead
+from leads.serializers import error_responses
+
+
+def holds_role(*roles):
+    class HoldsRole(permissions.BasePermission):
+        def has_permission(self, request, view):
+            return has_role(request.user, *roles)
+
+    return HoldsRole
+
+
+QUEUE_PERMISSIONS = [permissions.IsAuthenticated, holds_role(Role.SDR, Role.MANAGER)]
+LEAD_PERMISSIONS = [
+    permissions.IsAuthenticated,
+    holds_role(Role.SDR, Role.ACCOUNT_EXECUTIVE, Role.MANAGER),
+]
+OPPORTUNITY_PERMISSIONS = [
+    permissions.IsAuthenticated,
+    holds_role(Role.ACCOUNT_EXECUTIVE, Role.MANAGER, Role.SDR),
+]
+READ_ERRORS = error_responses(401, 403, 404)
+LIST_ERRORS = error_responses(400, 401, 403, 404)
+ACTION_ERRORS = {
+    **error_responses(400, 401, 403, 404),
+    409: OpenApiResponse(
+        ConflictSerializer,
+        description=_("Someone else got there first; says who has the lead, or what became of it."),
+    ),
+}
+
+
+class QueuePagination(CursorPagination):
+    ordering = ("sla_due_at", "-score", "id")
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=_("The SDR queue"),
+        description=_(
+            "Open handoffs, most urgent first, then highest score. view=mine (default): "
+            "assigned to you; pool: unassigned in your teams; all: every open one (managers)."
+        ),
+        parameters=[
+            OpenApiParameter("view", enum=list(QUEUE_VIEWS), default="mine"),
+        ],
+        responses={200: HandoffSerializer(many=True), **LIST_ERRORS},
+    )
+)
+class QueueView(generics.ListAPIView):
+    permission_classes = QUEUE_PERMISSIONS
+    serializer_class = HandoffSerializer
+    pagination_class = QueuePagination
+    filterset_class = QueueFilter
+    queryset = Handoff.objects.none()  # typed for the schema; get_queryset scopes it
+
+    def get_queryset(self):
+        view = self.request.query_params.get("view", "mine")
+        if view not in QUEUE_VIEWS:
+            raise ValidationError({"view": [_("Choose mine, pool or all.")]})
+        return queue_base(user=self.request.user, view=view)
+
+
+class HandoffViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = QUEUE_PERMISSIONS
+    serializer_class = HandoffSerializer
+    queryset = Handoff.objects.select_related("lead", "lead__channel", "assignee", "team")
+
+    def _answer(self, handoff):
+        handoff = self.get_queryset().get(pk=handoff.pk)
+        return Response(HandoffSerializer(handoff, context=self.get_serializer_context()).data)
+
+    def _input(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(summary=_("A handoff"), responses={200: HandoffSerializer, **READ_ERRORS})
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary=_("Claim a handoff from the pool"),
+        request=None,
+        responses={200: HandoffSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def claim(self, request, pk=None):
+        handoff = services.claim_handoff(handoff=self.get_object(), user=request.user)
+        return self._answer(handoff)
+
+    @extend_schema(
+        summary=_("Log the first touch"),
+        request=FirstTouchSerializer,
+        responses={200: HandoffSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="first-touch")
+    def first_touch(self, request, pk=None):
+        data = self._input(FirstTouchSerializer)
+        handoff = services.log_first_touch(handoff=self.get_object(), user=request.user, **data)
+        return self._answer(handoff)
+
+    @extend_schema(
+        summary=_("Accept into SAL"),
+        description=_("All three acceptance checks must be true."),
+        request=AcceptSerializer,
+        responses={200: HandoffSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        checklist = self._input(AcceptSerializer)
+        handoff = services.accept_handoff(
+            handoff=self.get_object(), user=request.user, checklist=checklist
+        )
+        return self._answer(handoff)
+
+    @extend_schema(
+        summary=_("Return to marketing"),
+        description=_("The lead moves to recycled; marketing is told."),
+        request=ReturnSerializer,
+        responses={200: HandoffSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_to_marketing(self, request, pk=None):
+        data = self._input(ReturnSerializer)
+        handoff = services.return_handoff(handoff=self.get_object(), user=request.user, **data)
+        return self._answer(handoff)
+
+    @extend_schema(
+        summary=_("Reassign (managers)"),
+        request=ReassignSerializer,
+        responses={200: HandoffSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        data = self._input(ReassignSerializer)
+        handoff = services.reassign_handoff(
+            handoff=self.get_object(), to_user=data["assignee"], user=request.user
+        )
+        return self._answer(handoff)
+
+    @extend_schema(
+        summary=_("Set the lead's status"),
+        request=StatusSerializer,
+        responses={200: HandoffSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def status(self, request, pk=None):
+        data = self._input(StatusSerializer)
+        handoff = self.get_object()
+        services.set_lead_status(lead=handoff.lead, user=request.user, status=data["status"])
+        return self._answer(handoff)
+
+
+class QualificationView(APIView):
+    """A lead's BANT answers; PUT saves the fields it is given and leaves the others."""
+
+    permission_classes = LEAD_PERMISSIONS
+
+    @extend_schema(
+        summary=_("A lead's qualification"),
+        responses={200: QualificationSerializer, **READ_ERRORS},
+    )
+    def get(self, request, pk):
+        lead = get_object_or_404(Lead, pk=pk)
+        qualification = Qualification.objects.filter(lead=lead).first() or Qualification(lead=lead)
+        return Response(QualificationSerializer(qualification).data)
+
+    @extend_schema(
+        summary=_("Save qualification answers (partially)"),
+        request=QualificationSerializer,
+        responses={200: QualificationSerializer, **ACTION_ERRORS},
+    )
+    def put(self, request, pk):
+        lead = get_object_or_404(Lead, pk=pk)
+        serializer = QualificationSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        qualification = services.save_qualification(
+            lead=lead, user=request.user, changes=serializer.validated_data
+        )
+        return Response(QualificationSerializer(qualification).data)
+
+
+class PromoteView(APIView):
+    permission_classes = [permissions.IsAuthenticated, holds_role(Role.SDR, Role.MANAGER)]
+
+    @extend_schema(
+        summary=_("Promote a SAL to SQL"),
+        description=_("Refused with 400 and the missing criteria until the required ones are met."),
+        request=PromoteSerializer,
+        responses={
+            200: LeadRefSerializer,
+            **error_responses(401, 403, 404, 409),
+            400: OpenApiResponse(
+                MissingCriteriaSerializer,
+                description=_("Not ready: `missing` lists the unmet criteria; or bad input."),
+            ),
+        },
+    )
+    def post(self, request, pk):
+        lead = get_object_or_404(Lead, pk=pk)
+        serializer = PromoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        promoted = services.promote_to_sql(
+            lead=lead,
+            user=request.user,
+            account_executive=serializer.validated_data["account_executive"],
+        )
+        return Response(LeadRefSerializer(promoted).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Opportunities (yours; a manager's: everyone's)"),
+        responses={200: OpportunitySerializer(many=True), **LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary=_("An opportunity"), responses={200: OpportunitySerializer, **READ_ERRORS}
+    ),
+    create=extend_schema(
+        summary=_("Open an opportunity on an SQL"),
+        responses={201: OpportunitySerializer, **ACTION_ERRORS},
+    ),
+    update=extend_schema(
+        summary=_("Edit an opportunity"),
+        request=OpportunityUpdateSerializer,
+        responses={200: OpportunitySerializer, **ACTION_ERRORS},
+    ),
+    partial_update=extend_schema(
+        summary=_("Edit some fields of an opportunity"),
+        request=OpportunityUpdateSerializer,
+        responses={200: OpportunitySerializer, **ACTION_ERRORS},
+    ),
+)
+class OpportunityViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    permission_classes = OPPORTUNITY_PERMISSIONS
+    serializer_class = OpportunitySerializer
+    queryset = Opportunity.objects.none()  # typed for the schema; get_queryset scopes it
+
+    def get_queryset(self):
+        return opportunities_for(user=self.request.user)
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return OpportunityUpdateSerializer
+        return OpportunitySerializer
+
+    def perform_create(self, serializer):
+        serializer.instance = services.open_opportunity(
+            user=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        changes = dict(serializer.validated_data)
+        lost_reason = changes.pop("lost_reason", "")
+        serializer.instance = services.update_opportunity(
+            opportunity=serializer.instance,
+            user=self.request.user,
+            changes=changes,
+            lost_reason=lost_reason,
+        )
+
+    @extend_schema(
+        summary=_("Mark won: the lead becomes a customer"),
+        request=None,
+        responses={200: OpportunitySerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def won(self, request, pk=None):
+        opportunity = services.update_opportunity(
+            opportunity=self.get_object(), user=request.user, changes={"stage": "won"}
+        )
+        return Response(OpportunitySerializer(opportunity).data)
+
+    @extend_schema(
+        summary=_("Mark lost, with the reason: the lead goes back to marketing (recycled)"),
+        request=LostSerializer,
+        responses={200: OpportunitySerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def lost(self, request, pk=None):
+        serializer = LostSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        opportunity = services.update_opportunity(
+            opportunity=self.get_object(),
+            user=request.user,
+            changes={"stage": "lost"},
+            lost_reason=serializer.validated_data["reason"],
+        )
+        return Response(OpportunitySerializer(opportunity).data)

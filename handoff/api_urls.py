@@ -1,0 +1,17 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from handoff import api
+
+router = SimpleRouter()
+router.register("handoffs", api.HandoffViewSet, basename="handoff")
+router.register("opportunities", api.OpportunityViewSet, basename="opportunity")
+
+urlpatterns = [
+    path("queue/", api.QueueView.as_view(), name="api-queue"),
+    path(
+        "leads/<int:pk>/qualification/", api.QualificationView.as_view(), name="api-qualification"
+    ),
+    path("leads/<int:pk>/promote/", api.PromoteView.as_view(), name="api-promote"),
+    *router.urls,
+]

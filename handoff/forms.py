@@ -1,0 +1,172 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from handoff.models import (
+    AssignmentMode,
+    FirstTouchChannel,
+    Opportunity,
+    OpportunityStage,
+    Qualification,
+    ReturnReason,
+    Team,
+    TeamMember,
+)
+from handoff.models.qualification import CRITERIA
+from handoff.services.qualification import QUALIFICATION_FIELDS
+from leads.models import LeadStatus
+
+
+def users_with_role(role: str):
+    return (
+        get_user_model()
+        .objects.filter(groups__name=role, is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class FirstTouchForm(forms.Form):
+    prefix = "touch"  # the work panel holds several forms with a note
+    channel = forms.ChoiceField(label=_("How"), choices=FirstTouchChannel.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AcceptForm(forms.Form):
+    """The three SAL checks; all three are required."""
+
+    meets_mql_spec = forms.BooleanField(label=_("It meets the MQL spec as shown"))
+    can_start_conversation = forms.BooleanField(label=_("Sales can start a conversation"))
+    role_could_buy = forms.BooleanField(
+        label=_("The person is at the company in a role that could buy")
+    )
+
+
+class ReturnForm(forms.Form):
+    prefix = "return"
+    reason = forms.ModelChoiceField(
+        label=_("Reason"),
+        queryset=ReturnReason.objects.filter(is_active=True),
+        to_field_name="code",
+        empty_label=_("Choose a reason"),
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Lead status"), choices=LeadStatus.choices)
+
+
+class ReassignForm(forms.Form):
+    assignee = UserChoiceField(
+        label=_("Give to"),
+        queryset=users_with_role(Role.SDR),
+        required=False,
+        empty_label=_("Back to the pool"),
+    )
+
+
+class QualificationForm(forms.ModelForm):
+    class Meta:
+        model = Qualification
+        fields = QUALIFICATION_FIELDS
+        widgets = {
+            "need": forms.Textarea(attrs={"rows": 2}),
+            "timeline_date": forms.DateInput(attrs={"type": "date"}),
+            "next_step_date": forms.DateInput(attrs={"type": "date"}),
+            "budget_currency": forms.TextInput(attrs={"size": 3, "placeholder": "EUR"}),
+        }
+
+
+class PromoteForm(forms.Form):
+    account_executive = UserChoiceField(
+        label=_("Hand to account executive"),
+        queryset=users_with_role(Role.ACCOUNT_EXECUTIVE),
+        required=False,
+        empty_label=_("Nobody yet"),
+    )
+
+
+class OpportunityForm(forms.ModelForm):
+    owner = UserChoiceField(
+        label=_("Owner (account executive)"), queryset=users_with_role(Role.ACCOUNT_EXECUTIVE)
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = ["name", "amount", "currency", "expected_close_date", "owner"]
+        widgets = {
+            "expected_close_date": forms.DateInput(attrs={"type": "date"}),
+            "currency": forms.TextInput(attrs={"size": 3, "placeholder": "EUR"}),
+        }
+
+
+class OpportunityUpdateForm(OpportunityForm):
+    lost_reason = forms.CharField(
+        label=_("Lost reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the stage is Lost."),
+    )
+
+    class Meta(OpportunityForm.Meta):
+        fields = ["name", "amount", "currency", "expected_close_date", "stage", "owner"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("stage") == OpportunityStage.LOST and not cleaned.get("lost_reason"):
+            self.add_error("lost_reason", _("Say why the opportunity was lost."))
+        return cleaned
+
+
+class TeamForm(forms.ModelForm):
+    manager = UserChoiceField(
+        label=_("Manager"), queryset=users_with_role(Role.MANAGER), required=False
+    )
+
+    class Meta:
+        model = Team
+        fields = ["name", "manager", "mode", "channels", "is_default"]
+        widgets = {"channels": forms.CheckboxSelectMultiple}
+
+
+class ModeForm(forms.Form):
+    mode = forms.ChoiceField(label=_("Assignment"), choices=AssignmentMode.choices)
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = TeamMember
+        fields = ["weight", "cap"]
+
+
+class AddMemberForm(MemberForm):
+    user = UserChoiceField(label=_("Rep"), queryset=users_with_role(Role.SDR))
+
+    class Meta(MemberForm.Meta):
+        fields = ["user", "weight", "cap"]
+
+
+class ReturnReasonForm(forms.ModelForm):
+    class Meta:
+        model = ReturnReason
+        fields = ["code", "label", "is_active", "position"]
+
+
+class RequiredCriteriaForm(forms.Form):
+    required = forms.MultipleChoiceField(
+        label=_("Required to promote to SQL"),
+        choices=list(CRITERIA.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

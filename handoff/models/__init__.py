@@ -1,0 +1,30 @@
+"""The handoff app's models, one module per part of the work."""
+
+from handoff.models.handoffs import (
+    EventKind,
+    FirstTouchChannel,
+    Handoff,
+    HandoffEvent,
+    Outcome,
+    ReturnReason,
+)
+from handoff.models.opportunities import Opportunity, OpportunityStage
+from handoff.models.qualification import Authority, Qualification, QualificationPolicy
+from handoff.models.teams import AssignmentMode, Team, TeamMember
+
+__all__ = [
+    "AssignmentMode",
+    "Authority",
+    "EventKind",
+    "FirstTouchChannel",
+    "Handoff",
+    "HandoffEvent",
+    "Opportunity",
+    "OpportunityStage",
+    "Outcome",
+    "Qualification",
+    "QualificationPolicy",
+    "ReturnReason",
+    "Team",
+    "TeamMember",
+]

@@ -1,0 +1,228 @@
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from handoff import sla
+
+
+class Outcome(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+    DISQUALIFIED = "disqualified", _("Disqualified")
+
+
+class FirstTouchChannel(models.TextChoices):
+    CALL = "call", _("Call")
+    EMAIL = "email", _("Email")
+    SOCIAL = "social", _("Social")
+    MEETING = "meeting", _("Meeting")
+
+
+class ReturnReason(models.Model):
+    """Why sales hands a lead back; managed by managers, seeded by a data migration."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    label = models.CharField(_("label"), max_length=200)
+    is_active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "label"]
+        verbose_name = _("return reason")
+        verbose_name_plural = _("return reasons")
+
+    def __str__(self):
+        return self.label
+
+
+class Handoff(models.Model):
+    """One pass of a lead through the SDR queue, from entering MQL to accept or return.
+
+    The agreement version, score and explanation are snapshots: the queue shows why the lead was
+    an MQL at that moment, whatever rescoring does later.
+    """
+
+    lead = models.ForeignKey(
+        "leads.Lead", models.CASCADE, related_name="handoffs", verbose_name=_("lead")
+    )
+    agreement_version = models.PositiveIntegerField(_("agreement version"), null=True, blank=True)
+    score = models.IntegerField(_("score"))
+    explanation = models.JSONField(_("score explanation"), default=dict, blank=True)
+    team = models.ForeignKey(
+        "handoff.Team",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handoffs",
+        verbose_name=_("team"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handoffs",
+        verbose_name=_("assignee"),
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.OPEN
+    )
+    created_at = models.DateTimeField(_("created at"))
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    first_touch_at = models.DateTimeField(_("first touch at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    return_reason = models.ForeignKey(
+        ReturnReason,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handoffs",
+        verbose_name=_("return reason"),
+    )
+    return_note = models.TextField(_("return note"), blank=True)
+    # The accept-or-return clock; sla.py sets it and clock_state() reads it.
+    sla_due_at = models.DateTimeField(_("due by"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("handoff")
+        verbose_name_plural = _("handoffs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lead"],
+                condition=models.Q(outcome="open"),
+                name="handoff_one_open_per_lead",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=Outcome.values), name="handoff_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(outcome="returned")
+                | models.Q(return_reason__isnull=False, returned_at__isnull=False),
+                name="handoff_returned_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(outcome="accepted") | models.Q(accepted_at__isnull=False),
+                name="handoff_accepted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sla_due_at__gte=models.F("created_at")),
+                name="handoff_due_after_created",
+            ),
+        ]
+        indexes = [
+            # The queue: open handoffs, most urgent first.
+            models.Index(
+                fields=["sla_due_at"],
+                condition=models.Q(outcome="open"),
+                name="handoff_open_due_idx",
+            ),
+            # Round-robin caps and the team page: a rep's open load.
+            models.Index(
+                fields=["assignee"],
+                condition=models.Q(outcome="open"),
+                name="handoff_open_assignee_idx",
+            ),
+            # The returned-leads list, newest first.
+            models.Index(
+                fields=["-returned_at"],
+                condition=models.Q(outcome="returned"),
+                name="handoff_returned_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.lead} · {self.get_outcome_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome == Outcome.OPEN
+
+    @property
+    def closed_at(self) -> datetime | None:
+        return self.accepted_at or self.returned_at
+
+    def clock_state(self, now: datetime) -> str:
+        """on_time, at_risk, breached or met: the colour of the accept-or-return clock."""
+        return sla.clock_state(
+            started_at=self.created_at, due_at=self.sla_due_at, stopped_at=self.closed_at, now=now
+        )
+
+    @property
+    def top_reasons(self) -> list[dict]:
+        """The explanation lines that gave the most points, for the queue row."""
+        lines = [line for line in self.explanation.get("lines", []) if line.get("points", 0) > 0]
+        return sorted(lines, key=lambda line: line["points"], reverse=True)[:3]
+
+
+class EventKind(models.TextChoices):
+    OPENED = "opened", _("Entered the queue")
+    ASSIGNED = "assigned", _("Assigned")
+    CLAIMED = "claimed", _("Claimed")
+    FIRST_TOUCH = "first_touch", _("First touch")
+    ACCEPTED = "accepted", _("Accepted into SAL")
+    RETURNED = "returned", _("Returned to marketing")
+    REASSIGNED = "reassigned", _("Reassigned")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    QUALIFICATION_SAVED = "qualification_saved", _("Qualification updated")
+    PROMOTED = "promoted", _("Promoted to SQL")
+    OPPORTUNITY_OPENED = "opportunity_opened", _("Opportunity opened")
+    OPPORTUNITY_CHANGED = "opportunity_changed", _("Opportunity updated")
+
+
+class HandoffEvent(models.Model):
+    """The audit row of one action on a lead after MQL, shown in the lead's timeline."""
+
+    lead = models.ForeignKey(
+        "leads.Lead", models.CASCADE, related_name="handoff_events", verbose_name=_("lead")
+    )
+    handoff = models.ForeignKey(
+        Handoff,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("handoff"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+        help_text=_("Empty when Accord acted."),
+    )
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=FirstTouchChannel.choices, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("handoff event")
+        verbose_name_plural = _("handoff events")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=EventKind.values), name="handoffevent_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="first_touch")
+                | models.Q(channel__in=FirstTouchChannel.values),
+                name="handoffevent_first_touch_channel",
+            ),
+        ]
+        indexes = [
+            # The lead timeline.
+            models.Index(fields=["lead", "-created_at"], name="handoffevent_lead_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.lead_id}"

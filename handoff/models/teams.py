@@ -1,0 +1,100 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AssignmentMode(models.TextChoices):
+    ROUND_ROBIN = "round_robin", _("Round-robin")
+    POOL = "pool", _("Shared pool")
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_teams",
+        verbose_name=_("manager"),
+    )
+    mode = models.CharField(
+        _("assignment"),
+        max_length=20,
+        choices=AssignmentMode.choices,
+        default=AssignmentMode.ROUND_ROBIN,
+    )
+    channels = models.ManyToManyField(
+        "leads.Channel",
+        blank=True,
+        related_name="teams",
+        verbose_name=_("channels"),
+        help_text=_("Leads from these channels go to this team."),
+    )
+    is_default = models.BooleanField(
+        _("default team"),
+        default=False,
+        help_text=_("Takes leads from channels no team covers."),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="TeamMember", related_name="teams"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="team_one_default",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(mode__in=AssignmentMode.values), name="team_mode_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TeamMember(models.Model):
+    """A rep in a team, with the round-robin state that must survive restarts.
+
+    `credit` is the member's smooth weighted round-robin balance: on each assignment every
+    eligible member gains their weight, the richest is chosen and pays back the total.
+    """
+
+    team = models.ForeignKey(
+        Team, models.CASCADE, related_name="memberships", verbose_name=_("team")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="team_memberships",
+        verbose_name=_("rep"),
+    )
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, help_text=_("Relative share of new leads, e.g. 7 and 3 for 70/30.")
+    )
+    cap = models.PositiveSmallIntegerField(
+        _("open handoff cap"),
+        null=True,
+        blank=True,
+        help_text=_("No new leads while this many are open; empty for no cap."),
+    )
+    is_away = models.BooleanField(_("away"), default=False)
+    credit = models.IntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["team", "user__username"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="teammember_unique"),
+            models.CheckConstraint(condition=models.Q(weight__gte=1), name="teammember_weight_pos"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.team}"

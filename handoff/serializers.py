@@ -1,0 +1,194 @@
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from handoff.access import display_name
+from handoff.models import FirstTouchChannel, Handoff, Opportunity, Qualification
+from handoff.models.qualification import CRITERIA
+from handoff.services.handoffs import ACCEPTANCE_CHECKS
+from handoff.services.qualification import QUALIFICATION_FIELDS
+from leads.models import Lead, LeadStatus
+
+
+class UserRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user) -> str:
+        return display_name(user)
+
+
+class LeadRefSerializer(serializers.ModelSerializer):
+    channel = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Lead
+        fields = [
+            "id",
+            "full_name",
+            "email",
+            "organization",
+            "title",
+            "channel",
+            "stage",
+            "status",
+        ]
+        read_only_fields = fields
+
+
+class ScoreLineSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    points = serializers.IntegerField()
+
+
+class HandoffSerializer(serializers.ModelSerializer):
+    lead = LeadRefSerializer(read_only=True)
+    team = serializers.StringRelatedField(read_only=True, allow_null=True)
+    assignee = UserRefSerializer(read_only=True, allow_null=True)
+    return_reason = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    top_reasons = ScoreLineSerializer(many=True, read_only=True)
+    clock = serializers.SerializerMethodField(
+        help_text=_("on_time, at_risk, breached or met: the accept-or-return clock.")
+    )
+
+    class Meta:
+        model = Handoff
+        fields = [
+            "id",
+            "lead",
+            "agreement_version",
+            "score",
+            "top_reasons",
+            "team",
+            "assignee",
+            "outcome",
+            "created_at",
+            "claimed_at",
+            "first_touch_at",
+            "accepted_at",
+            "returned_at",
+            "return_reason",
+            "return_note",
+            "sla_due_at",
+            "clock",
+        ]
+        read_only_fields = fields
+
+    def get_clock(self, handoff) -> str:
+        now = self.context.setdefault("now", timezone.now())
+        return handoff.clock_state(now)
+
+
+class FirstTouchSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=FirstTouchChannel.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AcceptSerializer(serializers.Serializer):
+    meets_mql_spec = serializers.BooleanField(help_text=_("It meets the MQL spec as shown."))
+    can_start_conversation = serializers.BooleanField(
+        help_text=_("Sales can start a conversation.")
+    )
+    role_could_buy = serializers.BooleanField(
+        help_text=_("The person is at the company in a role that could buy.")
+    )
+
+    def validate(self, attrs):
+        unchecked = [check for check in ACCEPTANCE_CHECKS if not attrs.get(check)]
+        if unchecked:
+            message = _("All three acceptance checks must be true.")
+            raise serializers.ValidationError({check: [message] for check in unchecked})
+        return attrs
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = serializers.SlugField(help_text=_("A return reason code, e.g. not_reachable."))
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReassignSerializer(serializers.Serializer):
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True),
+        allow_null=True,
+        help_text=_("The rep's user id, or null for the team pool."),
+    )
+
+
+class StatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=LeadStatus.choices)
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    outcome = serializers.CharField(required=False)
+    assignee = UserRefSerializer(required=False)
+
+
+class QualificationSerializer(serializers.ModelSerializer):
+    criteria_met = serializers.SerializerMethodField()
+    # Null until the first answers are saved.
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Qualification
+        fields = [*QUALIFICATION_FIELDS, "criteria_met", "updated_at"]
+        read_only_fields = ["criteria_met", "updated_at"]
+
+    def get_criteria_met(self, qualification) -> dict[str, bool]:
+        return qualification.criteria_met()
+
+
+class PromoteSerializer(serializers.Serializer):
+    account_executive = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Tell this account executive about the new SQL."),
+    )
+
+
+class MissingCriteriaSerializer(serializers.Serializer):
+    detail = serializers.CharField(required=False)
+    missing = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(CRITERIA.items())), required=False
+    )
+
+
+class OpportunitySerializer(serializers.ModelSerializer):
+    lead = serializers.PrimaryKeyRelatedField(queryset=Lead.objects.all())
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.filter(is_active=True),
+        help_text=_("An account executive's user id."),
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "id",
+            "lead",
+            "name",
+            "amount",
+            "currency",
+            "expected_close_date",
+            "stage",
+            "owner",
+            "lost_reason",
+            "created_at",
+            "closed_at",
+        ]
+        read_only_fields = ["id", "stage", "lost_reason", "created_at", "closed_at"]
+        # The services check constraints on the whole row (one open opportunity per lead).
+        validators = []
+
+
+class OpportunityUpdateSerializer(OpportunitySerializer):
+    """Stage may move to won (the lead becomes a customer) or lost (with a lost_reason)."""
+
+    class Meta(OpportunitySerializer.Meta):
+        read_only_fields = ["id", "lead", "created_at", "closed_at"]
+
+
+class LostSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text=_("Why the opportunity was lost."))

@@ -1,0 +1,37 @@
+"""The handoff app's writes; other apps import them from here."""
+
+from handoff.assignment import assign_handoff, assign_waiting
+from handoff.services.handoffs import (
+    accept_handoff,
+    claim_handoff,
+    log_first_touch,
+    open_handoff,
+    reassign_handoff,
+    return_handoff,
+    set_lead_status,
+)
+from handoff.services.opportunities import open_opportunity, update_opportunity
+from handoff.services.qualification import (
+    missing_criteria,
+    promote_to_sql,
+    save_qualification,
+    set_required_criteria,
+)
+
+__all__ = [
+    "accept_handoff",
+    "assign_handoff",
+    "assign_waiting",
+    "claim_handoff",
+    "log_first_touch",
+    "missing_criteria",
+    "open_handoff",
+    "open_opportunity",
+    "promote_to_sql",
+    "reassign_handoff",
+    "return_handoff",
+    "save_qualification",
+    "set_lead_status",
+    "set_required_criteria",
+    "update_opportunity",
+]

@@ -1,0 +1,63 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.generic import ListView
+
+from accounts.roles import Role, RoleRequiredMixin, role_required
+from core.errors import ApplicationError
+from handoff.filters import OpportunityFilter
+from handoff.forms import OpportunityUpdateForm
+from handoff.models import Opportunity
+from handoff.selectors import opportunities_for
+from handoff.services import update_opportunity
+from handoff.views.errors import add_error
+
+OPPORTUNITY_ROLES = (Role.ACCOUNT_EXECUTIVE, Role.MANAGER)
+
+
+class OpportunityListView(RoleRequiredMixin, ListView):
+    """An account executive's pipeline (a manager's: everyone's), by close date."""
+
+    allowed_roles = OPPORTUNITY_ROLES
+    template_name = "handoff/opportunity_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.filterset = OpportunityFilter(
+            self.request.GET, queryset=opportunities_for(user=self.request.user)
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        return context
+
+
+@role_required(*OPPORTUNITY_ROLES)
+def opportunity_detail(request, pk):
+    opportunity = get_object_or_404(Opportunity.objects.select_related("lead", "owner"), pk=pk)
+    # The form edits its own copy, so the page still shows the saved opportunity on errors.
+    form = OpportunityUpdateForm(request.POST or None, instance=Opportunity.objects.get(pk=pk))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            changes.pop("lost_reason", None)
+            try:
+                update_opportunity(
+                    opportunity=opportunity,
+                    user=request.user,
+                    changes=changes,
+                    lost_reason=form.cleaned_data["lost_reason"],
+                )
+            except ApplicationError as error:
+                add_error(form, error)
+                status = error.status_code
+            else:
+                messages.success(request, _("Opportunity saved."))
+                return redirect("handoff:opportunity", pk)
+        else:
+            status = 400
+    context = {"opportunity": opportunity, "form": form}
+    return render(request, "handoff/opportunity_detail.html", context, status=status)

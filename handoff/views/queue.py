@@ -1,0 +1,198 @@
+"""The SDR queue: the page, its polled rows, and the work panel with the actions in place."""
+
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role, role_required
+from core.errors import ApplicationError
+from handoff import services
+from handoff.access import is_manager, may_work
+from handoff.forms import AcceptForm, FirstTouchForm, ReassignForm, ReturnForm, StatusForm
+from handoff.models import Handoff
+from handoff.selectors import (
+    ALL,
+    MINE,
+    POOL,
+    QUEUE_VIEWS,
+    queue_counts,
+    queue_for_user,
+    with_clocks,
+)
+from handoff.views.errors import add_error
+
+QUEUE_ROLES = (Role.SDR, Role.MANAGER)
+# How often an open queue page asks for fresh rows.
+POLL_SECONDS = 10
+ROW_LIMIT = 200
+
+
+def _queue_context(request) -> dict:
+    view = request.GET.get("view", MINE)
+    if view not in QUEUE_VIEWS or (view == ALL and not is_manager(request.user)):
+        view = MINE
+    filterset = queue_for_user(user=request.user, view=view, params=request.GET)
+    rows = with_clocks(filterset.qs[:ROW_LIMIT])
+    query = request.GET.copy()
+    query["view"] = view
+    return {
+        "view": view,
+        "filter": filterset,
+        "rows": rows,
+        "counts": queue_counts(user=request.user),
+        "query_string": query.urlencode(),
+        "poll_seconds": POLL_SECONDS,
+        "row_limit": ROW_LIMIT,
+        "is_manager": is_manager(request.user),
+        "views": {"mine": MINE, "pool": POOL, "all": ALL},
+    }
+
+
+@role_required(*QUEUE_ROLES)
+def queue(request):
+    return render(request, "handoff/queue.html", _queue_context(request))
+
+
+@role_required(*QUEUE_ROLES)
+def queue_rows(request):
+    """Polled by the open page: only the rows (and tab counts), never the work panel."""
+    return render(request, "handoff/partials/queue_rows.html", _queue_context(request))
+
+
+def _panel(request, handoff, *, status=200, message="", error="", **forms):
+    handoff = Handoff.objects.select_related("lead", "lead__channel", "assignee", "team").get(
+        pk=handoff.pk
+    )
+    with_clocks([handoff])
+    context = {
+        "handoff": handoff,
+        "message": message,
+        "error": error,
+        "may_work": handoff.is_open and may_work(handoff, request.user),
+        "is_manager": is_manager(request.user),
+        "first_touch_form": forms.get("first_touch_form") or FirstTouchForm(),
+        "accept_form": forms.get("accept_form") or AcceptForm(),
+        "return_form": forms.get("return_form") or ReturnForm(),
+        "status_form": forms.get("status_form")
+        or StatusForm(initial={"status": handoff.lead.status}),
+        "reassign_form": forms.get("reassign_form")
+        or ReassignForm(initial={"assignee": handoff.assignee_id}),
+    }
+    response = render(request, "handoff/partials/work_panel.html", context, status=status)
+    if status == 200 and message:
+        # The rows refresh at once, so a lead taken or closed here leaves the list.
+        response["HX-Trigger"] = "queue-changed"
+    return response
+
+
+def _done(request, handoff, message):
+    if not request.htmx:
+        return redirect("handoff:queue")
+    return _panel(request, handoff, message=message)
+
+
+@role_required(*QUEUE_ROLES)
+def work_panel(request, pk):
+    return _panel(request, get_object_or_404(Handoff, pk=pk))
+
+
+@require_POST
+@role_required(*QUEUE_ROLES)
+def claim(request, pk):
+    handoff = get_object_or_404(Handoff, pk=pk)
+    try:
+        services.claim_handoff(handoff=handoff, user=request.user)
+    except ApplicationError as error:
+        return _panel(request, handoff, status=error.status_code, error=error.message)
+    return _done(request, handoff, _("It is yours. Log the first touch when you reach them."))
+
+
+def _form_action(request, pk, form_class, form_key, act, message):
+    """Validate the form, run the action, and answer with the panel (errors in place)."""
+    handoff = get_object_or_404(Handoff, pk=pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _panel(request, handoff, status=400, **{form_key: form})
+    try:
+        act(handoff, form.cleaned_data)
+    except ApplicationError as error:
+        if error.status_code == 400:
+            add_error(form, error)
+            return _panel(request, handoff, status=400, **{form_key: form})
+        return _panel(request, handoff, status=error.status_code, error=error.message)
+    return _done(request, handoff, message)
+
+
+@require_POST
+@role_required(*QUEUE_ROLES)
+def first_touch(request, pk):
+    return _form_action(
+        request,
+        pk,
+        FirstTouchForm,
+        "first_touch_form",
+        lambda handoff, data: services.log_first_touch(
+            handoff=handoff, user=request.user, channel=data["channel"], note=data["note"]
+        ),
+        _("First touch logged."),
+    )
+
+
+@require_POST
+@role_required(*QUEUE_ROLES)
+def accept(request, pk):
+    return _form_action(
+        request,
+        pk,
+        AcceptForm,
+        "accept_form",
+        lambda handoff, data: services.accept_handoff(
+            handoff=handoff, user=request.user, checklist=data
+        ),
+        _("Accepted into SAL. Record what you learn in the qualification on the lead page."),
+    )
+
+
+@require_POST
+@role_required(*QUEUE_ROLES)
+def return_to_marketing(request, pk):
+    return _form_action(
+        request,
+        pk,
+        ReturnForm,
+        "return_form",
+        lambda handoff, data: services.return_handoff(
+            handoff=handoff, user=request.user, reason=data["reason"].code, note=data["note"]
+        ),
+        _("Returned to marketing."),
+    )
+
+
+@require_POST
+@role_required(*QUEUE_ROLES)
+def set_status(request, pk):
+    return _form_action(
+        request,
+        pk,
+        StatusForm,
+        "status_form",
+        lambda handoff, data: services.set_lead_status(
+            lead=handoff.lead, user=request.user, status=data["status"]
+        ),
+        _("Status saved."),
+    )
+
+
+@require_POST
+@role_required(Role.MANAGER)
+def reassign(request, pk):
+    return _form_action(
+        request,
+        pk,
+        ReassignForm,
+        "reassign_form",
+        lambda handoff, data: services.reassign_handoff(
+            handoff=handoff, to_user=data["assignee"], user=request.user
+        ),
+        _("Reassigned."),
+    )

@@ -1,0 +1,170 @@
+"""Web-form capture: a public website posts a form to `/capture/<key>/` and a lead comes in.
+
+The key names the channel and what the form means (an ebook download, a contact request); hidden
+fields may narrow both. The lead is upserted through leads.services like every other door, the
+activity recorded, and the lead rescored. Spam defences: a honeypot field a person never sees and
+fills (silently dropped) and a per-address rate limit.
+"""
+
+import math
+import secrets
+import time
+from urllib.parse import urlsplit
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from leads.models import Activity, ActivityKind, Channel, FormKey, Lead
+from leads.services import TEXT_FIELDS, upsert_lead
+from scoring.services import rescore_leads
+
+HONEYPOT_FIELD = "accord_website"
+LEAD_FIELDS = ("email", *TEXT_FIELDS, "company_size")
+# Hidden fields that steer the capture instead of describing the person.
+CONTROL_FIELDS = {"channel", "campaign", "activity", "next", HONEYPOT_FIELD}
+MAX_EXTRA_FIELDS = 30
+MAX_EXTRA_LENGTH = 1000
+RATE_LIMIT = 20
+RATE_WINDOW = 60  # seconds
+CAPTURE_SOURCE = "form"
+
+
+def new_form_key(
+    *,
+    name: str,
+    channel: Channel,
+    allowed_origins: list[str],
+    activity_kind: str = ActivityKind.FORM_SUBMIT,
+    properties: dict | None = None,
+) -> FormKey:
+    form_key = FormKey(
+        key=secrets.token_urlsafe(16),
+        name=name,
+        channel=channel,
+        allowed_origins=[normalize_origin(origin) for origin in allowed_origins if origin.strip()],
+        activity_kind=activity_kind,
+        properties=properties or {},
+    )
+    form_key.full_clean()
+    form_key.save()
+    return form_key
+
+
+def set_form_key_active(*, form_key: FormKey, active: bool) -> FormKey:
+    FormKey.objects.filter(pk=form_key.pk).update(is_active=active)
+    form_key.is_active = active
+    return form_key
+
+
+def normalize_origin(origin: str) -> str:
+    """ "HTTPS://Example.com/" -> "https://example.com": how browsers send the Origin header."""
+    parts = urlsplit(origin.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationError(
+            {
+                "allowed_origins": _(
+                    "“%(origin)s” is not an origin such as https://www.example.com."
+                )
+                % {"origin": origin.strip()}
+            }
+        )
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def origin_allowed(form_key: FormKey, origin: str | None) -> bool:
+    return bool(origin) and origin.lower() in form_key.allowed_origins
+
+
+def safe_next_url(form_key: FormKey, next_url: str) -> str:
+    """The `next` address if it is on one of the key's sites, else "" (no open redirect)."""
+    hosts = {urlsplit(origin).netloc for origin in form_key.allowed_origins}
+    if next_url and hosts and url_has_allowed_host_and_scheme(next_url, allowed_hosts=hosts):
+        return next_url if urlsplit(next_url).netloc else ""
+    return ""
+
+
+def retry_after(address: str, *, now: float | None = None) -> int:
+    """Count one submission from `address`; seconds to wait when over the limit, else 0.
+
+    A fixed window in Django's cache (Redis in production, so every web worker shares it).
+    """
+    now = time.time() if now is None else now
+    window = int(now // RATE_WINDOW)
+    key = f"capture-rate:{address}:{window}"
+    cache.add(key, 0, RATE_WINDOW + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RATE_WINDOW + 1)
+        count = 1
+    if count <= RATE_LIMIT:
+        return 0
+    return max(1, math.ceil((window + 1) * RATE_WINDOW - now))
+
+
+def capture_submission(*, form_key: FormKey, fields: dict, page_url: str = "") -> Lead | None:
+    """Upsert the lead, record what they did, rescore. None when the honeypot is filled.
+
+    Raises ValidationError with errors by field (a bad email, an unknown channel or kind).
+    """
+    if str(fields.get(HONEYPOT_FIELD) or "").strip():
+        return None
+    channel = form_key.channel
+    if fields.get("channel"):
+        channel = Channel.objects.filter(slug=str(fields["channel"]).strip()).first()
+        if channel is None:
+            raise ValidationError({"channel": [_("Unknown channel.")]})
+    kind = str(fields.get("activity") or form_key.activity_kind)
+    if kind not in ActivityKind.values:
+        raise ValidationError({"activity": [_("Unknown activity kind.")]})
+    campaign = str(fields.get("campaign") or "").strip()[:200]
+    data = {name: fields[name] for name in LEAD_FIELDS if fields.get(name) not in (None, "")}
+    data["email"] = fields.get("email", "")
+    data["channel"] = channel.slug
+    if campaign:
+        data["source_detail"] = campaign
+    extras = {
+        str(name)[:100]: str(value)[:MAX_EXTRA_LENGTH]
+        for name, value in fields.items()
+        if name not in CONTROL_FIELDS and name not in LEAD_FIELDS
+    }
+    properties = {**form_key.properties, **dict(list(extras.items())[:MAX_EXTRA_FIELDS])}
+    properties.update(form=form_key.name, campaign=campaign, page=page_url[:500])
+    with transaction.atomic():
+        lead, _created = upsert_lead(data=data)
+        Activity.objects.create(
+            lead=lead,
+            kind=kind,
+            occurred_at=timezone.now(),
+            channel=channel,
+            properties=properties,
+            source=CAPTURE_SOURCE,
+        )
+        rescore_leads([lead.pk])
+    return lead
+
+
+# (channel slug, form name, what it records, activity properties)
+DEMO_FORM_KEYS = [
+    ("website-form", "Contact us", ActivityKind.CONTACT_REQUEST, {}),
+    ("ebook", "Pricing guide ebook", ActivityKind.CONTENT_DOWNLOAD, {"asset_type": "ebook"}),
+]
+
+
+def seed_demo_form_keys() -> None:
+    """A form key for the demo's inbound channels; running it again changes nothing."""
+    channels = Channel.objects.in_bulk([slug for slug, *_rest in DEMO_FORM_KEYS], field_name="slug")
+    for slug, name, kind, properties in DEMO_FORM_KEYS:
+        channel = channels.get(slug)
+        if channel and not FormKey.objects.filter(channel=channel, name=name).exists():
+            new_form_key(
+                name=name,
+                channel=channel,
+                allowed_origins=["http://localhost:8000"],
+                activity_kind=kind,
+                properties=properties,
+            )

@@ -1,0 +1,113 @@
+"""Import pages for marketers: upload, map, dry run, import with a live progress bar."""
+
+from itertools import islice
+
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role, role_required
+from core.errors import ApplicationError
+from leads.imports import services
+from leads.imports.export import rejected_rows_csv
+from leads.imports.forms import MappingForm, UploadForm
+from leads.models import ImportJob, ImportStatus
+
+IMPORTERS = (Role.MARKETER, Role.ADMIN)
+SAMPLE_ROWS = 3
+SHOWN_REJECTIONS = 100
+
+
+@role_required(*IMPORTERS)
+def import_list(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                job = services.create_import(
+                    upload=form.cleaned_data["file"],
+                    user=request.user,
+                    source=form.cleaned_data["source"],
+                )
+            except ApplicationError as error:
+                form.add_error("file", error.message)
+            else:
+                return redirect("intake:import-map", pk=job.pk)
+        status = 400
+    jobs = ImportJob.objects.select_related("source", "created_by")[:50]
+    return render(request, "leads/imports/list.html", {"form": form, "jobs": jobs}, status=status)
+
+
+@role_required(*IMPORTERS)
+def import_map(request, pk):
+    job = get_object_or_404(ImportJob.objects.select_related("source", "channel"), pk=pk)
+    if job.status not in (ImportStatus.UPLOADED, ImportStatus.CHECKED):
+        return redirect("intake:import-detail", pk=job.pk)
+    initial = {f"column_{index}": target for index, target in job.mapping.items()}
+    initial.update(channel=job.channel, save_as=job.source.name if job.source else "")
+    form = MappingForm(request.POST or None, headers=job.headers, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.dry_run(
+                    job=job,
+                    mapping=form.mapping,
+                    channel=form.cleaned_data["channel"],
+                    save_as=form.cleaned_data["save_as"],
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                return redirect("intake:import-detail", pk=job.pk)
+        status = 400
+    samples = [row.values for row in islice(services.data_rows(job), SAMPLE_ROWS)]
+    columns = [
+        (header, bound, [row[index] if index < len(row) else "" for row in samples])
+        for index, header, bound in form.column_fields()
+    ]
+    context = {"job": job, "form": form, "columns": columns}
+    return render(request, "leads/imports/map.html", context, status=status)
+
+
+@role_required(*IMPORTERS)
+def import_detail(request, pk, *, error: ApplicationError | None = None):
+    job = get_object_or_404(ImportJob.objects.select_related("source", "channel"), pk=pk)
+    context = {
+        "job": job,
+        "rejections": job.rejections.all()[:SHOWN_REJECTIONS],
+        "error": error.message if error else "",
+    }
+    status = error.status_code if error else 200
+    return render(request, "leads/imports/detail.html", context, status=status)
+
+
+@role_required(*IMPORTERS)
+def import_progress(request, pk):
+    job = get_object_or_404(ImportJob, pk=pk)
+    return render(request, "leads/imports/_progress.html", {"job": job})
+
+
+@require_POST
+@role_required(*IMPORTERS)
+def import_start(request, pk):
+    job = get_object_or_404(ImportJob, pk=pk)
+    try:
+        if job.status == ImportStatus.FAILED:
+            services.resume_import(job=job)
+        else:
+            services.start_import(job=job)
+    except ApplicationError as error:
+        return import_detail(request, pk, error=error)
+    return redirect("intake:import-detail", pk=job.pk)
+
+
+@role_required(*IMPORTERS)
+def import_rejections(request, pk):
+    job = get_object_or_404(ImportJob, pk=pk)
+    response = StreamingHttpResponse(rejected_rows_csv(job), content_type="text/csv; charset=utf-8")
+    filename = _("rejected-rows-%(id)s.csv") % {"id": job.pk}
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

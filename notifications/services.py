@@ -1,0 +1,32 @@
+"""Telling people about work: an in-app notification, and an e-mail sent after the commit."""
+
+from django.db import transaction
+from django.utils import timezone
+from django_q.tasks import async_task
+
+from notifications.models import Notification
+
+
+def notify(*, user, kind: str, text: str, url: str = "", email: bool = True) -> Notification:
+    """Record a notification for `user`; its e-mail goes out only if the transaction commits."""
+    notification = Notification.objects.create(
+        user=user, kind=kind, text=text, url=url, email_wanted=email and bool(user.email)
+    )
+    if notification.email_wanted:
+        transaction.on_commit(
+            lambda: async_task("notifications.tasks.send_notification_email", notification.pk)
+        )
+    return notification
+
+
+def notify_many(*, users, kind: str, text: str, url: str = "", email: bool = True) -> None:
+    for user in users:
+        notify(user=user, kind=kind, text=text, url=url, email=email)
+
+
+def mark_read(*, user, notification_ids: list[int] | None = None, now=None) -> int:
+    """Mark the user's notifications read (all unread ones when no ids are given)."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=now or timezone.now())

@@ -1,0 +1,93 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reports.economics import SpendCell
+from reports.filters import ReportFilterForm
+from reports.services import CURRENCY_CODE
+
+
+class MonthField(forms.DateField):
+    """A month as `YYYY-MM` (the browser's month picker), cleaned to its first day."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m"]
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        return day.replace(day=1) if day else day
+
+
+class CurrencyField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            max_length=3,
+            min_length=3,
+            label=_("Currency"),
+            help_text=_("ISO code, e.g. USD, EUR, THB"),
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not CURRENCY_CODE.match(value):
+            raise forms.ValidationError(_("Use a three-letter currency code such as USD."))
+
+
+class EconomicsFilterForm(ReportFilterForm):
+    """Channel economics reads the date range and channel; spend has no team or campaign."""
+
+    currency = CurrencyField(
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Most used"), "size": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("team", "agreement_version", "campaign"):
+            del self.fields[name]
+
+
+class SpendMonthForm(forms.Form):
+    """Which month and currency the spend grid shows; the view fills in what the URL omits."""
+
+    month = MonthField(label=_("Month"))
+    currency = CurrencyField()
+
+
+class SpendGridForm(forms.Form):
+    """One amount per channel for the month and currency in the URL; empty means no spend."""
+
+    def __init__(self, *args, cells: list[SpendCell], **kwargs):
+        initial = {self.field_name(cell.channel.pk): cell.amount for cell in cells}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.channels = [cell.channel for cell in cells]
+        for channel in self.channels:
+            self.fields[self.field_name(channel.pk)] = forms.DecimalField(
+                label=channel.name,
+                required=False,
+                min_value=Decimal(0),
+                max_digits=14,
+                decimal_places=2,
+                widget=forms.NumberInput(
+                    attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}
+                ),
+            )
+
+    @staticmethod
+    def field_name(channel_id: int) -> str:
+        return f"channel_{channel_id}"
+
+    def rows(self):
+        """(channel, bound amount field) for the grid's rows."""
+        return [(channel, self[self.field_name(channel.pk)]) for channel in self.channels]
+
+    def amounts(self) -> dict[int, Decimal | None]:
+        return {
+            channel.pk: self.cleaned_data.get(self.field_name(channel.pk))
+            for channel in self.channels
+        }

@@ -1,0 +1,283 @@
+"""The funnel and returns reports: a query or two of the rows each needs, aggregated in Python.
+
+Both reports read the same cohort (leads that entered MQL in the range, narrowed by team, channel,
+campaign and agreement version) so that their numbers agree: the funnel counts the cohort's
+returns to marketing after entry (moves to recycled with a return reason in their context; a lost
+opportunity also recycles a lead but is not a return), the returns report counts the cohort's
+returned handoffs after entry, and handoff.services.return_handoff makes one of each.
+
+The campaign is the lead's `attributes["campaign"]`, the campaign that brought the lead in;
+activities' campaigns are not used, because a lead touched by several campaigns would be counted
+once per campaign and the rows would no longer add up to the total.
+"""
+
+from collections import Counter
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from django.db.models import Case, F, OuterRef, Subquery, When
+from django.db.models.fields.json import KT
+from django.utils.translation import gettext as _
+
+from handoff.models import Handoff, Outcome
+from leads.models import Lead, Stage, StageChange
+from reports.filters import ReportFilters
+from reports.funnel import Change, FunnelRow, LeadPath, breakdown, lead_paths, summarize
+
+
+def agreement_version_of(value) -> int | None:
+    """The version recorded in a move's JSON context, tolerating rows written without one."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def channel_label(item) -> str:
+    return item.channel or _("No channel")
+
+
+def version_label(item) -> str:
+    if item.agreement_version is None:
+        return _("No version recorded")
+    return _("Version %(version)s") % {"version": item.agreement_version}
+
+
+def campaign_label(item) -> str:
+    return item.campaign or _("No campaign")
+
+
+def by_channel(item) -> int | None:
+    return item.channel_id
+
+
+def by_version(item) -> int | None:
+    return item.agreement_version
+
+
+def _mql_entries(filters: ReportFilters):
+    """MQL moves in the range by leads that match the filters (not yet the version filter)."""
+    return StageChange.objects.filter(
+        filters.lead_conditions(),
+        to_stage=Stage.MQL,
+        created_at__gte=filters.start,
+        created_at__lt=filters.end,
+    )
+
+
+def cohort_changes(filters: ReportFilters):
+    """The stage changes of cohort candidates from the start of the range on, in path order.
+
+    Two queries: the candidates' channel and campaign once per lead, then their moves (only
+    MQL moves carry the agreement version, read as text to skip decoding every context).
+    """
+    candidates = _mql_entries(filters).values("lead_id")
+    leads = {
+        lead_id: (channel_id, channel or "", "" if campaign is None else str(campaign))
+        for lead_id, channel_id, channel, campaign in Lead.objects.filter(
+            pk__in=candidates
+        ).values_list("pk", "channel_id", "channel__name", "attributes__campaign")
+    }
+    rows = (
+        StageChange.objects.filter(lead_id__in=candidates, created_at__gte=filters.start)
+        .annotate(
+            version=Case(
+                When(to_stage=Stage.MQL, then=KT("context__agreement_version")), default=None
+            ),
+            # handoff.services.return_handoff records the reason; a lost opportunity has none.
+            return_reason=Case(
+                When(to_stage=Stage.RECYCLED, then=KT("context__return_reason")), default=None
+            ),
+        )
+        .order_by("lead_id", "created_at", "id")
+        .values_list("lead_id", "to_stage", "created_at", "version", "return_reason")
+    )
+    for lead_id, to_stage, at, version, return_reason in rows.iterator(5000):
+        channel_id, channel, campaign = leads[lead_id]
+        yield Change(
+            lead_id,
+            to_stage,
+            at,
+            agreement_version_of(version),
+            channel_id,
+            channel,
+            campaign,
+            bool(return_reason),
+        )
+
+
+def cohort_paths(filters: ReportFilters) -> list[LeadPath]:
+    return lead_paths(
+        cohort_changes(filters),
+        start=filters.start,
+        end=filters.end,
+        agreement_version=filters.agreement_version,
+    )
+
+
+@dataclass(frozen=True)
+class FunnelReport:
+    filters: ReportFilters
+    total: FunnelRow
+    by_channel: list[FunnelRow]
+    by_campaign: list[FunnelRow]
+    by_agreement_version: list[FunnelRow]
+
+    def breakdowns(self) -> list[tuple[str, str, str, list[FunnelRow]]]:
+        """(key, heading, column heading, rows) per grouping, in the order pages show them."""
+        return [
+            ("channel", _("By channel"), _("Channel"), self.by_channel),
+            ("campaign", _("By campaign"), _("Campaign"), self.by_campaign),
+            (
+                "agreement_version",
+                _("By agreement version"),
+                _("Agreement version"),
+                self.by_agreement_version,
+            ),
+        ]
+
+
+def funnel_report(*, filters: ReportFilters) -> FunnelReport:
+    paths = cohort_paths(filters)
+    return FunnelReport(
+        filters=filters,
+        total=summarize(paths, key="total", label=_("All leads")),
+        by_channel=breakdown(paths, key=by_channel, label=channel_label),
+        by_campaign=breakdown(paths, key=lambda path: path.campaign, label=campaign_label),
+        by_agreement_version=breakdown(paths, key=by_version, label=version_label),
+    )
+
+
+@dataclass(frozen=True)
+class Return:
+    """One returned handoff of a cohort lead."""
+
+    reason_id: int
+    reason: str
+    channel_id: int | None
+    channel: str
+    agreement_version: int | None
+
+
+@dataclass(frozen=True)
+class ReturnGroup:
+    """Returns of one channel or agreement version, counted per reason."""
+
+    key: Hashable
+    label: str
+    count: int
+    by_reason: dict[int, int]
+
+    def share_of(self, reason_id: int) -> float | None:
+        return self.by_reason.get(reason_id, 0) / self.count if self.count else None
+
+
+@dataclass(frozen=True)
+class ReasonRow:
+    reason_id: int
+    label: str
+    count: int
+    share: float
+
+
+@dataclass(frozen=True)
+class ReturnsReport:
+    filters: ReportFilters
+    total: int
+    reasons: list[ReasonRow]
+    by_channel: list[ReturnGroup]
+    by_agreement_version: list[ReturnGroup]
+
+    def matrix(self, groups: list[ReturnGroup]) -> list[tuple[ReturnGroup, list[tuple]]]:
+        """Each group with (count, share of the group) per reason, in the order of `reasons`."""
+        return [
+            (
+                group,
+                [
+                    (group.by_reason.get(reason.reason_id, 0), group.share_of(reason.reason_id))
+                    for reason in self.reasons
+                ],
+            )
+            for group in groups
+        ]
+
+    @property
+    def channel_matrix(self):
+        return self.matrix(self.by_channel)
+
+    @property
+    def version_matrix(self):
+        return self.matrix(self.by_agreement_version)
+
+
+def cohort_returns(filters: ReportFilters) -> list[Return]:
+    """Returned handoffs of cohort leads, at or after the lead's MQL entry in the range."""
+    entry = _mql_entries(filters).filter(lead_id=OuterRef("lead_id")).order_by("created_at", "id")
+    rows = (
+        Handoff.objects.filter(filters.lead_conditions(), outcome=Outcome.RETURNED)
+        .annotate(
+            entered_at=Subquery(entry.values("created_at")[:1]),
+            entry_context=Subquery(entry.values("context")[:1]),
+        )
+        .filter(entered_at__isnull=False, returned_at__gte=F("entered_at"))
+        .values_list(
+            "return_reason_id",
+            "return_reason__label",
+            "lead__channel_id",
+            "lead__channel__name",
+            "entry_context",
+        )
+    )
+    returns = []
+    for reason_id, reason, channel_id, channel, context in rows:
+        version = agreement_version_of((context or {}).get("agreement_version"))
+        if filters.agreement_version is not None and version != filters.agreement_version:
+            continue
+        returns.append(
+            Return(
+                reason_id=reason_id,
+                reason=reason,
+                channel_id=channel_id,
+                channel=channel or "",
+                agreement_version=version,
+            )
+        )
+    return returns
+
+
+def _groups(returns: list[Return], *, key, label) -> list[ReturnGroup]:
+    """Returns per `key`, counted per reason, labelled from the group's first return."""
+    grouped: dict[Hashable, list[Return]] = {}
+    for item in returns:
+        grouped.setdefault(key(item), []).append(item)
+    rows = [
+        ReturnGroup(
+            key=group,
+            label=label(members[0]),
+            count=len(members),
+            by_reason=dict(Counter(item.reason_id for item in members)),
+        )
+        for group, members in grouped.items()
+    ]
+    return sorted(rows, key=lambda row: (-row.count, row.label))
+
+
+def returns_report(*, filters: ReportFilters) -> ReturnsReport:
+    returns = cohort_returns(filters)
+    total = len(returns)
+    per_reason = Counter(item.reason_id for item in returns)
+    labels = {item.reason_id: item.reason for item in returns}
+    return ReturnsReport(
+        filters=filters,
+        total=total,
+        reasons=[
+            ReasonRow(
+                reason_id=reason_id, label=labels[reason_id], count=count, share=count / total
+            )
+            for reason_id, count in sorted(
+                per_reason.items(), key=lambda item: (-item[1], labels[item[0]])
+            )
+        ],
+        by_channel=_groups(returns, key=by_channel, label=channel_label),
+        by_agreement_version=_groups(returns, key=by_version, label=version_label),
+    )

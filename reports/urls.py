@@ -1,0 +1,14 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("funnel/", views.FunnelView.as_view(), name="funnel"),
+    path("funnel.csv", views.FunnelView.as_view(export=True), name="funnel_csv"),
+    path("returns/", views.ReturnsView.as_view(), name="returns"),
+    path("returns.csv", views.ReturnsView.as_view(export=True), name="returns_csv"),
+    path("channels/", views.ChannelEconomicsView.as_view(), name="channels"),
+    path("channels.csv", views.ChannelEconomicsView.as_view(export=True), name="channels_csv"),
+    path("spend/", views.SpendView.as_view(), name="spend"),
+]

@@ -1,0 +1,168 @@
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from accounts.roles import RoleRequiredMixin
+from core.errors import ApplicationError
+from reports import charts
+from reports.access import REPORT_ROLES, SPEND_ROLES
+from reports.csv import csv_response
+from reports.economics import METRIC_LABELS, METRICS, channel_economics, latest_currency, spend_grid
+from reports.exports import economics_table, funnel_table, returns_table
+from reports.filters import ReportFilterForm
+from reports.forms import EconomicsFilterForm, SpendGridForm, SpendMonthForm
+from reports.funnel import STEP_LABELS, STEPS, TIMED_STAGES
+from reports.selectors import funnel_report, returns_report
+from reports.services import channel_spend_save
+
+
+class ReportView(RoleRequiredMixin, TemplateView):
+    """A report page and its CSV twin (`export=True`): the same filters, the same figures.
+
+    Subclasses say how to `build` the report from the valid filter form and how to flatten it
+    into a `table` for the CSV.
+    """
+
+    allowed_roles = REPORT_ROLES
+    form_class = ReportFilterForm
+    export = False
+    name = ""
+    csv_url_name = ""
+
+    def get(self, request, *args, **kwargs):
+        form = self.form_class(request.GET)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        report = self.build(form)
+        if self.export:
+            header, rows = self.table(report)
+            filters = report.filters
+            filename = f"{self.name}-{filters.date_from}-{filters.date_to}.csv"
+            return csv_response(filename, header, rows)
+        return self.render_to_response(
+            self.get_context_data(
+                form=form, report=report, query_string=request.GET.urlencode(), **self.extra(report)
+            )
+        )
+
+    def extra(self, report) -> dict:
+        return {}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(csv_url=reverse(self.csv_url_name), **kwargs)
+
+
+class FunnelView(ReportView):
+    template_name = "reports/funnel.html"
+    name = "funnel"
+    csv_url_name = "reports:funnel_csv"
+
+    def build(self, form):
+        return funnel_report(filters=form.filters())
+
+    def table(self, report):
+        return funnel_table(report)
+
+    def extra(self, report):
+        return {
+            "summary": [
+                (STEP_LABELS[step], count, rate) for step, count, rate in report.total.steps
+            ],
+            "total_rows": [report.total],
+            "step_labels": [STEP_LABELS[step] for step in STEPS],
+            "stay_labels": [STEP_LABELS[stage] for stage in TIMED_STAGES],
+            "charts": charts.funnel_charts(report),
+        }
+
+
+class ReturnsView(ReportView):
+    template_name = "reports/returns.html"
+    name = "returns"
+    csv_url_name = "reports:returns_csv"
+
+    def build(self, form):
+        return returns_report(filters=form.filters())
+
+    def table(self, report):
+        return returns_table(report)
+
+    def extra(self, report):
+        return {"charts": charts.returns_charts(report)}
+
+
+class ChannelEconomicsView(ReportView):
+    template_name = "reports/channel_economics.html"
+    form_class = EconomicsFilterForm
+    name = "channel-economics"
+    csv_url_name = "reports:channels_csv"
+
+    def build(self, form):
+        return channel_economics(filters=form.filters(), currency=form.cleaned_data["currency"])
+
+    def table(self, report):
+        return economics_table(report)
+
+    def extra(self, report):
+        return {
+            "metric_labels": [METRIC_LABELS[metric] for metric in METRICS],
+            "charts": charts.economics_charts(report),
+        }
+
+
+class SpendView(RoleRequiredMixin, TemplateView):
+    """The marketer's monthly grid: channels down, one amount each, saved together.
+
+    The month and currency come from the URL, so the grid a marketer saves is the one they see.
+    """
+
+    allowed_roles = SPEND_ROLES
+    template_name = "reports/spend.html"
+
+    @cached_property
+    def picker(self):
+        defaults = {
+            "month": timezone.localdate().strftime("%Y-%m"),
+            "currency": latest_currency(),
+        }
+        chosen = {key: value for key, value in self.request.GET.items() if value}
+        return SpendMonthForm({**defaults, **chosen})
+
+    def render_grid(self, form, status=200):
+        return self.render_to_response(
+            self.get_context_data(picker=self.picker, form=form), status=status
+        )
+
+    def get(self, request, *args, **kwargs):
+        if not self.picker.is_valid():
+            return self.render_grid(None, status=400)
+        return self.render_grid(SpendGridForm(cells=self.cells()))
+
+    def post(self, request, *args, **kwargs):
+        if not self.picker.is_valid():
+            return self.render_grid(None, status=400)
+        month, currency = self.picker.cleaned_data["month"], self.picker.cleaned_data["currency"]
+        form = SpendGridForm(request.POST, cells=self.cells())
+        if form.is_valid():
+            try:
+                channel_spend_save(month=month, currency=currency, amounts=form.amounts())
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Spend for %(month)s in %(currency)s saved.")
+                    % {"month": month.strftime("%Y-%m"), "currency": currency},
+                )
+                query = urlencode({"month": month.strftime("%Y-%m"), "currency": currency})
+                return redirect(f"{reverse('reports:spend')}?{query}")
+        return self.render_grid(form, status=400)
+
+    def cells(self):
+        return spend_grid(
+            month=self.picker.cleaned_data["month"], currency=self.picker.cleaned_data["currency"]
+        )

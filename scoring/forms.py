@@ -1,0 +1,325 @@
+"""Editor forms: one per rule kind plus the version's settings.
+
+Each rule form reads what a marketer types (a comma-separated list, a number, a pattern), reports
+problems next to the field, and finally builds the engine rule so that anything the engine
+would refuse is refused here, before a row is written.
+"""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from leads.models import ActivityKind, Channel, ChannelKind
+from scoring import engine
+from scoring.convert import engine_rule
+from scoring.models import (
+    OPERATOR_CHOICES,
+    ActionRule,
+    Agreement,
+    ChannelRule,
+    NegativeRule,
+    ProfileRule,
+)
+from scoring.validation import pattern_can_match
+
+LIST_OPERATORS = ("one_of", "not_one_of")
+NUMBER_OPERATORS = ("at_least", "at_most")
+VALUE_HELP = _(
+    "Leave empty for “is present”; separate several values with commas; at least / at most "
+    "take a number."
+)
+
+
+def parse_value(operator: str, text: str, *, gate: bool = False):
+    """What the marketer typed as the value the engine expects, or a ValidationError."""
+    text = (text or "").strip()
+    if operator == "present":
+        return None
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    if not items:
+        if operator in LIST_OPERATORS:
+            raise forms.ValidationError(
+                _("List at least one value: “one of” an empty list can never hold.")
+            )
+        raise forms.ValidationError(_("This operator needs a value."))
+    if operator in NUMBER_OPERATORS:
+        try:
+            number = float(text)
+        except ValueError:
+            raise forms.ValidationError(_("Enter a number.")) from None
+        return int(number) if number.is_integer() else number
+    if operator == "matches":
+        try:
+            re.compile(text)
+        except re.error as error:
+            raise forms.ValidationError(
+                _("Not a valid pattern: %(error)s") % {"error": error}
+            ) from None
+        if gate and not pattern_can_match(text):
+            raise forms.ValidationError(
+                _("This pattern cannot match any text, so no lead could meet this gate.")
+            )
+        return text
+    if operator in LIST_OPERATORS or (operator == "contains" and len(items) > 1):
+        return items
+    return text if operator == "equals" else items[0]
+
+
+def shown_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def check_field(field: str) -> str:
+    field = field.strip()
+    is_attribute = field.startswith(engine.ATTRIBUTE_PREFIX) and len(field) > len(
+        engine.ATTRIBUTE_PREFIX
+    )
+    if field not in engine.PROFILE_FIELDS and not is_attribute:
+        raise forms.ValidationError(
+            _("Unknown field. Use a lead field such as title, or attributes.<key>.")
+        )
+    return field
+
+
+class RuleForm(forms.ModelForm):
+    """Builds the engine rule from the cleaned data; the engine's refusal becomes a form error."""
+
+    rule_kind = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            candidate = self.instance
+            for name, value in cleaned.items():
+                if hasattr(candidate, name):
+                    setattr(candidate, name, value)
+            candidate.key = candidate.key or "new"
+            try:
+                engine_rule(self.rule_kind, candidate)
+            except ValueError as error:
+                raise forms.ValidationError(str(error)) from None
+        return cleaned
+
+
+class ValueMixin(forms.Form):
+    value_text = forms.CharField(label=_("Value"), required=False, help_text=VALUE_HELP)
+
+    def initial_value_text(self):
+        if self.instance.pk:
+            self.initial["value_text"] = shown_value(self.instance.value)
+
+
+class ProfileRuleForm(ValueMixin, RuleForm):
+    rule_kind = "profile"
+    field = forms.CharField(
+        label=_("Field"),
+        widget=forms.TextInput(attrs={"list": "profile-fields", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = ProfileRule
+        fields = ["field", "operator", "mode", "points"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial_value_text()
+        self.fields["points"].required = False
+
+    def clean_field(self):
+        return check_field(self.cleaned_data["field"])
+
+    def clean(self):
+        data = self.cleaned_data
+        operator, mode = data.get("operator"), data.get("mode")
+        if operator:
+            try:
+                self.instance.value = parse_value(
+                    operator, data.get("value_text"), gate=mode == engine.GATE
+                )
+            except forms.ValidationError as error:
+                self.add_error("value_text", error)
+        if mode == engine.GATE:
+            if data.get("points"):
+                self.add_error("points", _("A gate must hold; it earns no points."))
+            data["points"] = 0
+        elif not data.get("points"):
+            self.add_error("points", _("Fit points need a number of points."))
+        return super().clean()
+
+
+class ChannelRuleForm(RuleForm):
+    rule_kind = "channel"
+    channel_slug = forms.ChoiceField(label=_("Channel"), required=False)
+    required_activity_kinds = forms.MultipleChoiceField(
+        label=_("Only after one of these activities"),
+        choices=[(k, v) for k, v in ActivityKind.choices if k != engine.UNSUBSCRIBE],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = ChannelRule
+        fields = ["channel_slug", "channel_kind", "policy", "required_activity_kinds", "min_score"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        slugs = Channel.objects.order_by("name").values_list("slug", "name")
+        self.fields["channel_slug"].choices = [("", _("— or pick a kind —")), *slugs]
+        self.fields["channel_kind"].choices = [("", "—"), *ChannelKind.choices]
+
+    def clean(self):
+        data = self.cleaned_data
+        if bool(data.get("channel_slug")) == bool(data.get("channel_kind")):
+            self.add_error("channel_slug", _("Pick either one channel or a kind of channel."))
+        conditional = data.get("policy") == engine.CONDITIONAL
+        has_conditions = bool(data.get("required_activity_kinds")) or (
+            data.get("min_score") is not None
+        )
+        if conditional and not has_conditions:
+            self.add_error("policy", _("Say which activity or minimum score the channel needs."))
+        if has_conditions and not conditional:
+            self.add_error("policy", _("Conditions apply to “accepted with conditions” only."))
+        return super().clean()
+
+
+class ConditionMixin(forms.Form):
+    """One property condition on the activity, e.g. asset_type equals ebook."""
+
+    condition_key = forms.SlugField(label=_("Where property"), required=False)
+    condition_operator = forms.ChoiceField(
+        label=_("Condition"), choices=OPERATOR_CHOICES, required=False
+    )
+    condition_value = forms.CharField(label=_("Condition value"), required=False)
+
+    def initial_condition(self):
+        conditions = self.instance.conditions or []
+        if conditions:
+            first = conditions[0]
+            self.initial.update(
+                condition_key=first["key"],
+                condition_operator=first.get("operator", "present"),
+                condition_value=shown_value(first.get("value")),
+            )
+
+    def clean_condition(self):
+        data = self.cleaned_data
+        key = data.get("condition_key")
+        if not key:
+            self.instance.conditions = []
+            return
+        operator = data.get("condition_operator") or "present"
+        try:
+            value = parse_value(operator, data.get("condition_value"))
+        except forms.ValidationError as error:
+            self.add_error("condition_value", error)
+            return
+        self.instance.conditions = [{"key": key, "operator": operator, "value": value}]
+
+
+class ActionRuleForm(ConditionMixin, RuleForm):
+    rule_kind = "action"
+
+    class Meta:
+        model = ActionRule
+        fields = ["kind", "points", "cap", "window_days"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial_condition()
+        self.fields["kind"].choices = [
+            (k, v) for k, v in ActivityKind.choices if k != engine.UNSUBSCRIBE
+        ]
+        for name in ("cap", "window_days"):
+            self.fields[name].widget.attrs["min"] = 1
+
+    def clean_cap(self):
+        cap = self.cleaned_data.get("cap")
+        if cap is not None and cap < 1:
+            raise forms.ValidationError(_("A cap counts at least one activity."))
+        return cap
+
+    def clean_window_days(self):
+        days = self.cleaned_data.get("window_days")
+        if days is not None and days < 1:
+            raise forms.ValidationError(_("A window is at least one day."))
+        return days
+
+    def clean(self):
+        self.clean_condition()
+        return super().clean()
+
+
+class NegativeRuleForm(ValueMixin, ConditionMixin, RuleForm):
+    rule_kind = "negative"
+    field = forms.CharField(
+        label=_("Field"),
+        required=False,
+        widget=forms.TextInput(attrs={"list": "profile-fields", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = NegativeRule
+        fields = ["field", "operator", "activity_kind", "effect", "points"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial_value_text()
+        self.initial_condition()
+        self.fields["activity_kind"].choices = [("", "—"), *ActivityKind.choices]
+        self.fields["points"].required = False
+        self.fields["points"].help_text = _("Below zero, e.g. -10; none when it disqualifies.")
+
+    def clean_field(self):
+        field = self.cleaned_data.get("field", "")
+        return check_field(field) if field.strip() else ""
+
+    def clean(self):
+        data = self.cleaned_data
+        if bool(data.get("field")) == bool(data.get("activity_kind")):
+            self.add_error("field", _("Pick either a lead field or an activity."))
+        if data.get("field") and data.get("operator"):
+            try:
+                self.instance.value = parse_value(data["operator"], data.get("value_text"))
+            except forms.ValidationError as error:
+                self.add_error("value_text", error)
+        else:
+            self.instance.value = None
+            data["operator"] = "present"
+        self.clean_condition()
+        if data.get("effect") == engine.DISQUALIFY:
+            data["points"] = 0
+        elif (data.get("points") or 0) >= 0:
+            self.add_error("points", _("A negative takes points away: enter a number below 0."))
+        return super().clean()
+
+
+RULE_FORMS = {
+    "profile": ProfileRuleForm,
+    "channel": ChannelRuleForm,
+    "action": ActionRuleForm,
+    "negative": NegativeRuleForm,
+}
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["name", "narrative", "threshold", "decay_after_days", "decay_percent_per_week"]
+        widgets = {"narrative": forms.Textarea(attrs={"rows": 6})}
+
+    def clean_threshold(self):
+        threshold = self.cleaned_data["threshold"]
+        if threshold < 0:
+            raise forms.ValidationError(_("The threshold cannot be below zero."))
+        return threshold
+
+    def clean_decay_percent_per_week(self):
+        percent = self.cleaned_data["decay_percent_per_week"]
+        if percent > 100:
+            raise forms.ValidationError(_("Decay is a percentage from 0 to 100."))
+        return percent

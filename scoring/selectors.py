@@ -1,0 +1,118 @@
+"""Reads for the agreement pages, the lead page and the API."""
+
+import dataclasses
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from accounts.roles import Role, has_role
+from leads.models import Lead, Stage, StageChange
+from scoring import engine
+from scoring.convert import RULE_MODELS, rules_of
+from scoring.describe import describe
+from scoring.diff import KIND_LABELS
+from scoring.facts import NO_ENGAGEMENT, activities_of, engagement_by_lead, profile_values
+from scoring.facts import lead_facts as to_lead_facts
+from scoring.models import Agreement, AgreementStatus, RescoreRun, Signoff
+from scoring.services import current_agreement_spec
+
+
+def agreements_for(user) -> QuerySet:
+    """Versions a user may see: drafts only for marketers (they are work in progress)."""
+    agreements = Agreement.objects.select_related("author", "published_by")
+    if not has_role(user, Role.MARKETER):
+        agreements = agreements.exclude(status=AgreementStatus.DRAFT, submitted_at=None)
+    return agreements
+
+
+def with_rules(agreements: QuerySet) -> QuerySet:
+    """Prefetch every rule kind and the sign-offs: a fixed number of queries for any list."""
+    return agreements.prefetch_related(
+        *(f"{model._meta.model_name}s" for model in RULE_MODELS.values()),
+        Prefetch("signoffs", queryset=Signoff.objects.select_related("user")),
+    )
+
+
+def published_agreement() -> Agreement | None:
+    return with_rules(Agreement.objects.filter(status=AgreementStatus.PUBLISHED)).first()
+
+
+def latest_run(agreement: Agreement) -> RescoreRun | None:
+    return agreement.rescore_runs.order_by("-created_at", "-id").first()
+
+
+@dataclasses.dataclass(frozen=True)
+class MqlDecision:
+    change: StageChange
+    version: int | None
+    lines: list[tuple[str, int]]
+
+
+@dataclasses.dataclass(frozen=True)
+class LeadScoreSection:
+    """The lead page's score: worked out now under the published version (so it shows today's
+    decay), and every MQL decision with the version and score lines it was made with."""
+
+    result: engine.ScoreResult | None
+    decisions: list[MqlDecision]
+
+    @property
+    def lines(self) -> list[tuple[str, int]]:
+        return [(describe(line.rule), line.points) for line in self.result.lines]
+
+    @property
+    def gates(self) -> list[tuple[str, bool]]:
+        unmet = set(self.result.gates_unmet)
+        return [
+            (describe(gate), gate not in unmet)
+            for gate in self.result.gates_met + self.result.gates_unmet
+        ]
+
+    @property
+    def negatives(self) -> list[str]:
+        return [describe(rule) for rule in self.result.negatives_hit]
+
+
+def lead_score_section(*, lead: Lead, now=None) -> LeadScoreSection:
+    now = now or timezone.now()
+    result = None
+    spec = current_agreement_spec()
+    if spec is not None:
+        row = Lead.objects.filter(pk=lead.pk).values(*profile_values([spec])).get()
+        facts = engagement_by_lead(activities_of([lead.pk]), [spec], now).get(
+            lead.pk, [NO_ENGAGEMENT]
+        )
+        result = engine.score(to_lead_facts(row), facts[0], spec, now)
+    changes = list(lead.stage_changes.filter(to_stage=Stage.MQL).select_related("actor"))
+    versions = {change.context.get("agreement_version") for change in changes}
+    worded = {
+        (agreement.version, row.key): row.describe()
+        for agreement in with_rules(Agreement.objects.filter(version__in=versions - {None}))
+        for rows in rules_of(agreement).values()
+        for row in rows
+    }
+    decisions = []
+    for change in changes:
+        version = change.context.get("agreement_version")
+        lines = (change.context.get("explanation") or {}).get("lines", [])
+        # Worded again in the reader's language; the stored words if the rule is gone.
+        decisions.append(
+            MqlDecision(
+                change,
+                version,
+                [
+                    (worded.get((version, line["id"]), line["rule"]), line["points"])
+                    for line in lines
+                ],
+            )
+        )
+    return LeadScoreSection(result, decisions)
+
+
+def document(agreement: Agreement) -> list[tuple[str, str, list]]:
+    """The agreement's rules as the readable document: (kind, title, [(row, sentence)])."""
+    rules = rules_of(agreement)
+    return [
+        (kind, KIND_LABELS[kind], [(row, row.describe()) for row in rules[kind]])
+        for kind in RULE_MODELS
+    ]

@@ -1,0 +1,124 @@
+"""Reading clocks: how a clock reads in the queue, and clocks for many handoffs at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils.translation import gettext as _
+
+from handoff.business_time import business_time_between, is_open
+from sla.calendars import calendars_for_teams
+from sla.models import Clock, ClockState, Counting, Step
+from sla.services import calendar_for
+
+
+@dataclass(frozen=True)
+class ClockDisplay:
+    state: str
+    label: str
+    text: str
+
+    @property
+    def css_state(self) -> str:
+        """The queue's colour names: a running clock is on time."""
+        return "on_time" if self.state == ClockState.RUNNING else self.state
+
+
+def format_duration(span: timedelta) -> str:
+    """'2h 10m', '45m': hours and minutes, as a rep reads a deadline."""
+    minutes = max(0, int(span.total_seconds() // 60))
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return _("%(hours)dh %(minutes)dm") % {"hours": hours, "minutes": minutes}
+    if hours:
+        return _("%(hours)dh") % {"hours": hours}
+    return _("%(minutes)dm") % {"minutes": minutes}
+
+
+def _calendar(clock: Clock):
+    calendar = getattr(clock, "calendar", None)
+    if calendar is None:
+        calendar = calendar_for(clock.counting, clock.handoff.team_id)
+    return calendar
+
+
+def clock_state(clock: Clock, now: datetime) -> str:
+    """The state at `now`, without waiting for the next scan to write it."""
+    if clock.stopped_at is not None:
+        return clock.state
+    if now >= clock.due_at:
+        return ClockState.BREACHED
+    if now >= clock.at_risk_at:
+        return ClockState.AT_RISK
+    return ClockState.RUNNING
+
+
+def clock_display(clock: Clock, now: datetime) -> ClockDisplay:
+    """Time left (or overdue) in the clock's own terms, e.g. '2h 10m left, business hours'."""
+    state = clock_state(clock, now)
+    label = str(ClockState(state).label)
+    if clock.stopped_at is not None:
+        took = format_duration(timedelta(minutes=clock.elapsed_minutes or 0))
+        if state == ClockState.MET:
+            return ClockDisplay(state, label, _("met in %(took)s") % {"took": took})
+        return ClockDisplay(state, label, _("late, took %(took)s") % {"took": took})
+    counting = _("business hours") if clock.counting == Counting.BUSINESS else _("calendar time")
+    calendar = _calendar(clock)
+    if state == ClockState.BREACHED:
+        overdue = business_time_between(calendar, clock.due_at, now)
+        if overdue < timedelta(minutes=1) and not is_open(calendar, now):
+            # Due at closing time and looked at before the next opening.
+            return ClockDisplay(state, label, _("breached at closing time"))
+        return ClockDisplay(
+            state,
+            label,
+            _("breached %(overdue)s ago, %(counting)s")
+            % {"overdue": format_duration(overdue), "counting": counting},
+        )
+    left = format_duration(business_time_between(calendar, now, clock.due_at))
+    return ClockDisplay(
+        state, label, _("%(left)s left, %(counting)s") % {"left": left, "counting": counting}
+    )
+
+
+def attach_calendars(clocks: Iterable[Clock]) -> list[Clock]:
+    """Give each loaded clock (with its handoff) its calendar, in a fixed number of queries."""
+    clocks = list(clocks)
+    calendars = calendars_for_teams({clock.handoff.team_id for clock in clocks})
+    for clock in clocks:
+        if clock.counting == Counting.CALENDAR:
+            clock.calendar = calendar_for(Counting.CALENDAR, None)
+        else:
+            clock.calendar = calendars[clock.handoff.team_id]
+    return clocks
+
+
+def with_calendars(clocks) -> list[Clock]:
+    return attach_calendars(clocks.select_related("policy", "handoff"))
+
+
+def clocks_for_handoffs(handoff_ids: Iterable[int]) -> dict[int, dict[str, Clock]]:
+    """{handoff id: {step: clock}}: the queue's clocks, whatever the number of rows."""
+    found: dict[int, dict[str, Clock]] = {}
+    for clock in with_calendars(Clock.objects.filter(handoff_id__in=list(handoff_ids))):
+        found.setdefault(clock.handoff_id, {})[clock.step] = clock
+    return found
+
+
+def clocks_for_lead(lead_id: int) -> list[Clock]:
+    """Every clock of every pass of the lead through the queue, newest pass first."""
+    return with_calendars(
+        Clock.objects.filter(handoff__lead_id=lead_id).order_by(
+            "-handoff__created_at", "started_at", "id"
+        )
+    )
+
+
+def queue_clock(clocks: dict[str, Clock]) -> Clock | None:
+    """The clock a rep is racing: the running one due soonest, else the accept-or-return one."""
+    running = [clock for clock in clocks.values() if clock.stopped_at is None]
+    if running:
+        return min(running, key=lambda clock: clock.due_at)
+    return clocks.get(Step.ACCEPT_OR_RETURN)

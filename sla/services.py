@@ -1,0 +1,249 @@
+"""SLA clocks: started when a handoff opens, stopped when its step happens, advanced by a scan.
+
+Escalation is claimed with a conditional update on `escalated_at` inside the same transaction as
+its effects (the notification row, the return to the pool). A crash part-way rolls the claim back
+with them and the next scan retries, while a concurrent scan finds the claim taken: each breach is
+escalated at least once and never twice. The e-mail and the `sla.breached` webhook leave after
+the commit, through their own idempotent tasks.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from handoff.assignment import assign_handoff
+from handoff.business_time import (
+    CALENDAR_TIME,
+    BusinessCalendar,
+    add_business_minutes,
+    business_minutes_between,
+)
+from handoff.models import EventKind, Handoff, HandoffEvent, Outcome
+from leads.models import Activity, ActivityKind
+from notifications.models import NotificationKind
+from notifications.services import notify
+from sla.calendars import calendar_for_team
+from sla.models import RUNNING_STATES, Clock, ClockState, Counting, SlaPolicy, Step
+from sla.policies import HandoffFacts, choose_policy
+from webhooks.models import Event
+from webhooks.services import emit
+
+logger = logging.getLogger(__name__)
+
+# The clocks a handoff starts with when it enters the queue.
+OPENING_STEPS = (Step.FIRST_TOUCH, Step.ACCEPT_OR_RETURN)
+HOT_REQUESTS = (ActivityKind.CONTACT_REQUEST, ActivityKind.DEMO_REQUEST)
+# A scan escalates at most this many breaches; the rest wait a minute for the next scan.
+ESCALATION_BATCH = 500
+
+
+def calendar_for(counting: str, team_id: int | None) -> BusinessCalendar:
+    if counting == Counting.CALENDAR:
+        return CALENDAR_TIME
+    return calendar_for_team(team_id)
+
+
+def handoff_facts(handoff: Handoff) -> HandoffFacts:
+    lead = handoff.lead
+    return HandoffFacts(
+        channel_id=lead.channel_id,
+        channel_kind=lead.channel.kind if lead.channel_id else "",
+        score=handoff.score,
+        team_id=handoff.team_id,
+        has_request=Activity.objects.filter(lead_id=lead.pk, kind__in=HOT_REQUESTS).exists(),
+    )
+
+
+def start_clocks(
+    *, handoff: Handoff, now: datetime, steps: tuple[str, ...] = OPENING_STEPS
+) -> dict[str, Clock]:
+    """Start the clocks of `steps` with their matching policies; a started one is kept as is.
+
+    The handoff's `sla_due_at` (the queue's order) follows its accept-or-return clock.
+    """
+    facts = handoff_facts(handoff)
+    policies = list(SlaPolicy.objects.filter(is_active=True, step__in=steps))
+    clocks = {}
+    for step in steps:
+        policy = choose_policy([policy for policy in policies if policy.step == step], facts)
+        if policy is None:
+            continue
+        calendar = calendar_for(policy.counting, handoff.team_id)
+        at_risk_minutes = math.ceil(policy.target_minutes * policy.at_risk_percent / 100)
+        clocks[step], _created = Clock.objects.get_or_create(
+            handoff=handoff,
+            step=step,
+            defaults={
+                "policy": policy,
+                "target_minutes": policy.target_minutes,
+                "counting": policy.counting,
+                "at_risk_percent": policy.at_risk_percent,
+                "started_at": now,
+                "due_at": add_business_minutes(calendar, now, policy.target_minutes),
+                "at_risk_at": add_business_minutes(calendar, now, at_risk_minutes),
+            },
+        )
+    accept = clocks.get(Step.ACCEPT_OR_RETURN)
+    if accept is not None and handoff.sla_due_at != accept.due_at:
+        Handoff.objects.filter(pk=handoff.pk).update(sla_due_at=accept.due_at)
+        handoff.sla_due_at = accept.due_at
+    return clocks
+
+
+def stop_clock(*, handoff: Handoff, step: str, now: datetime) -> Clock | None:
+    """Stop a step's clock: met if on time, breached if late. Stopping twice changes nothing.
+
+    Accepting a handoff also starts its SAL-to-SQL decision clock.
+    """
+    with transaction.atomic():
+        clock = Clock.objects.select_for_update().filter(handoff=handoff, step=step).first()
+        if clock is not None and clock.stopped_at is None:
+            calendar = calendar_for(clock.counting, handoff.team_id)
+            # Web and worker hosts' clocks drift apart a little: a step recorded a moment
+            # before its clock started took no time, rather than failing the rep's action.
+            now = max(now, clock.started_at)
+            late = now > clock.due_at
+            clock.stopped_at = now
+            clock.elapsed_minutes = business_minutes_between(calendar, clock.started_at, now)
+            clock.state = ClockState.BREACHED if late else ClockState.MET
+            clock.breached_at = clock.breached_at or (now if late else None)
+            clock.rep_id = clock.rep_id or handoff.assignee_id
+            clock.save(
+                update_fields=["stopped_at", "elapsed_minutes", "state", "breached_at", "rep"]
+            )
+        if step == Step.ACCEPT_OR_RETURN and handoff.outcome == Outcome.ACCEPTED:
+            start_clocks(handoff=handoff, now=now, steps=(Step.SQL_DECISION,))
+    return clock
+
+
+def decide_clocks(*, handoff: Handoff, now: datetime) -> None:
+    """Accept or return: both opening clocks stop. Deciding counts as the first touch when none
+    was logged, and accepting starts the SQL decision clock."""
+    stop_clock(handoff=handoff, step=Step.FIRST_TOUCH, now=now)
+    stop_clock(handoff=handoff, step=Step.ACCEPT_OR_RETURN, now=now)
+
+
+def stop_sql_decision(*, lead_id: int, now: datetime) -> Clock | None:
+    """The lead left SAL (promoted to SQL, or sent back): its decision clock stops."""
+    handoff = (
+        Handoff.objects.filter(
+            lead_id=lead_id, clocks__step=Step.SQL_DECISION, clocks__stopped_at=None
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if handoff is None:
+        return None
+    return stop_clock(handoff=handoff, step=Step.SQL_DECISION, now=now)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    at_risk: int
+    breached: int
+    escalated: int
+
+
+def advance_clocks(*, now: datetime) -> ScanResult:
+    """The every-minute scan: set-based state changes, then each new breach escalated once."""
+    current_rep = Subquery(
+        Handoff.objects.filter(pk=OuterRef("handoff_id")).values("assignee_id")[:1]
+    )
+    at_risk = Clock.objects.filter(
+        state=ClockState.RUNNING, stopped_at=None, at_risk_at__lte=now
+    ).update(state=ClockState.AT_RISK)
+    breached = Clock.objects.filter(
+        state__in=RUNNING_STATES, stopped_at=None, due_at__lte=now
+    ).update(state=ClockState.BREACHED, breached_at=now, rep=current_rep)
+    return ScanResult(at_risk=at_risk, breached=breached, escalated=escalate_breaches(now=now))
+
+
+def escalate_breaches(*, now: datetime) -> int:
+    """Escalate breached running clocks nobody was told about; one failure stops no other."""
+    pending = list(
+        Clock.objects.filter(
+            state=ClockState.BREACHED, escalated_at=None, stopped_at=None
+        ).values_list("pk", flat=True)[:ESCALATION_BATCH]
+    )
+    escalated = 0
+    for pk in pending:
+        try:
+            with transaction.atomic():
+                claimed = Clock.objects.filter(pk=pk, escalated_at=None, stopped_at=None).update(
+                    escalated_at=now
+                )
+                if claimed != 1:
+                    continue
+                clock = Clock.objects.select_related(
+                    "policy", "handoff__lead", "handoff__team__manager", "handoff__assignee"
+                ).get(pk=pk)
+                _escalate(clock, now=now)
+                escalated += 1
+        except Exception:
+            logger.exception("Escalating SLA clock %s failed; the next scan retries it.", pk)
+    return escalated
+
+
+def _escalate(clock: Clock, *, now: datetime) -> None:
+    handoff = clock.handoff
+    emit(
+        Event.SLA_BREACHED,
+        lead=handoff.lead,
+        data={
+            "handoff": handoff.pk,
+            "step": clock.step,
+            "policy": clock.policy.name,
+            "due_at": clock.due_at.isoformat(),
+            "breached_at": clock.breached_at.isoformat(),
+        },
+    )
+    if clock.policy.notify_manager:
+        text = _("SLA breached: %(step)s for %(lead)s (team %(team)s, rep %(rep)s).") % {
+            "step": clock.get_step_display(),
+            "lead": handoff.lead,
+            "team": handoff.team or _("none"),
+            "rep": handoff.assignee or _("unassigned"),
+        }
+        url = reverse("leads:detail", args=[handoff.lead_id])
+        for manager in managers_to_tell(handoff):
+            notify(user=manager, kind=NotificationKind.SLA_ESCALATION, text=text, url=url)
+    if clock.policy.return_to_pool and handoff.is_open and handoff.assignee_id is not None:
+        return_to_pool(handoff=handoff, now=now)
+
+
+def managers_to_tell(handoff: Handoff):
+    """The team's manager; every manager when the team has none (or there is no team)."""
+    if handoff.team_id and handoff.team.manager_id:
+        return [handoff.team.manager]
+    return list(
+        get_user_model()
+        .objects.filter(Q(groups__name="manager") | Q(is_superuser=True), is_active=True)
+        .distinct()
+    )
+
+
+def return_to_pool(*, handoff: Handoff, now: datetime) -> None:
+    """Take the lead from the rep who sat on it and run the team's assignment again."""
+    locked = Handoff.objects.select_for_update().get(pk=handoff.pk)
+    if not locked.is_open or locked.assignee_id is None:
+        return
+    previous = locked.assignee_id
+    locked.assignee, locked.claimed_at = None, None
+    locked.save(update_fields=["assignee", "claimed_at"])
+    HandoffEvent.objects.create(
+        lead_id=locked.lead_id,
+        handoff=locked,
+        kind=EventKind.REASSIGNED,
+        data={"assignee": None, "previous": previous, "why": "sla_breach"},
+        created_at=now,
+    )
+    assign_handoff(handoff=locked, now=now)

@@ -1,0 +1,99 @@
+"""Managers' SLA pages: the landing page, policies and team business hours."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role, role_required
+from core.errors import ApplicationError
+from handoff.models import Team
+from sla import policies
+from sla.calendars import save_team_calendar, teams_with_hours
+from sla.dashboard import manager_overview
+from sla.forms import SlaPolicyForm, TeamCalendarForm
+from sla.models import SlaPolicy, TeamCalendar
+
+manager_only = role_required(Role.MANAGER)
+
+
+@manager_only
+def dashboard(request):
+    return render(request, "sla/dashboard.html", manager_overview(now=timezone.now()))
+
+
+@manager_only
+def policy_list(request):
+    rows = SlaPolicy.objects.select_related("channel", "team")
+    return render(request, "sla/policy_list.html", {"policies": rows})
+
+
+@manager_only
+def policy_edit(request, pk=None):
+    policy = get_object_or_404(SlaPolicy, pk=pk) if pk else SlaPolicy()
+    form = SlaPolicyForm(request.POST or None, instance=policy)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                policies.save_policy(policy=form.instance)
+            except ApplicationError as refused:
+                form.add_error(None, refused.message)
+            else:
+                messages.success(request, _("Policy saved; it applies to clocks started from now."))
+                return redirect("sla:policies")
+        status = 400
+    return render(request, "sla/policy_form.html", {"form": form, "policy": policy}, status=status)
+
+
+@manager_only
+@require_POST
+def policy_deactivate(request, pk):
+    policy = get_object_or_404(SlaPolicy, pk=pk)
+    try:
+        policies.deactivate_policy(policy=policy)
+    except ApplicationError as refused:
+        messages.error(request, refused.message)
+        return redirect("sla:policies")
+    messages.success(request, _("Policy deactivated; running clocks keep it."))
+    return redirect("sla:policies")
+
+
+@manager_only
+def hours_list(request):
+    return render(
+        request,
+        "sla/hours_list.html",
+        {"rows": teams_with_hours(), "default_zone": settings.TIME_ZONE},
+    )
+
+
+@manager_only
+def hours_edit(request, team_pk):
+    team = get_object_or_404(Team, pk=team_pk)
+    calendar = TeamCalendar.objects.filter(team=team).first()
+    initial = TeamCalendarForm.initial_for(calendar, settings.TIME_ZONE)
+    form = TeamCalendarForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            save_team_calendar(
+                team=team,
+                time_zone=data["time_zone"],
+                hours=data["hours"],
+                holiday_country=data["holiday_country"],
+                holiday_subdiv=data["holiday_subdiv"],
+                closed_dates=data["closed_dates"],
+            )
+            messages.success(request, _("Business hours of %(team)s saved.") % {"team": team.name})
+            return redirect("sla:hours")
+        status = 400
+    return render(
+        request,
+        "sla/hours_form.html",
+        {"form": form, "team": team, "has_calendar": calendar is not None},
+        status=status,
+    )

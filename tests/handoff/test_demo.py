@@ -1,0 +1,41 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from handoff.models import Handoff, HandoffEvent, Opportunity, Team, TeamMember
+from leads.demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return tuple(
+        model.objects.count() for model in (Team, TeamMember, Handoff, HandoffEvent, Opportunity)
+    )
+
+
+def test_seeding_twice_leaves_the_same_handoffs():
+    call_command("seed_demo", leads=40)
+    first = counts()
+
+    call_command("seed_demo", leads=40)
+
+    assert counts() == first
+    outcomes = set(Handoff.objects.values_list("outcome", flat=True))
+    assert outcomes == {"open", "accepted", "returned"}
+    assert first[-1] == 1
+
+
+def test_every_page_has_something_to_show(client):
+    call_command("seed_demo", leads=40)
+
+    for username, page in (
+        ("sdr", "handoff:queue"),
+        ("marketer", "handoff:returned"),
+        ("manager", "handoff:teams"),
+        ("ae", "handoff:opportunities"),
+    ):
+        assert client.login(username=username, password=DEMO_PASSWORD)
+        response = client.get(reverse(page))
+        assert response.status_code == 200
+        assert b"empty-state" not in response.content, page

@@ -1,0 +1,365 @@
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from handoff import services
+from handoff.models import Handoff, Outcome, ReturnReason, TeamMember
+from leads.models import Lead, Stage
+from tests.factories import ChannelFactory
+from tests.handoff.factories import TeamMemberFactory, mql_handoff
+
+pytestmark = pytest.mark.django_db
+CHECKS = {"meets_mql_spec": "on", "can_start_conversation": "on", "role_could_buy": "on"}
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+PAGES = {
+    "handoff:queue": (Role.SDR, Role.MANAGER),
+    "handoff:returned": (Role.MARKETER, Role.MANAGER),
+    "handoff:teams": (Role.MANAGER,),
+    "handoff:return_reasons": (Role.MANAGER,),
+    "handoff:criteria": (Role.MANAGER,),
+    "handoff:opportunities": (Role.ACCOUNT_EXECUTIVE, Role.MANAGER),
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+@pytest.mark.parametrize("role", [*Role.values, None])
+def test_each_role_may_open_only_its_pages(client_as, name, role):
+    client = client_as(role) if role else client_as()
+    allowed = role in PAGES[name]
+
+    response = client.get(reverse(name))
+
+    assert response.status_code == (200 if allowed else 403)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_anonymous_people_are_sent_to_log_in(client, name):
+    response = client.get(reverse(name))
+
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_the_queue_shows_mine_ordered_by_time_left_then_score(client, team, sdr):
+    TeamMemberFactory(team=team, user=sdr)
+    low = mql_handoff(score=40, first_name="Low")
+    high = mql_handoff(score=90, first_name="High")
+    Handoff.objects.filter(pk=low.pk).update(sla_due_at=high.sla_due_at)
+    client.force_login(sdr)
+
+    response = client.get(reverse("handoff:queue"))
+
+    rows = response.context["rows"]
+    assert [row.pk for row in rows] == [high.pk, low.pk]
+    content = response.content.decode()
+    assert "Requested a demo" in content
+    assert "clock-on_time" in content
+
+
+def test_the_pool_view_lists_the_team_pool_only(client, pool_team, sdr, outsider):
+    handoff = mql_handoff()
+    client.force_login(sdr)
+
+    rows = client.get(reverse("handoff:queue"), {"view": "pool"}).context["rows"]
+    assert [row.pk for row in rows] == [handoff.pk]
+
+    client.force_login(outsider)
+    assert client.get(reverse("handoff:queue"), {"view": "pool"}).context["rows"] == []
+
+
+def test_managers_see_leads_no_team_covers_in_the_pool(client, manager, sdr):
+    orphan = mql_handoff()
+    client.force_login(manager)
+
+    rows = client.get(reverse("handoff:queue"), {"view": "pool"}).context["rows"]
+
+    assert [row.pk for row in rows] == [orphan.pk]
+    assert b"No team" in client.get(reverse("handoff:queue"), {"view": "pool"}).content
+    client.force_login(sdr)
+    assert client.get(reverse("handoff:queue"), {"view": "pool"}).context["rows"] == []
+
+
+def test_the_queue_filters_by_channel_status_and_search(client, pool_team, sdr):
+    webinar = ChannelFactory(slug="webinar")
+    match = mql_handoff(channel=webinar, organization="Северсофт")
+    mql_handoff(organization="Northwind")
+    client.force_login(sdr)
+    url = reverse("handoff:queue")
+
+    for params in ({"channel": "webinar"}, {"q": "северсофт"}, {"status": "new", "q": "север"}):
+        rows = client.get(url, {"view": "pool", **params}).context["rows"]
+        assert [row.pk for row in rows] == [match.pk], params
+    assert client.get(url, {"view": "pool", "status": "connected"}).context["rows"] == []
+
+
+def test_the_polled_rows_hold_no_work_panel(client, pool_team, sdr):
+    mql_handoff()
+    client.force_login(sdr)
+
+    response = client.get(reverse("handoff:queue_rows"), {"view": "pool"}, **HTMX)
+
+    content = response.content.decode()
+    assert content.lstrip().startswith("<tbody")
+    assert 'id="queue-action"' not in content
+    assert 'hx-swap-oob="true"' in content
+
+
+def test_the_queue_runs_a_fixed_number_of_queries(client, team, sdr, django_assert_max_num_queries):
+    TeamMemberFactory(team=team, user=sdr)
+    client.force_login(sdr)
+    for _ in range(3):
+        mql_handoff()
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("handoff:queue"))
+    for _ in range(15):
+        mql_handoff(channel=ChannelFactory())
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("handoff:queue"))
+    assert len(response.context["rows"]) == 18
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("handoff:queue_rows"), **HTMX)
+
+
+def test_claim_in_place_returns_the_work_panel(client, pool_team, sdr):
+    handoff = mql_handoff()
+    client.force_login(sdr)
+
+    response = client.post(reverse("handoff:claim", args=[handoff.pk]), **HTMX)
+
+    assert response.status_code == 200
+    assert response["HX-Trigger"] == "queue-changed"
+    assert b"Accept into SAL" in response.content
+    assert Handoff.objects.get().assignee == sdr
+
+
+def test_a_second_claim_in_place_gets_409_naming_who_has_it(client, pool_team, sdr, sdr2):
+    handoff = mql_handoff()
+    services.claim_handoff(handoff=handoff, user=sdr2)
+    client.force_login(sdr)
+
+    response = client.post(reverse("handoff:claim", args=[handoff.pk]), **HTMX)
+
+    assert response.status_code == 409
+    assert b"sasha has this lead" in response.content
+
+
+def test_accept_without_every_check_shows_the_error_in_place(client, pool_team, sdr):
+    handoff = mql_handoff()
+    client.force_login(sdr)
+
+    response = client.post(
+        reverse("handoff:accept", args=[handoff.pk]),
+        {"meets_mql_spec": "on", "can_start_conversation": "on"},
+        **HTMX,
+    )
+
+    assert response.status_code == 400
+    assert b'role="alert"' in response.content
+    assert Handoff.objects.get().outcome == Outcome.OPEN
+
+
+def test_accept_in_place(client, pool_team, sdr):
+    handoff = mql_handoff()
+    client.force_login(sdr)
+
+    response = client.post(reverse("handoff:accept", args=[handoff.pk]), CHECKS, **HTMX)
+
+    assert response.status_code == 200
+    assert Lead.objects.get().stage == Stage.SAL
+
+
+def test_return_in_place_and_without_htmx(client, pool_team, sdr):
+    first, second = mql_handoff(), mql_handoff()
+    client.force_login(sdr)
+
+    response = client.post(
+        reverse("handoff:return", args=[first.pk]),
+        {"return-reason": "no_fit", "return-note": "B2C"},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    response = client.post(
+        reverse("handoff:return", args=[second.pk]), {"return-reason": "duplicate"}
+    )
+    assert response.status_code == 302
+    assert Handoff.objects.filter(outcome=Outcome.RETURNED).count() == 2
+
+
+def test_return_without_a_reason_is_refused_next_to_the_field(client, pool_team, sdr):
+    handoff = mql_handoff()
+    client.force_login(sdr)
+
+    response = client.post(
+        reverse("handoff:return", args=[handoff.pk]), {"return-note": "?"}, **HTMX
+    )
+
+    assert response.status_code == 400
+    assert response.context["return_form"].errors["reason"]
+
+
+def test_first_touch_and_status_in_place(client, pool_team, sdr):
+    handoff = mql_handoff()
+    client.force_login(sdr)
+
+    touch = client.post(
+        reverse("handoff:first_touch", args=[handoff.pk]), {"touch-channel": "call"}, **HTMX
+    )
+    status = client.post(
+        reverse("handoff:status", args=[handoff.pk]), {"status": "connected"}, **HTMX
+    )
+
+    assert (touch.status_code, status.status_code) == (200, 200)
+    assert Lead.objects.get().status == "connected"
+    assert Handoff.objects.get().first_touch_at is not None
+
+
+@pytest.mark.parametrize("role", [Role.MARKETER, Role.ACCOUNT_EXECUTIVE])
+def test_marketers_and_account_executives_cannot_act_in_the_queue(client_as, pool_team, role):
+    handoff = mql_handoff()
+    client = client_as(role)
+
+    for name in ("claim", "accept", "return", "first_touch"):
+        assert client.post(reverse(f"handoff:{name}", args=[handoff.pk]), CHECKS).status_code == 403
+
+
+def test_a_manager_reassigns_in_place_and_a_rep_may_not(client, pool_team, manager, sdr, sdr2):
+    handoff = mql_handoff()
+    client.force_login(sdr)
+    url = reverse("handoff:reassign", args=[handoff.pk])
+    assert client.post(url, {"assignee": sdr.pk}, **HTMX).status_code == 403
+
+    client.force_login(manager)
+    assert client.post(url, {"assignee": sdr2.pk}, **HTMX).status_code == 200
+    assert Handoff.objects.get().assignee == sdr2
+
+
+def test_the_returned_list_filters_by_reason_channel_and_date(client, pool_team, sdr, marketer):
+    webinar = ChannelFactory(slug="webinar")
+    no_fit = mql_handoff(channel=webinar)
+    services.return_handoff(handoff=no_fit, user=sdr, reason="no_fit", note="Too small")
+    services.return_handoff(handoff=mql_handoff(), user=sdr, reason="duplicate")
+    client.force_login(marketer)
+    url = reverse("handoff:returned")
+
+    assert len(client.get(url).context["object_list"]) == 2
+    for params in ({"reason": "no_fit"}, {"channel": "webinar"}):
+        rows = client.get(url, params).context["object_list"]
+        assert [row.pk for row in rows] == [no_fit.pk]
+    assert not client.get(url, {"returned_from": "2999-01-01"}).context["object_list"]
+    assert b"Too small" in client.get(url).content
+
+
+def test_the_lead_page_shows_the_handoff_status_and_reason(client, pool_team, sdr, marketer):
+    handoff = mql_handoff()
+    services.return_handoff(handoff=handoff, user=sdr, reason="bad_timing", note="Next year")
+    client.force_login(marketer)
+
+    response = client.get(reverse("leads:detail", args=[handoff.lead_id]))
+
+    content = response.content.decode()
+    assert "Bad timing" in content and "Next year" in content
+    assert "Returned to marketing" in content  # in the timeline
+
+
+def test_the_team_page_shows_share_load_and_cap_and_toggles_away(client, team, manager, sdr, sdr2):
+    TeamMemberFactory(team=team, user=sdr, weight=7, cap=5)
+    member = TeamMemberFactory(team=team, user=sdr2, weight=3)
+    mql_handoff()
+    client.force_login(manager)
+
+    members = {
+        m.user.username: m
+        for m in client.get(reverse("handoff:team", args=[team.pk])).context["members"]
+    }
+    assert (members["sam"].share, members["sam"].load, members["sam"].cap) == (70, 1, 5)
+    assert members["sasha"].share == 30
+
+    client.post(reverse("handoff:member", args=[member.pk]), {"action": "away"})
+    assert TeamMember.objects.get(pk=member.pk).is_away
+    client.post(reverse("handoff:team_mode", args=[team.pk]), {"mode": "pool"})
+    team.refresh_from_db()
+    assert team.mode == "pool"
+    response = client.post(reverse("handoff:member", args=[member.pk]), {"weight": "0"})
+    assert response.status_code == 400
+    assert TeamMember.objects.get(pk=member.pk).weight == 3
+
+
+def test_managers_create_teams_and_add_reps(client, manager, sdr, marketer):
+    client.force_login(manager)
+    response = client.post(reverse("handoff:teams"), {"name": "APAC", "mode": "round_robin"})
+    team = TeamMember.objects.model._meta.get_field("team").related_model.objects.get()
+    assert response.status_code == 302
+
+    added = client.post(
+        reverse("handoff:add_member", args=[team.pk]),
+        {"add-user": sdr.pk, "add-weight": 2},
+    )
+    refused = client.post(
+        reverse("handoff:add_member", args=[team.pk]),
+        {"add-user": marketer.pk, "add-weight": 1},
+    )
+    assert added.status_code == 302
+    assert refused.status_code == 400
+    assert TeamMember.objects.get().user == sdr
+
+
+def test_managers_manage_return_reasons(client, manager):
+    client.force_login(manager)
+
+    client.post(
+        reverse("handoff:return_reasons"),
+        {
+            "new-code": "budget_cut",
+            "new-label": "Budget cut",
+            "new-is_active": "on",
+            "new-position": 9,
+        },
+    )
+    reason = ReturnReason.objects.get(code="other")
+    client.post(
+        reverse("handoff:return_reason", args=[reason.pk]),
+        {
+            f"r{reason.pk}-code": "other",
+            f"r{reason.pk}-label": "Something else",
+            f"r{reason.pk}-position": 6,
+        },
+    )
+
+    assert ReturnReason.objects.filter(code="budget_cut", is_active=True).exists()
+    reason.refresh_from_db()
+    assert (reason.label, reason.is_active) == ("Something else", False)
+
+
+def test_managers_set_the_sql_criteria(client, manager):
+    client.force_login(manager)
+
+    client.post(reverse("handoff:criteria"), {"required": ["budget", "need"]})
+
+    from handoff.models import QualificationPolicy
+
+    assert QualificationPolicy.current().required == ["budget", "need"]
+
+
+def test_a_manager_removes_a_rep(client, team, manager, sdr):
+    member = TeamMemberFactory(team=team, user=sdr)
+    client.force_login(manager)
+
+    client.post(reverse("handoff:member", args=[member.pk]), {"action": "remove"})
+
+    assert not TeamMember.objects.exists()
+
+
+@pytest.mark.parametrize("role", [Role.SDR, Role.MARKETER, Role.ACCOUNT_EXECUTIVE])
+def test_only_managers_change_teams(client_as, team, sdr, role):
+    member = TeamMemberFactory(team=team, user=sdr)
+    client = client_as(role)
+
+    for url, data in (
+        (reverse("handoff:team_mode", args=[team.pk]), {"mode": "pool"}),
+        (reverse("handoff:member", args=[member.pk]), {"action": "away"}),
+        (reverse("handoff:add_member", args=[team.pk]), {"add-user": sdr.pk}),
+    ):
+        assert client.post(url, data).status_code == 403
+    assert not TeamMember.objects.get().is_away

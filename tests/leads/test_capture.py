@@ -1,0 +1,281 @@
+import json
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from accounts.roles import Role
+from leads import capture
+from leads.models import Activity, ActivityKind, FormKey, Lead, Stage
+from tests.factories import ChannelFactory
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://www.northwind.io"
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limit():
+    cache.clear()
+
+
+@pytest.fixture
+def form_key():
+    return capture.new_form_key(
+        name="Pricing guide",
+        channel=ChannelFactory(slug="ebook", name="Ebook downloads"),
+        allowed_origins=[SITE + "/"],
+        activity_kind=ActivityKind.CONTENT_DOWNLOAD,
+        properties={"asset_type": "ebook"},
+    )
+
+
+def url(form_key):
+    return reverse("intake:capture", args=[form_key.key])
+
+
+PERSON = {"email": "Somchai@SiamTech.co.th", "first_name": "สมชาย", "organization": "สยามเทค"}
+
+
+def test_a_form_post_upserts_the_lead_and_records_the_activity(client, form_key):
+    response = client.post(url(form_key), {**PERSON, "campaign": "q3-ebook", "ebook": "pricing"})
+
+    assert response.status_code == 200
+    assert "Thank you" in response.content.decode()
+    lead = Lead.objects.get()
+    assert (lead.email, lead.first_name, lead.channel) == (
+        "somchai@siamtech.co.th", "สมชาย", form_key.channel,
+    )  # fmt: skip
+    assert lead.source_detail == "q3-ebook"
+    activity = Activity.objects.get()
+    assert (activity.lead, activity.kind) == (lead, ActivityKind.CONTENT_DOWNLOAD)
+    assert activity.properties["asset_type"] == "ebook"
+    assert activity.properties["ebook"] == "pricing"
+    assert activity.properties["campaign"] == "q3-ebook"
+
+
+def test_the_captured_lead_is_rescored_and_becomes_an_mql_when_it_qualifies(client, form_key):
+    contact = capture.new_form_key(
+        name="Talk to sales",
+        channel=form_key.channel,
+        allowed_origins=[],
+        activity_kind=ActivityKind.CONTACT_REQUEST,
+    )
+    profile = {**PERSON, "last_name": "ใจดี", "title": "Head of IT", "company_size": "240"}
+
+    client.post(url(form_key), profile)
+    lead = Lead.objects.get()
+    assert (lead.score_agreement_version, lead.stage) == (1, Stage.LEAD)
+    client.post(url(contact), profile)
+
+    lead.refresh_from_db()
+    assert lead.stage == Stage.MQL
+
+
+def test_posting_again_updates_the_same_lead(client, form_key):
+    client.post(url(form_key), PERSON)
+    client.post(url(form_key), {**PERSON, "title": "CTO"})
+
+    assert Lead.objects.get().title == "CTO"
+    assert Activity.objects.count() == 2
+
+
+def test_hidden_fields_set_the_channel_and_the_activity_kind(client, form_key):
+    webinar = ChannelFactory(slug="webinar", name="Webinars")
+
+    client.post(url(form_key), {**PERSON, "channel": "webinar", "activity": "contact_request"})
+
+    assert Lead.objects.get().channel == webinar
+    activity = Activity.objects.get()
+    assert (activity.channel, activity.kind) == (webinar, ActivityKind.CONTACT_REQUEST)
+
+
+def test_a_json_post_is_accepted(client, form_key):
+    response = client.post(
+        url(form_key), json.dumps(PERSON), content_type="application/json", HTTP_ORIGIN=SITE
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {"ok": True}
+    assert response["Access-Control-Allow-Origin"] == SITE
+    assert Lead.objects.filter(email="somchai@siamtech.co.th").exists()
+
+
+def test_a_filled_honeypot_looks_like_success_and_stores_nothing(client, form_key):
+    response = client.post(url(form_key), {**PERSON, capture.HONEYPOT_FIELD: "http://spam"})
+
+    assert response.status_code == 200
+    assert "Thank you" in response.content.decode()
+    assert not Lead.objects.exists()
+    assert not Activity.objects.exists()
+
+
+def test_a_filled_honeypot_redirects_like_success_too(client, form_key):
+    response = client.post(
+        url(form_key),
+        {**PERSON, capture.HONEYPOT_FIELD: "x", "next": SITE + "/thanks"},
+    )
+
+    assert (response.status_code, response["Location"]) == (302, SITE + "/thanks")
+    assert not Lead.objects.exists()
+
+
+def test_the_visitor_is_sent_back_to_an_allowed_next_page_only(client, form_key):
+    allowed = client.post(url(form_key), {**PERSON, "next": SITE + "/thanks"})
+    foreign = client.post(url(form_key), {**PERSON, "next": "https://evil.example/"})
+
+    assert allowed["Location"] == SITE + "/thanks"
+    assert foreign.status_code == 200
+
+
+def test_too_many_posts_from_one_address_answer_429_with_retry_after(client, form_key):
+    for _ in range(capture.RATE_LIMIT):
+        assert client.post(url(form_key), PERSON).status_code == 200
+
+    response = client.post(url(form_key), PERSON)
+
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= capture.RATE_WINDOW
+    other = client.post(url(form_key), PERSON, REMOTE_ADDR="198.51.100.7")
+    assert other.status_code == 200
+
+
+def test_cors_preflight_answers_the_keys_own_sites_only(client, form_key):
+    allowed = client.options(url(form_key), HTTP_ORIGIN=SITE)
+    foreign = client.options(url(form_key), HTTP_ORIGIN="https://evil.example")
+
+    assert allowed.status_code == 204
+    assert allowed["Access-Control-Allow-Origin"] == SITE
+    assert "POST" in allowed["Access-Control-Allow-Methods"]
+    assert "Content-Type" in allowed["Access-Control-Allow-Headers"]
+    assert "Access-Control-Allow-Origin" not in foreign
+
+
+def test_cors_is_per_key(client, form_key):
+    other_key = capture.new_form_key(
+        name="Contact us",
+        channel=form_key.channel,
+        allowed_origins=["https://partner.example"],
+    )
+
+    response = client.options(url(other_key), HTTP_ORIGIN=SITE)
+    post = client.post(url(other_key), PERSON, HTTP_ORIGIN=SITE)
+
+    assert "Access-Control-Allow-Origin" not in response
+    assert post.status_code == 403
+    assert not Lead.objects.exists()
+
+
+def test_bad_input_is_answered_400_with_the_field(client, form_key):
+    response = client.post(
+        url(form_key), json.dumps({"email": "nope"}), content_type="application/json"
+    )
+    page = client.post(url(form_key), {"email": "nope", "channel": "missing"})
+
+    assert response.status_code == 400
+    assert "email" in response.json()
+    assert page.status_code == 400
+    assert "channel" in page.content.decode()
+    assert not Lead.objects.exists()
+
+
+def test_an_inactive_or_unknown_key_is_not_found(client, form_key):
+    capture.set_form_key_active(form_key=form_key, active=False)
+
+    assert client.post(url(form_key), PERSON).status_code == 404
+    assert client.post(reverse("intake:capture", args=["nope"]), PERSON).status_code == 404
+
+
+# The marketers' page of form keys
+
+
+def test_a_marketer_creates_a_key_and_sees_its_snippet(client_as):
+    channel = ChannelFactory(slug="website-form", name="Website contact form")
+    client = client_as(Role.MARKETER)
+
+    response = client.post(
+        reverse("intake:form-keys"),
+        {
+            "name": "Contact us",
+            "channel": channel.pk,
+            "activity_kind": ActivityKind.CONTACT_REQUEST,
+            "allowed_origins": "https://www.northwind.io",
+            "properties": "{}",
+        },
+    )
+
+    assert response.status_code == 302
+    key = FormKey.objects.get()
+    page = client.get(reverse("intake:form-keys")).content.decode()
+    assert key.key in page
+    assert f"/capture/{key.key}/" in page
+    assert capture.HONEYPOT_FIELD in page
+    assert "website-form" in page
+
+
+def test_a_bad_origin_is_shown_next_to_the_field(client_as):
+    channel = ChannelFactory()
+
+    response = client_as(Role.MARKETER).post(
+        reverse("intake:form-keys"),
+        {"name": "X", "channel": channel.pk, "activity_kind": "form_submit",
+         "allowed_origins": "ftp://files.example", "properties": "{}"},
+    )  # fmt: skip
+
+    assert response.status_code == 400
+    assert "ftp://files.example" in response.content.decode()
+    assert not FormKey.objects.exists()
+
+
+def test_a_marketer_deactivates_a_key(client_as, form_key):
+    client_as(Role.MARKETER).post(reverse("intake:form-key-toggle", args=[form_key.pk]))
+
+    form_key.refresh_from_db()
+    assert not form_key.is_active
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.MARKETER, 200), (Role.ADMIN, 200), (Role.SDR, 403),
+        (Role.ACCOUNT_EXECUTIVE, 403), (Role.MANAGER, 403), (None, 403),
+    ],
+)  # fmt: skip
+def test_only_marketers_and_admins_manage_form_keys(client_as, form_key, role, status):
+    client = client_as(*([role] if role else []))
+
+    assert client.get(reverse("intake:form-keys")).status_code == status
+    toggle = client.post(reverse("intake:form-key-toggle", args=[form_key.pk]))
+    assert toggle.status_code == (302 if status == 200 else 403)
+
+
+def test_anonymous_visitors_are_sent_to_login_for_the_keys_page(client):
+    response = client.get(reverse("intake:form-keys"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_keys_page_runs_a_fixed_number_of_queries(
+    client_as, form_key, django_assert_max_num_queries
+):
+    client = client_as(Role.MARKETER)
+    with django_assert_max_num_queries(8):
+        client.get(reverse("intake:form-keys"))
+    for n in range(5):
+        capture.new_form_key(name=f"Form {n}", channel=ChannelFactory(), allowed_origins=[])
+    with django_assert_max_num_queries(8):
+        client.get(reverse("intake:form-keys"))
+
+
+def test_the_demo_form_keys_are_seeded_once():
+    ChannelFactory(slug="website-form", name="Website contact form")
+    ChannelFactory(slug="ebook", name="Ebook downloads")
+
+    capture.seed_demo_form_keys()
+    capture.seed_demo_form_keys()
+
+    assert sorted(FormKey.objects.values_list("channel__slug", "activity_kind")) == [
+        ("ebook", ActivityKind.CONTENT_DOWNLOAD),
+        ("website-form", ActivityKind.CONTACT_REQUEST),
+    ]

@@ -1,0 +1,96 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from notifications.models import Notification
+from notifications.selectors import unread_count
+from notifications.services import mark_read, notify
+from notifications.tasks import send_notification_email
+
+pytestmark = pytest.mark.django_db
+
+
+def test_notify_queues_the_email_after_commit(sdr, django_capture_on_commit_callbacks, monkeypatch):
+    queued = []
+    monkeypatch.setattr("notifications.services.async_task", lambda *args: queued.append(args))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = notify(user=sdr, kind="lead_assigned", text="A lead is yours", url="/x/")
+        assert queued == []
+
+    assert queued == [("notifications.tasks.send_notification_email", notification.pk)]
+
+
+def test_no_email_is_queued_when_not_wanted_or_without_an_address(
+    sdr, make_user, django_capture_on_commit_callbacks
+):
+    nobody = make_user()
+    nobody.email = ""
+    nobody.save()
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        notify(user=sdr, kind="other", text="Quiet", email=False)
+        notify(user=nobody, kind="other", text="No address")
+
+    assert callbacks == []
+
+
+def test_the_email_goes_out_once_even_if_the_task_runs_twice(sdr):
+    notification = notify(user=sdr, kind="lead_returned", text="Returned: Ana", url="/leads/1/")
+
+    assert send_notification_email(notification.pk) is True
+    assert send_notification_email(notification.pk) is False
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [sdr.email]
+    assert "Returned: Ana" in mail.outbox[0].body
+
+
+def test_a_failed_send_is_retried(sdr, monkeypatch):
+    notification = notify(user=sdr, kind="other", text="Hello")
+
+    def smtp_down(**kwargs):
+        raise OSError("SMTP down")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("notifications.tasks.send_mail", smtp_down)
+        with pytest.raises(OSError):
+            send_notification_email(notification.pk)
+
+    assert Notification.objects.get().emailed_at is None
+    assert send_notification_email(notification.pk) is True
+
+
+def test_unread_count_and_mark_read(sdr):
+    first = notify(user=sdr, kind="other", text="One", email=False)
+    notify(user=sdr, kind="other", text="Two", email=False)
+
+    assert unread_count(user=sdr) == 2
+    mark_read(user=sdr, notification_ids=[first.pk])
+    assert unread_count(user=sdr) == 1
+    mark_read(user=sdr)
+    assert unread_count(user=sdr) == 0
+
+
+def test_the_list_page_the_badge_and_marking_read(client, sdr, marketer):
+    notify(user=sdr, kind="lead_assigned", text="A lead is yours", email=False)
+    notify(user=marketer, kind="lead_returned", text="Not for Sam", email=False)
+    client.force_login(sdr)
+
+    page = client.get(reverse("notifications:list"))
+    badge = client.get(reverse("notifications:badge"))
+    client.post(reverse("notifications:read"))
+
+    assert b"A lead is yours" in page.content
+    assert b"Not for Sam" not in page.content
+    assert b">1<" in badge.content
+    assert unread_count(user=sdr) == 0
+    assert unread_count(user=marketer) == 1
+
+
+def test_a_user_without_a_role_cannot_open_the_list(client_as):
+    assert client_as().get(reverse("notifications:list")).status_code == 403
+
+
+def test_anonymous_people_are_sent_to_log_in(client):
+    assert client.get(reverse("notifications:list")).status_code == 302

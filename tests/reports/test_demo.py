@@ -1,0 +1,34 @@
+from datetime import date
+
+import pytest
+
+from reports.demo import previous_months, seed_channel_spend
+from reports.models import ChannelSpend
+from tests.factories import ChannelFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_previous_months_run_back_across_a_year_end():
+    assert previous_months(date(2026, 2, 14), 3) == [
+        date(2026, 2, 1),
+        date(2026, 1, 1),
+        date(2025, 12, 1),
+    ]
+
+
+def test_it_enters_months_of_spend_per_channel_once():
+    ChannelFactory(), ChannelFactory()
+
+    assert seed_channel_spend(today=date(2026, 11, 25), months=4) == 8
+    assert seed_channel_spend(today=date(2026, 11, 25), months=4) == 0
+    assert ChannelSpend.objects.filter(amount__gt=0, currency="USD").count() == 8
+
+
+def test_it_keeps_what_a_marketer_entered():
+    channel = ChannelFactory()
+    ChannelSpend.objects.create(channel=channel, month=date(2026, 11, 1), amount=7, currency="USD")
+
+    seed_channel_spend(today=date(2026, 11, 25), months=1)
+
+    assert ChannelSpend.objects.get().amount == 7

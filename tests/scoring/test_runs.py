@@ -1,0 +1,118 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.roles import Role
+from leads.models import ActivityKind, Lead, Stage, StageChange
+from scoring.models import RescoreStatus
+from scoring.runs import advance_rescore_run, decay_scores
+from scoring.services import rescore_leads
+from scoring.versions import edit_draft, publish, sign_off, submit_draft
+from tests.factories import ActivityFactory, LeadFactory
+from tests.scoring.factories import draft_copy
+
+pytestmark = pytest.mark.django_db
+
+
+def lead_with(*kinds, **profile):
+    lead = LeadFactory(**profile)
+    for kind in kinds:
+        properties = {"asset_type": "ebook"} if kind == ActivityKind.CONTENT_DOWNLOAD else {}
+        ActivityFactory(lead=lead, kind=kind, properties=properties)
+    return lead
+
+
+@pytest.fixture
+def funnel(db):
+    """Under v1 (threshold 15) only `already` qualifies; with threshold 10 `newly` does too."""
+    leads = {
+        "already": lead_with(ActivityKind.CONTENT_DOWNLOAD, ActivityKind.CONTACT_REQUEST),
+        "newly": lead_with(ActivityKind.CONTACT_REQUEST),
+        "never": lead_with(ActivityKind.CONTENT_DOWNLOAD),
+        "free_mail": lead_with(ActivityKind.DEMO_REQUEST, email="ana@gmail.com"),
+    }
+    rescore_leads([lead.pk for lead in leads.values()])
+    return leads
+
+
+@pytest.fixture
+def published_run(make_user, monkeypatch):
+    """Publishes a copy of v1 with threshold 10; returns its (not yet run) rescoring run."""
+    monkeypatch.setattr("scoring.versions.async_task", lambda *args: None)
+    author, rep = make_user(Role.MARKETER), make_user(Role.SDR)
+    draft = draft_copy(author)
+
+    def lower_threshold(agreement):
+        agreement.threshold = 10
+        agreement.save()
+
+    draft, _ = edit_draft(
+        agreement=draft, user=author, revision=draft.revision, change=lower_threshold
+    )
+    submit_draft(agreement=draft, user=author)
+    sign_off(agreement=draft, user=author, side="marketing")
+    sign_off(agreement=draft, user=rep, side="sales")
+    return publish(agreement=draft, user=author)
+
+
+def mql_moves():
+    return {
+        lead_id: count
+        for lead_id, count in (
+            (lead_id, StageChange.objects.filter(lead_id=lead_id, to_stage=Stage.MQL).count())
+            for lead_id in Lead.objects.values_list("pk", flat=True)
+        )
+        if count
+    }
+
+
+def test_publishing_moves_exactly_the_newly_qualifying_leads(funnel, published_run):
+    run = advance_rescore_run(published_run.pk, batch_size=2)
+
+    assert (run.status, run.processed, run.total, run.moved_to_mql) == (RescoreStatus.DONE, 4, 4, 1)
+    assert mql_moves() == {funnel["already"].pk: 1, funnel["newly"].pk: 1}
+    change = StageChange.objects.get(lead=funnel["newly"], to_stage=Stage.MQL)
+    assert change.context["agreement_version"] == 2
+
+
+def test_running_the_rescoring_twice_moves_nobody_twice(funnel, published_run):
+    advance_rescore_run(published_run.pk)
+    published_run.status, published_run.last_lead_id = RescoreStatus.QUEUED, 0
+    published_run.save()
+
+    advance_rescore_run(published_run.pk)
+
+    assert mql_moves() == {funnel["already"].pk: 1, funnel["newly"].pk: 1}
+
+
+def test_a_run_interrupted_after_a_batch_resumes_from_its_cursor(funnel, published_run):
+    first = advance_rescore_run(published_run.pk, batch_size=1, max_batches=1)
+    assert (first.status, first.processed) == (RescoreStatus.RUNNING, 1)
+    # The worker dies here; the task is delivered again and starts from the saved cursor.
+
+    resumed = advance_rescore_run(published_run.pk, batch_size=1)
+
+    assert (resumed.status, resumed.processed) == (RescoreStatus.DONE, 4)
+    assert mql_moves() == {funnel["already"].pk: 1, funnel["newly"].pk: 1}
+
+
+def test_a_run_stops_when_a_newer_version_is_published(funnel, published_run):
+    published_run.agreement.status = "retired"
+    published_run.agreement.save()
+
+    run = advance_rescore_run(published_run.pk)
+
+    assert (run.status, run.processed) == (RescoreStatus.SUPERSEDED, 0)
+
+
+def test_decay_lowers_scores_and_never_moves_a_lead(funnel, time_machine):
+    newly = funnel["newly"]
+    assert (Lead.objects.get(pk=newly.pk).score, newly.stage) == (10, Stage.LEAD)
+    time_machine.move_to(timezone.now() + timedelta(days=22))
+
+    assert decay_scores() == 4
+
+    newly.refresh_from_db()
+    assert (newly.score, newly.stage) == (7, Stage.LEAD)
+    assert Lead.objects.get(pk=funnel["already"].pk).score == 11

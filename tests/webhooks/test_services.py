@@ -1,0 +1,200 @@
+import json
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import ConflictError
+from tests.factories import LeadFactory
+from tests.webhooks.factories import SubscriptionFactory
+from webhooks import services, signing, transport
+from webhooks.models import Delivery, DeliveryStatus, Subscription
+
+pytestmark = pytest.mark.django_db
+
+T0 = "2030-03-04 09:00:00Z"
+
+
+@pytest.fixture
+def lead():
+    return LeadFactory(first_name="Иван", email="ivan@severosoft.ru")
+
+
+def test_an_event_is_recorded_for_each_subscription_that_wants_it(subscription, lead):
+    SubscriptionFactory(events=["opportunity.won"])
+    SubscriptionFactory(events=["lead.mql"], is_active=False)
+
+    deliveries = services.emit("lead.mql", lead=lead, data={"score": 72})
+
+    assert [d.subscription for d in deliveries] == [subscription]
+    payload = deliveries[0].payload
+    assert (payload["event"], payload["lead"]["email"], payload["data"]) == (
+        "lead.mql", "ivan@severosoft.ru", {"score": 72},
+    )  # fmt: skip
+
+
+def test_nothing_is_recorded_when_the_callers_transaction_rolls_back(subscription, lead):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.emit("lead.mql", lead=lead)
+        raise RuntimeError
+
+    assert not Delivery.objects.exists()
+
+
+def test_an_unknown_event_is_a_programming_error(lead):
+    with pytest.raises(ValueError):
+        services.emit("lead.promoted", lead=lead)
+
+
+def test_a_delivery_is_sent_after_commit_and_its_signature_verifies(
+    receiver, subscription, lead, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        (delivery,) = services.emit("lead.mql", lead=lead)
+
+    (request,) = receiver.requests
+    assert signing.verify(subscription.secret, request["body"], request["headers"][signing.HEADER])
+    assert json.loads(request["body"])["lead"]["first_name"] == "Иван"
+    assert request["headers"]["X-Accord-Event"] == "lead.mql"
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == (
+        DeliveryStatus.SUCCEEDED, 1, 200,
+    )  # fmt: skip
+    assert delivery.last_response == "received"
+
+
+def test_a_500_is_retried_with_exponential_backoff(receiver, subscription, lead):
+    receiver.answer(500, 503, 200)
+    with time_machine.travel(T0, tick=False):
+        (delivery,) = services.emit("lead.mql", lead=lead)
+        start = timezone.now()
+        services.send_delivery(delivery.pk)
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, 500)
+    assert delivery.next_attempt_at == start + timedelta(seconds=30)
+    assert "receiver trouble" in delivery.last_response
+
+    assert services.send_due_deliveries(now=start + timedelta(seconds=29)) == 0
+    assert services.send_due_deliveries(now=start + timedelta(seconds=30)) == 1
+    delivery.refresh_from_db()
+    assert (delivery.attempts, delivery.last_status_code) == (2, 503)
+    assert delivery.next_attempt_at == start + timedelta(seconds=90)
+
+    assert services.send_due_deliveries(now=start + timedelta(seconds=90)) == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SUCCEEDED, 3)
+    assert len(receiver.requests) == 3
+
+
+def test_a_delivery_fails_after_the_last_attempt_and_a_manager_replays_it(
+    receiver, subscription, lead, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(services, "MAX_ATTEMPTS", 2)
+    receiver.answer(500, 500, 200)
+    (delivery,) = services.emit("lead.mql", lead=lead)
+    services.send_delivery(delivery.pk)
+    services.send_delivery(delivery.pk, now=timezone.now() + timedelta(minutes=1))
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == ("failed", 2, None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.replay(delivery=delivery)
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SUCCEEDED, 1)
+    assert len(receiver.requests) == 3
+    assert receiver.requests[2]["body"] == receiver.requests[0]["body"]
+
+
+def test_only_a_failed_delivery_can_be_replayed(receiver, subscription, lead):
+    (delivery,) = services.emit("lead.mql", lead=lead)
+    services.send_delivery(delivery.pk)
+    delivery.refresh_from_db()
+
+    with pytest.raises(ConflictError):
+        services.replay(delivery=delivery)
+
+
+def test_a_delivery_left_pending_by_a_dead_worker_is_sent_by_the_sweep(
+    receiver, subscription, lead
+):
+    with time_machine.travel(T0, tick=False):
+        # The commit happened, but the worker died before it ran the queued task.
+        services.emit("lead.mql", lead=lead)
+        (claimed,) = services.emit("lead.sql", lead=lead)
+        # This one was claimed by a worker that died mid-send: its lease must pass first.
+        now = timezone.now()
+        Delivery.objects.filter(pk=claimed.pk).update(
+            attempts=1, next_attempt_at=now + services.LEASE
+        )
+
+        assert services.send_due_deliveries() == 1
+    assert services.send_due_deliveries(now=now + services.LEASE) == 1
+
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SUCCEEDED}
+    assert sorted(json.loads(r["body"])["event"] for r in receiver.requests) == [
+        "lead.mql", "lead.sql",
+    ]  # fmt: skip
+
+
+def test_a_delivery_is_sent_once_however_many_workers_try(receiver, subscription, lead):
+    (delivery,) = services.emit("lead.mql", lead=lead)
+
+    first = services.send_delivery(delivery.pk)
+    second = services.send_delivery(delivery.pk)
+    services.send_due_deliveries()
+
+    assert first is not None and second is None
+    assert len(receiver.requests) == 1
+
+
+def test_a_redirect_is_not_followed(receiver, subscription, lead):
+    receiver.answer(302, headers={"Location": "http://169.254.169.254/latest"})
+    (delivery,) = services.emit("lead.mql", lead=lead)
+
+    services.send_delivery(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.last_status_code) == (DeliveryStatus.PENDING, 302)
+    assert "not followed" in delivery.last_response
+    assert len(receiver.requests) == 1
+
+
+def test_an_unreachable_receiver_is_retried(subscription, lead, monkeypatch):
+    Subscription.objects.filter(pk=subscription.pk).update(url="http://127.0.0.1:9/closed")
+    monkeypatch.setattr(transport, "TIMEOUT", 1)
+    (delivery,) = services.emit("lead.mql", lead=lead)
+
+    services.send_delivery(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.last_status_code) == (DeliveryStatus.PENDING, None)
+    assert delivery.last_response
+
+
+@pytest.mark.parametrize("url", ["ftp://files.example/hook", "file:///etc/passwd", "not a url"])
+def test_only_http_urls_are_accepted(url):
+    with pytest.raises(ValidationError):
+        services.save_subscription(subscription=Subscription(name="X", url=url, events=[]))
+
+
+def test_the_sweep_stops_claiming_when_its_time_is_up(receiver, subscription, lead, monkeypatch):
+    services.emit("lead.mql", lead=lead)
+    services.emit("lead.sql", lead=lead)
+    monkeypatch.setattr(services, "SWEEP_BUDGET", -1)
+
+    assert services.send_due_deliveries() == 0
+    assert Delivery.objects.filter(status=DeliveryStatus.PENDING).count() == 2
+
+
+def test_a_url_the_client_cannot_send_to_is_a_failed_attempt_not_a_crash(subscription, lead):
+    Subscription.objects.filter(pk=subscription.pk).update(url="http://127.0.0.1:8x/")
+    (delivery,) = services.emit("lead.mql", lead=lead)
+
+    services.send_delivery(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, None)

@@ -1,0 +1,181 @@
+"""Outgoing webhooks: record a delivery per subscriber inside the caller's transaction, send it
+after the commit, retry with exponential backoff, and let a manager replay a failed one.
+"""
+
+import json
+import logging
+import time
+import uuid
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_q.tasks import async_task
+
+from core.errors import ConflictError
+from leads.models import Lead
+from webhooks import signing, transport
+from webhooks.models import Delivery, DeliveryStatus, Event, Subscription
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_WAIT = timedelta(hours=6)
+# A claimed delivery belongs to its worker this long (well over the HTTP timeout); after it, the
+# sweep takes it back, so a worker that died mid-send loses nothing.
+LEASE = timedelta(minutes=2)
+SWEEP_LIMIT = 500
+# The sweep stops claiming after this long, well inside the worker's task timeout; what is left
+# waits for the next sweep a minute later.
+SWEEP_BUDGET = 300  # seconds
+
+
+def lead_payload(lead) -> dict:
+    return {
+        "id": lead.pk,
+        "email": lead.email,
+        "first_name": lead.first_name,
+        "last_name": lead.last_name,
+        "title": lead.title,
+        "organization": lead.organization,
+        "stage": lead.stage,
+        "status": lead.status,
+        "score": lead.score,
+        "channel": lead.channel.slug if lead.channel_id else None,
+        "owner": lead.owner.get_username() if lead.owner_id else None,
+    }
+
+
+def emit(event: str, *, lead, data: dict | None = None) -> list[Delivery]:
+    """Record `event` for every active subscription that wants it; send once the caller commits.
+
+    Call it inside the transaction that made the change: if that rolls back, nothing is sent.
+    The lead is read again there, so the payload shows it as that transaction left it.
+    """
+    Event(event)  # an unknown event name is a programming error, not a silent no-op
+    subscriptions = [s for s in Subscription.objects.filter(is_active=True) if event in s.events]
+    if not subscriptions:
+        return []
+    lead = Lead.objects.select_related("channel", "owner").get(pk=lead.pk)
+    now = timezone.now()
+    payload = {
+        "id": str(uuid.uuid4()),
+        "event": event,
+        "occurred_at": now.isoformat(),
+        "lead": lead_payload(lead),
+        "data": data or {},
+    }
+    deliveries = [
+        Delivery.objects.create(
+            subscription=subscription, event=event, payload=payload, next_attempt_at=now
+        )
+        for subscription in subscriptions
+    ]
+    for delivery in deliveries:
+        queue(delivery.pk)
+    return deliveries
+
+
+def queue(delivery_id: int) -> None:
+    transaction.on_commit(lambda: async_task("webhooks.tasks.send_delivery", delivery_id))
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, 4 min … after each failed attempt, at most 6 h."""
+    return min(FIRST_RETRY * 2 ** (attempts - 1), LONGEST_WAIT)
+
+
+def body_of(delivery: Delivery) -> bytes:
+    return json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def send_delivery(delivery_id: int, *, now: datetime | None = None) -> Delivery | None:
+    """Send one due delivery if this worker claims it; None when it is not due or taken."""
+    now = now or timezone.now()
+    claimed = Delivery.objects.filter(
+        pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    ).update(next_attempt_at=now + LEASE, attempts=F("attempts") + 1, last_attempt_at=now)
+    if claimed != 1:
+        return None
+    delivery = Delivery.objects.select_related("subscription").get(pk=delivery_id)
+    subscription = delivery.subscription
+    if subscription.is_active:
+        body = body_of(delivery)
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "Accord-Webhooks/1.0",
+            "X-Accord-Event": delivery.event,
+            "X-Accord-Delivery": str(delivery.pk),
+            signing.HEADER: signing.sign(subscription.secret, body),
+        }
+        response = transport.post(subscription.url, body, headers)
+    else:
+        response = transport.Response(None, _("The subscription is inactive."))
+    if response.ok:
+        status, next_attempt_at = DeliveryStatus.SUCCEEDED, None
+    elif delivery.attempts >= MAX_ATTEMPTS or not subscription.is_active:
+        status, next_attempt_at = DeliveryStatus.FAILED, None
+    else:
+        status, next_attempt_at = DeliveryStatus.PENDING, now + backoff(delivery.attempts)
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=status,
+        next_attempt_at=next_attempt_at,
+        last_status_code=response.status_code,
+        last_response=response.excerpt,
+    )
+    logger.info(
+        "webhook %s #%s to %s: attempt %s, answer %s, now %s",
+        delivery.event,
+        delivery.pk,
+        subscription.url,
+        delivery.attempts,
+        response.status_code,
+        status,
+    )
+    delivery.refresh_from_db()
+    return delivery
+
+
+def send_due_deliveries(*, now: datetime | None = None) -> int:
+    """The sweep: send every pending delivery that is due, including ones a dead worker left.
+
+    Idempotent and failure-isolated: each delivery is claimed on its own, and one that raises
+    does not stop the others.
+    """
+    now = now or timezone.now()
+    due = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+    sent, deadline = 0, time.monotonic() + SWEEP_BUDGET
+    for delivery_id in due.order_by("next_attempt_at").values_list("pk", flat=True)[:SWEEP_LIMIT]:
+        if time.monotonic() > deadline:
+            break
+        try:
+            sent += send_delivery(delivery_id, now=now) is not None
+        except Exception:
+            logger.exception("webhook delivery %s could not be sent", delivery_id)
+    return sent
+
+
+def replay(*, delivery: Delivery) -> Delivery:
+    """Send a failed delivery again, with a fresh set of attempts."""
+    now = timezone.now()
+    reset = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.FAILED).update(
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now
+    )
+    if reset != 1:
+        raise ConflictError(_("Only a failed delivery can be replayed."))
+    queue(delivery.pk)
+    delivery.refresh_from_db()
+    return delivery
+
+
+def save_subscription(*, subscription: Subscription, user=None) -> Subscription:
+    """Create or edit a subscription; only http(s) URLs and known events are accepted."""
+    if subscription.pk is None:
+        subscription.created_by = user
+    subscription.events = [event for event in Event.values if event in subscription.events]
+    subscription.full_clean()
+    subscription.save()
+    return subscription

@@ -1,0 +1,57 @@
+"""Webhook pages for managers and administrators: subscriptions and their delivery log."""
+
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Role, role_required
+from core.errors import ApplicationError
+from webhooks import services
+from webhooks.forms import SubscriptionForm
+from webhooks.models import Delivery, Subscription
+
+WEBHOOK_KEEPERS = (Role.MANAGER, Role.ADMIN)
+SHOWN_DELIVERIES = 50
+
+
+@role_required(*WEBHOOK_KEEPERS)
+def subscription_list(request):
+    form = SubscriptionForm(request.POST or None, initial={"is_active": True})
+    if request.method == "POST" and form.is_valid():
+        subscription = services.save_subscription(
+            subscription=form.save(commit=False), user=request.user
+        )
+        return redirect("webhooks:detail", pk=subscription.pk)
+    status = 400 if form.is_bound else 200
+    subscriptions = Subscription.objects.all()
+    context = {"form": form, "subscriptions": subscriptions}
+    return render(request, "webhooks/list.html", context, status=status)
+
+
+@role_required(*WEBHOOK_KEEPERS)
+def subscription_detail(request, pk):
+    subscription = get_object_or_404(Subscription, pk=pk)
+    form = SubscriptionForm(request.POST or None, instance=subscription)
+    if request.method == "POST" and form.is_valid():
+        subscription = services.save_subscription(
+            subscription=form.save(commit=False), user=request.user
+        )
+        return redirect("webhooks:detail", pk=subscription.pk)
+    status = 400 if form.is_bound else 200
+    deliveries = subscription.deliveries.all()[:SHOWN_DELIVERIES]
+    context = {"subscription": subscription, "form": form, "deliveries": deliveries}
+    return render(request, "webhooks/detail.html", context, status=status)
+
+
+@require_POST
+@role_required(*WEBHOOK_KEEPERS)
+def delivery_replay(request, pk):
+    delivery = get_object_or_404(Delivery, pk=pk)
+    error, status = "", 200
+    try:
+        delivery = services.replay(delivery=delivery)
+    except ApplicationError as refused:
+        error, status = refused.message, refused.status_code
+    context = {"delivery": delivery, "error": error}
+    if request.htmx:
+        return render(request, "webhooks/_delivery_row.html", context, status=status)
+    return redirect("webhooks:detail", pk=delivery.subscription_id)
