@@ -5,6 +5,7 @@ from django.core.management import call_command
 from accounts.roles import Role
 from leads.demo import DEMO_PASSWORD, DEMO_USERS
 from leads.models import Activity, Channel, Lead
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +49,10 @@ def test_demo_leads_are_multilingual():
     assert any("\u4e00" <= char <= "\u9fff" for char in names)  # Chinese
     assert any("\u0400" <= char <= "\u04ff" for char in names)  # Cyrillic
     assert any("\u0600" <= char <= "\u06ff" for char in names)  # Arabic
+
+
+def test_demo_notifications_wait_in_the_inbox_without_email():
+    call_command("seed_demo", leads=60)
+
+    assert Notification.objects.exists()
+    assert not Notification.objects.filter(email_wanted=True, emailed_at=None).exists()

@@ -10,6 +10,7 @@ from handoff.demo import seed_handoffs
 from leads import demo
 from leads.capture import seed_demo_form_keys
 from leads.models import Activity, Channel, Lead
+from notifications.models import Notification
 from reports.demo import seed_channel_spend
 from scoring.demo import seed_scoring
 from sla.demo import seed_clocks, seed_team_calendars
@@ -25,6 +26,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        started = timezone.now()
         self.seed_users()
         channels = self.seed_channels()
         leads = self.seed_leads(options["leads"], channels)
@@ -35,6 +37,11 @@ class Command(BaseCommand):
         seed_scoring()
         seed_clocks()
         seed_demo_form_keys()
+        # The demo's notifications wait in each inbox; e-mailing dozens of them to the console
+        # at start-up would bury the address and logins that `make run` prints.
+        Notification.objects.filter(created_at__gte=started, emailed_at=None).update(
+            email_wanted=False
+        )
         self.stdout.write(
             f"Demo data in place: {Lead.objects.count()} leads, "
             f"{Activity.objects.count()} activities, {len(demo.DEMO_USERS)} demo users."
