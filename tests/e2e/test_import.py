@@ -29,6 +29,7 @@ def test_a_marketer_imports_a_spreadsheet_and_downloads_the_rejected_rows(
     make_user(Role.MARKETER, username="maya")
     log_in("maya")
 
+    page.locator("summary", has_text="Set-up").click()
     page.get_by_role("link", name="Imports").click()
     page.get_by_label("CSV or Excel file").set_input_files(
         {"name": "leads.csv", "mimeType": "text/csv", "buffer": CSV}
