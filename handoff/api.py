@@ -251,6 +251,28 @@ class PromoteView(APIView):
         return Response(LeadRefSerializer(promoted).data)
 
 
+class ReturnFromSalView(APIView):
+    permission_classes = [permissions.IsAuthenticated, holds_role(Role.SDR, Role.MANAGER)]
+
+    @extend_schema(
+        summary=_("Return a SAL to marketing"),
+        description=_(
+            "The SAL-to-SQL decision's other answer: the lead moves to recycled with a reason "
+            "(codes as for returning a handoff)."
+        ),
+        request=ReturnSerializer,
+        responses={200: LeadRefSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, pk):
+        lead = get_object_or_404(Lead, pk=pk)
+        serializer = ReturnSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        returned = services.return_from_sal(
+            lead=lead, user=request.user, **serializer.validated_data
+        )
+        return Response(LeadRefSerializer(returned).data)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=_("Opportunities (yours; a manager's: everyone's)"),

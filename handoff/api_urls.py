@@ -13,5 +13,6 @@ urlpatterns = [
         "leads/<int:pk>/qualification/", api.QualificationView.as_view(), name="api-qualification"
     ),
     path("leads/<int:pk>/promote/", api.PromoteView.as_view(), name="api-promote"),
+    path("leads/<int:pk>/return/", api.ReturnFromSalView.as_view(), name="api-return-sal"),
     *router.urls,
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("leads/<int:pk>/status/", lead.lead_status, name="lead_status"),
     path("leads/<int:pk>/qualification/", lead.qualification, name="qualification"),
     path("leads/<int:pk>/promote/", lead.promote, name="promote"),
+    path("leads/<int:pk>/return/", lead.return_to_marketing, name="return_sal"),
     path("leads/<int:pk>/opportunity/", lead.open_opportunity, name="open_opportunity"),
     path("returned/", returned.ReturnedLeadsView.as_view(), name="returned"),
     path("teams/", teams.team_list, name="teams"),

@@ -17,6 +17,7 @@ from handoff.services.qualification import (
     save_qualification,
     set_required_criteria,
 )
+from handoff.services.returns import return_from_sal
 
 __all__ = [
     "accept_handoff",
@@ -29,6 +30,7 @@ __all__ = [
     "open_opportunity",
     "promote_to_sql",
     "reassign_handoff",
+    "return_from_sal",
     "return_handoff",
     "save_qualification",
     "set_lead_status",

@@ -13,7 +13,13 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Role, role_required
 from core.errors import ApplicationError
 from handoff import services
-from handoff.forms import OpportunityForm, PromoteForm, QualificationForm, StatusForm
+from handoff.forms import (
+    OpportunityForm,
+    PromoteForm,
+    QualificationForm,
+    ReturnForm,
+    StatusForm,
+)
 from handoff.models import Qualification
 from handoff.selectors import lead_handoff_section
 from handoff.views.errors import add_error
@@ -30,6 +36,7 @@ def lead_section_context(*, lead: Lead, user, **forms) -> dict:
         instance=section["qualification"] or Qualification(lead=lead)
     )
     section["promote_form"] = forms.get("promote_form") or PromoteForm()
+    section["return_form"] = forms.get("return_form") or ReturnForm()
     section["opportunity_form"] = forms.get("opportunity_form") or OpportunityForm(
         initial={"name": lead.organization or str(lead)}
     )
@@ -110,6 +117,28 @@ def promote(request, pk):
             promote_error=error.message,
         )
     return _reload(request, lead, _("Promoted to SQL."))
+
+
+@require_POST
+@role_required(Role.SDR, Role.MANAGER)
+def return_to_marketing(request, pk):
+    """The SAL-to-SQL decision's other answer: back to marketing with a reason."""
+    lead = get_object_or_404(Lead, pk=pk)
+    form = ReturnForm(request.POST)
+    template = "handoff/partials/qualification.html"
+    if not form.is_valid():
+        return _fragment(request, lead, template, status=400, return_form=form)
+    try:
+        services.return_from_sal(
+            lead=lead,
+            user=request.user,
+            reason=form.cleaned_data["reason"].code,
+            note=form.cleaned_data["note"],
+        )
+    except ApplicationError as error:
+        add_error(form, error)
+        return _fragment(request, lead, template, status=error.status_code, return_form=form)
+    return _reload(request, lead, _("Returned to marketing."))
 
 
 @require_POST

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.roles import Role
-from handoff.services import open_handoff, return_handoff
+from handoff.services import accept_handoff, open_handoff, return_from_sal, return_handoff
 from leads.lifecycle import move_stage
 from leads.models import Stage
 from reports.economics import channel_economics
@@ -215,3 +215,20 @@ def test_a_return_made_in_the_queue_shows_in_the_funnel_and_the_returns_alike(ma
     assert funnel.total.returned == returns.total == 1
     assert [(row.label, row.count) for row in returns.reasons] == [("Bad timing", 1)]
     assert [group.key for group in returns.by_agreement_version] == [3]
+
+
+def test_a_return_after_acceptance_shows_in_the_funnel_and_the_returns_alike(make_user):
+    lead = LeadFactory()
+    manager = make_user(Role.MANAGER)
+    move_stage(lead.pk, Stage.MQL, context={"agreement_version": 3})
+    handoff = open_handoff(lead=lead, agreement_version=3, score=70, explanation={})
+    checks = {"meets_mql_spec": True, "can_start_conversation": True, "role_could_buy": True}
+    accept_handoff(handoff=handoff, user=manager, checklist=checks)
+    return_from_sal(lead=lead, user=manager, reason="no_fit")
+    today = ReportFilters(date_from=date.today() - D, date_to=date.today() + D)
+
+    funnel, returns = funnel_report(filters=today), returns_report(filters=today)
+
+    assert funnel.total.returned == returns.total == 1
+    assert counts(funnel.total)[:2] == [1, 1]
+    assert [(row.label, row.count) for row in returns.reasons] == [("No fit", 1)]
