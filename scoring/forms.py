@@ -187,38 +187,48 @@ class ChannelRuleForm(RuleForm):
         return super().clean()
 
 
+CONDITION_SLOTS = 3
+
+
 class ConditionMixin(forms.Form):
-    """One property condition on the activity, e.g. asset_type equals ebook."""
+    """Up to CONDITION_SLOTS property conditions on the activity, all of which must hold
+    (e.g. url contains /pricing, minutes at least 30); empty slots are ignored."""
 
-    condition_key = forms.SlugField(label=_("Where property"), required=False)
-    condition_operator = forms.ChoiceField(
-        label=_("Condition"), choices=OPERATOR_CHOICES, required=False
-    )
-    condition_value = forms.CharField(label=_("Condition value"), required=False)
-
-    def initial_condition(self):
-        conditions = self.instance.conditions or []
-        if conditions:
-            first = conditions[0]
+    def add_condition_fields(self):
+        for slot in range(1, CONDITION_SLOTS + 1):
+            self.fields[f"condition_key_{slot}"] = forms.SlugField(
+                label=_("Where property") if slot == 1 else _("And property"), required=False
+            )
+            self.fields[f"condition_operator_{slot}"] = forms.ChoiceField(
+                label=_("Condition"), choices=OPERATOR_CHOICES, required=False
+            )
+            self.fields[f"condition_value_{slot}"] = forms.CharField(
+                label=_("Condition value"), required=False
+            )
+        for slot, condition in enumerate(self.instance.conditions or [], start=1):
             self.initial.update(
-                condition_key=first["key"],
-                condition_operator=first.get("operator", "present"),
-                condition_value=shown_value(first.get("value")),
+                {
+                    f"condition_key_{slot}": condition["key"],
+                    f"condition_operator_{slot}": condition.get("operator", "present"),
+                    f"condition_value_{slot}": shown_value(condition.get("value")),
+                }
             )
 
-    def clean_condition(self):
+    def clean_conditions(self):
         data = self.cleaned_data
-        key = data.get("condition_key")
-        if not key:
-            self.instance.conditions = []
-            return
-        operator = data.get("condition_operator") or "present"
-        try:
-            value = parse_value(operator, data.get("condition_value"))
-        except forms.ValidationError as error:
-            self.add_error("condition_value", error)
-            return
-        self.instance.conditions = [{"key": key, "operator": operator, "value": value}]
+        conditions = []
+        for slot in range(1, CONDITION_SLOTS + 1):
+            key = data.get(f"condition_key_{slot}")
+            if not key:
+                continue
+            operator = data.get(f"condition_operator_{slot}") or "present"
+            try:
+                value = parse_value(operator, data.get(f"condition_value_{slot}"))
+            except forms.ValidationError as error:
+                self.add_error(f"condition_value_{slot}", error)
+                continue
+            conditions.append({"key": key, "operator": operator, "value": value})
+        self.instance.conditions = conditions
 
 
 class ActionRuleForm(ConditionMixin, RuleForm):
@@ -230,7 +240,7 @@ class ActionRuleForm(ConditionMixin, RuleForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial_condition()
+        self.add_condition_fields()
         self.fields["kind"].choices = [
             (k, v) for k, v in ActivityKind.choices if k != engine.UNSUBSCRIBE
         ]
@@ -250,7 +260,7 @@ class ActionRuleForm(ConditionMixin, RuleForm):
         return days
 
     def clean(self):
-        self.clean_condition()
+        self.clean_conditions()
         return super().clean()
 
 
@@ -269,7 +279,7 @@ class NegativeRuleForm(ValueMixin, ConditionMixin, RuleForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial_value_text()
-        self.initial_condition()
+        self.add_condition_fields()
         self.fields["activity_kind"].choices = [("", "—"), *ActivityKind.choices]
         self.fields["points"].required = False
         self.fields["points"].help_text = _("Below zero, e.g. -10; none when it disqualifies.")
@@ -290,7 +300,7 @@ class NegativeRuleForm(ValueMixin, ConditionMixin, RuleForm):
         else:
             self.instance.value = None
             data["operator"] = "present"
-        self.clean_condition()
+        self.clean_conditions()
         if data.get("effect") == engine.DISQUALIFY:
             data["points"] = 0
         elif (data.get("points") or 0) >= 0:

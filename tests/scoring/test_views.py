@@ -339,3 +339,64 @@ def test_a_published_version_has_no_editor(client, marketer):
     client.force_login(marketer)
 
     assert client.get(reverse("scoring:edit", args=[published_agreement().pk])).status_code == 404
+
+
+def test_an_action_rule_takes_several_property_conditions(client, marketer, draft):
+    client.force_login(marketer)
+
+    response = add_action(
+        client,
+        draft,
+        kind="page_view",
+        points=4,
+        condition_key_1="url",
+        condition_operator_1="contains",
+        condition_value_1="/pricing",
+        condition_key_2="minutes",
+        condition_operator_2="at_least",
+        condition_value_2="2",
+    )
+
+    assert response.status_code == 200
+    rule = ActionRule.objects.get(agreement=draft, kind="page_view")
+    assert rule.conditions == [
+        {"key": "url", "operator": "contains", "value": "/pricing"},
+        {"key": "minutes", "operator": "at_least", "value": 2},
+    ]
+
+
+def test_editing_a_rule_keeps_every_condition(client, marketer, draft):
+    client.force_login(marketer)
+    add_action(
+        client,
+        draft,
+        kind="page_view",
+        points=4,
+        condition_key_1="url",
+        condition_operator_1="contains",
+        condition_value_1="/pricing",
+        condition_key_2="minutes",
+        condition_operator_2="at_least",
+        condition_value_2="2",
+    )
+    rule = ActionRule.objects.get(agreement=draft, kind="page_view")
+    url = reverse("scoring:rule", args=[draft.pk, "action", rule.pk])
+
+    form = client.get(url, **HTMX).content.decode()
+    prefix = f"rule-{rule.pk}-"
+    assert f'name="{prefix}condition_key_2" value="minutes"' in form
+    fields = {"kind": "page_view", "points": 6, "condition_key_1": "url"}
+    fields |= {"condition_operator_1": "contains", "condition_value_1": "/pricing"}
+    fields |= {"condition_key_2": "minutes", "condition_operator_2": "at_least"}
+    fields |= {"condition_value_2": "2"}
+    draft.refresh_from_db()
+    changed = client.post(
+        url,
+        {"revision": draft.revision, **{prefix + k: v for k, v in fields.items()}},
+        **HTMX,
+    )
+
+    assert changed.status_code == 200
+    rule.refresh_from_db()
+    assert rule.points == 6
+    assert len(rule.conditions) == 2
