@@ -5,6 +5,8 @@ database, so the turn order survives restarts. Away members and members at their
 skipped without earning credit, so nobody is flooded to "catch up" afterwards.
 """
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -31,6 +33,20 @@ def team_for_channel(channel_id: int | None) -> Team | None:
         if team is not None:
             return team
     return Team.objects.filter(is_default=True).first()
+
+
+def teams_for_channels(channel_ids: Iterable[int | None]) -> dict[int | None, Team | None]:
+    """`team_for_channel` for many channels in two queries."""
+    channel_ids = set(channel_ids)
+    found = dict.fromkeys(channel_ids, Team.objects.filter(is_default=True).first())
+    covering = (
+        Team.channels.through.objects.filter(channel_id__in=channel_ids - {None})
+        .select_related("team")
+        .order_by("-team_id")
+    )
+    for link in covering:  # highest id first, so the lowest id covering a channel wins
+        found[link.channel_id] = link.team
+    return found
 
 
 def next_in_turn(team: Team) -> TeamMember | None:

@@ -679,6 +679,40 @@ def score(
     )
 
 
+def qualifies(
+    lead: LeadFacts, facts: EngagementFacts, agreement: AgreementSpec, now: datetime
+) -> bool:
+    """`score(...).qualifies` without the explanation, for callers that judge many leads at once
+    (the impact preview): it stops at the first unmet gate or disqualifying negative and builds
+    no lines, which halves the cost per lead."""
+    for rule in agreement._gates:
+        if not rule._holds(lead):
+            return False
+    negative_points = 0
+    for rule in agreement.negative_rules:
+        hit = rule.id in facts.negatives_hit if rule.on_activity else rule._holds(lead)
+        if hit:
+            if rule.effect == DISQUALIFY:
+                return False
+            negative_points += rule.points
+    fit = 0
+    for rule in agreement._fit_rules:
+        if rule._holds(lead):
+            fit += rule.points
+    engagement = 0
+    counts = facts.action_counts
+    for rule in agreement.action_rules:
+        count = counts.get(rule.id)
+        if count:
+            engagement += (count if rule.cap is None else min(count, rule.cap)) * rule.points
+    if engagement and facts.last_engaged_at is not None:
+        engagement = agreement.decayed(engagement, now - facts.last_engaged_at)
+    total = fit + engagement + negative_points
+    channel_rule = agreement.channel_rule_for(lead)
+    accepted = channel_rule is None or channel_rule.accepts(facts.kinds_seen, total)
+    return accepted and total >= agreement.threshold
+
+
 def evaluate(
     lead: LeadFacts, activities: Iterable[ActivityFact], agreement: AgreementSpec, now: datetime
 ) -> ScoreResult:

@@ -28,10 +28,10 @@ from handoff.business_time import (
     business_minutes_between,
 )
 from handoff.models import EventKind, Handoff, HandoffEvent, Outcome
-from leads.models import Activity, ActivityKind
+from leads.models import Activity, ActivityKind, Channel
 from notifications.models import NotificationKind
 from notifications.services import notify
-from sla.calendars import calendar_for_team
+from sla.calendars import calendar_for_team, calendars_for_teams
 from sla.models import RUNNING_STATES, Clock, ClockState, Counting, SlaPolicy, Step
 from sla.policies import HandoffFacts, choose_policy
 from webhooks.models import Event
@@ -63,6 +63,20 @@ def handoff_facts(handoff: Handoff) -> HandoffFacts:
     )
 
 
+def _new_clock(policy: SlaPolicy, calendar: BusinessCalendar, now: datetime) -> dict:
+    """The fields of a clock started now under `policy`, due by `calendar`."""
+    at_risk_minutes = math.ceil(policy.target_minutes * policy.at_risk_percent / 100)
+    return {
+        "policy": policy,
+        "target_minutes": policy.target_minutes,
+        "counting": policy.counting,
+        "at_risk_percent": policy.at_risk_percent,
+        "started_at": now,
+        "due_at": add_business_minutes(calendar, now, policy.target_minutes),
+        "at_risk_at": add_business_minutes(calendar, now, at_risk_minutes),
+    }
+
+
 def start_clocks(
     *, handoff: Handoff, now: datetime, steps: tuple[str, ...] = OPENING_STEPS
 ) -> dict[str, Clock]:
@@ -78,24 +92,58 @@ def start_clocks(
         if policy is None:
             continue
         calendar = calendar_for(policy.counting, handoff.team_id)
-        at_risk_minutes = math.ceil(policy.target_minutes * policy.at_risk_percent / 100)
         clocks[step], _created = Clock.objects.get_or_create(
-            handoff=handoff,
-            step=step,
-            defaults={
-                "policy": policy,
-                "target_minutes": policy.target_minutes,
-                "counting": policy.counting,
-                "at_risk_percent": policy.at_risk_percent,
-                "started_at": now,
-                "due_at": add_business_minutes(calendar, now, policy.target_minutes),
-                "at_risk_at": add_business_minutes(calendar, now, at_risk_minutes),
-            },
+            handoff=handoff, step=step, defaults=_new_clock(policy, calendar, now)
         )
     accept = clocks.get(Step.ACCEPT_OR_RETURN)
     if accept is not None and handoff.sla_due_at != accept.due_at:
         Handoff.objects.filter(pk=handoff.pk).update(sla_due_at=accept.due_at)
         handoff.sla_due_at = accept.due_at
+    return clocks
+
+
+def plan_opening_clocks(*, handoffs: list[Handoff], now: datetime) -> list[Clock]:
+    """`start_clocks` for many handoffs about to open, in a fixed number of queries: the facts,
+    policies and calendars are read once for all of them.
+
+    Sets each handoff's `sla_due_at` and returns its clocks unsaved, so the caller inserts the
+    handoffs and then the clocks, one statement each.
+    """
+    if not handoffs:
+        return []
+    lead_ids = [handoff.lead_id for handoff in handoffs]
+    channel_ids = {handoff.lead.channel_id for handoff in handoffs} - {None}
+    kinds = dict(Channel.objects.filter(pk__in=channel_ids).values_list("pk", "kind"))
+    requested = set(
+        Activity.objects.filter(lead_id__in=lead_ids, kind__in=HOT_REQUESTS).values_list(
+            "lead_id", flat=True
+        )
+    )
+    policies = list(SlaPolicy.objects.filter(is_active=True, step__in=OPENING_STEPS))
+    calendars = calendars_for_teams({handoff.team_id for handoff in handoffs})
+    clocks = []
+    for handoff in handoffs:
+        channel_id = handoff.lead.channel_id
+        facts = HandoffFacts(
+            channel_id=channel_id,
+            channel_kind=kinds.get(channel_id, ""),
+            score=handoff.score,
+            team_id=handoff.team_id,
+            has_request=handoff.lead_id in requested,
+        )
+        for step in OPENING_STEPS:
+            policy = choose_policy([policy for policy in policies if policy.step == step], facts)
+            if policy is None:
+                continue
+            calendar = (
+                CALENDAR_TIME
+                if policy.counting == Counting.CALENDAR
+                else calendars[handoff.team_id]
+            )
+            clock = Clock(handoff=handoff, step=step, **_new_clock(policy, calendar, now))
+            clocks.append(clock)
+            if step == Step.ACCEPT_OR_RETURN:
+                handoff.sla_due_at = clock.due_at
     return clocks
 
 

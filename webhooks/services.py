@@ -55,25 +55,36 @@ def emit(event: str, *, lead, data: dict | None = None) -> list[Delivery]:
     Call it inside the transaction that made the change: if that rolls back, nothing is sent.
     The lead is read again there, so the payload shows it as that transaction left it.
     """
+    return emit_many(event, [(lead.pk, data)])
+
+
+def emit_many(event: str, occurrences: list[tuple[int, dict | None]]) -> list[Delivery]:
+    """`emit` for many leads at once: (lead id, data) each, one delivery per lead and subscriber,
+    with the subscriptions and leads read once and the deliveries written in one statement."""
     Event(event)  # an unknown event name is a programming error, not a silent no-op
     subscriptions = [s for s in Subscription.objects.filter(is_active=True) if event in s.events]
-    if not subscriptions:
+    if not subscriptions or not occurrences:
         return []
-    lead = Lead.objects.select_related("channel", "owner").get(pk=lead.pk)
+    leads = Lead.objects.select_related("channel", "owner").in_bulk(
+        [lead_id for lead_id, _data in occurrences]
+    )
     now = timezone.now()
-    payload = {
-        "id": str(uuid.uuid4()),
-        "event": event,
-        "occurred_at": now.isoformat(),
-        "lead": lead_payload(lead),
-        "data": data or {},
-    }
+    payloads = [
+        {
+            "id": str(uuid.uuid4()),
+            "event": event,
+            "occurred_at": now.isoformat(),
+            "lead": lead_payload(leads[lead_id]),
+            "data": data or {},
+        }
+        for lead_id, data in occurrences
+    ]
     deliveries = [
-        Delivery.objects.create(
-            subscription=subscription, event=event, payload=payload, next_attempt_at=now
-        )
+        Delivery(subscription=subscription, event=event, payload=payload, next_attempt_at=now)
+        for payload in payloads
         for subscription in subscriptions
     ]
+    Delivery.objects.bulk_create(deliveries)
     for delivery in deliveries:
         queue(delivery.pk)
     return deliveries

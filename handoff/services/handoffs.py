@@ -21,7 +21,7 @@ from handoff.access import (
     is_team_member,
     someone_has_it,
 )
-from handoff.assignment import assign_handoff, give_to, team_for_channel
+from handoff.assignment import assign_handoff, give_to, team_for_channel, teams_for_channels
 from handoff.models import (
     EventKind,
     FirstTouchChannel,
@@ -35,7 +35,7 @@ from leads.models import Lead, LeadStatus, Stage
 from notifications.models import NotificationKind
 from notifications.services import notify_many
 from sla import services as sla_services
-from sla.models import Step
+from sla.models import Clock, Step
 from webhooks.models import Event
 from webhooks.services import emit
 
@@ -87,6 +87,62 @@ def open_handoff(
             created_at=now,
         )
         return assign_handoff(handoff=handoff, now=now)
+
+
+def open_handoffs(
+    *, leads: list[Lead], agreement_version: int | None, explanations: dict[int, dict], now=None
+) -> list[Handoff]:
+    """`open_handoff` for many leads that have just become MQLs, in one transaction: the leads
+    are locked in id order, the handoffs, clocks and events written one statement each, then
+    each handoff is assigned in turn (so round-robin stays as fair as one at a time).
+
+    `explanations` holds each lead's score explanation; a lead with an open handoff keeps it.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = list(
+            Lead.objects.select_for_update()
+            .filter(pk__in=[lead.pk for lead in leads])
+            .order_by("pk")
+        )
+        if any(lead.stage != Stage.MQL for lead in locked):
+            raise ApplicationError(_("Only an MQL can enter the queue."))
+        existing = {
+            handoff.lead_id: handoff
+            for handoff in Handoff.objects.filter(lead__in=locked, outcome=Outcome.OPEN)
+        }
+        teams = teams_for_channels({lead.channel_id for lead in locked})
+        new = [
+            Handoff(
+                lead=lead,
+                agreement_version=agreement_version,
+                score=explanations[lead.pk]["total"],
+                explanation=explanations[lead.pk],
+                team=teams[lead.channel_id],
+                created_at=now,
+                # Replaced by the accept-or-return clock's due time as the clocks are planned.
+                sla_due_at=now,
+            )
+            for lead in locked
+            if lead.pk not in existing
+        ]
+        clocks = sla_services.plan_opening_clocks(handoffs=new, now=now)
+        Handoff.objects.bulk_create(new)
+        Clock.objects.bulk_create(clocks)
+        HandoffEvent.objects.bulk_create(
+            HandoffEvent(
+                lead_id=handoff.lead_id,
+                handoff=handoff,
+                kind=EventKind.OPENED,
+                data={"score": handoff.score, "agreement_version": agreement_version},
+                created_at=now,
+            )
+            for handoff in new
+        )
+        for handoff in new:
+            if handoff.team_id is not None:  # the no-team pool assigns nobody
+                assign_handoff(handoff=handoff, now=now)
+    return [*existing.values(), *new]
 
 
 def _locked(handoff: Handoff) -> Handoff:

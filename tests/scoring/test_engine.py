@@ -24,6 +24,7 @@ from scoring.engine import (
     PropertyCondition,
     aggregate,
     evaluate,
+    qualifies,
     score,
 )
 from scoring.starter import FREE_MAIL_DOMAINS, starter_agreement
@@ -712,6 +713,14 @@ def test_the_verdict_and_the_arithmetic_agree_with_their_parts(lead, activities,
     assert result.engagement >= 0 and result.decay_points >= 0 and result.negative_points <= 0
     assert (result.reasons_not == []) == result.qualifies
     assert json.loads(json.dumps(result.as_dict()))["qualifies"] == result.qualifies
+
+
+@PROPERTY_TESTS
+@given(lead=leads(), activities=ACTIVITIES, agreement=agreements())
+def test_the_quick_verdict_is_the_verdict_of_the_full_score(lead, activities, agreement):
+    facts = aggregate(activities, agreement, NOW)
+
+    assert qualifies(lead, facts, agreement, NOW) == score(lead, facts, agreement, NOW).qualifies
 
 
 @PROPERTY_TESTS
