@@ -96,17 +96,29 @@ def test_an_ebook_alone_is_below_the_threshold():
     assert (lead.stage, lead.score) == (Stage.LEAD, 5)
 
 
-def test_a_lead_past_mql_is_never_moved_back_and_a_recycled_lead_qualifies_again():
+def test_a_lead_past_mql_is_never_moved_back():
     past = engaged_lead()
-    recycled = engaged_lead()
-    for lead, stages in ((past, ["mql", "sal"]), (recycled, ["mql", "recycled"])):
-        for stage in stages:
-            move_stage(lead.pk, stage)
+    for stage in ("mql", "sal"):
+        move_stage(past.pk, stage)
 
-    summary = rescore_leads([past.pk, recycled.pk])
+    summary = rescore_leads([past.pk])
+
+    assert summary.moved_to_mql == []
+    assert Lead.objects.get(pk=past.pk).stage == Stage.SAL
+
+
+def test_a_returned_lead_qualifies_again_only_on_new_engagement():
+    recycled = engaged_lead()
+    for stage in ("mql", "recycled"):
+        move_stage(recycled.pk, stage)
+
+    assert rescore_leads([recycled.pk]).moved_to_mql == []
+    assert Lead.objects.get(pk=recycled.pk).stage == Stage.RECYCLED
+
+    contact_request(recycled, days=0)
+    summary = rescore_leads([recycled.pk])
 
     assert summary.moved_to_mql == [recycled.pk]
-    assert Lead.objects.get(pk=past.pk).stage == Stage.SAL
     assert Lead.objects.get(pk=recycled.pk).stage == Stage.MQL
 
 
