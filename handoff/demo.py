@@ -1,5 +1,5 @@
-"""Demo handoffs, so that the queue, returned leads, teams and opportunities have something to
-show before the scoring engine produces MQLs. Deterministic and idempotent."""
+"""Demo queue work on the handoffs that scoring opened for the demo MQLs, so that the queue,
+returned leads, teams and opportunities have something to show. Deterministic and idempotent."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -8,10 +8,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from handoff import services
-from handoff.models import AssignmentMode, Handoff, ReturnReason, Team, TeamMember
+from handoff.models import AssignmentMode, Handoff, Outcome, ReturnReason, Team, TeamMember
 from handoff.reasons import seed_default_reasons
-from leads.lifecycle import move_stage
-from leads.models import Channel, Lead, Stage
+from leads.models import Channel, Lead
 
 # name -> (assignment mode, channel slugs, default?, [(username, weight, cap)])
 TEAMS = {
@@ -23,24 +22,8 @@ TEAMS = {
     ),
     "APAC events": (AssignmentMode.POOL, ["trade-show", "referral"], False, [("sdr2", 1, None)]),
 }
-# Worded like the scoring engine's explanation lines, which carry their points in the text.
-DEMO_REASONS = [
-    {"rule": "+20 for a demo request", "points": 20},
-    {"rule": "+15 for attending a webinar for at least 30 minutes", "points": 15},
-    {"rule": "+10 for a pricing page view", "points": 10},
-    {"rule": "+10 when the title matches the buyer persona", "points": 10},
-]
-QUEUE_SIZE = 12
-# (hours ago it entered the queue, what happened next) for the first leads; the rest stay open.
-HISTORY = [
-    (30, "opportunity"),
-    (26, "accepted"),
-    (20, "accepted"),
-    (28, "returned:not_reachable"),
-    (22, "returned:no_fit"),
-    (21, "open"),
-    (19, "open"),
-]
+# What happens next to the first open handoffs (by lead email); the rest stay in the queue.
+HISTORY = ["opportunity", "accepted", "accepted", "returned:not_reachable", "returned:no_fit"]
 
 
 def seed_teams() -> dict[str, Team]:
@@ -64,42 +47,26 @@ def seed_teams() -> dict[str, Team]:
 
 
 def seed_handoffs(*, now=None) -> None:
-    """Teams, then (once, when nobody has handed off anything yet) a day of queue work."""
+    """Teams, then (once, before anyone has worked a handoff) some queue work.
+
+    Runs after scoring has moved the demo leads that meet the agreement to MQL: the demo queue
+    holds real MQLs with their real explanations.
+    """
     # The data migration seeds the reasons; a flushed database (transactional tests) has none.
     seed_default_reasons(ReturnReason)
     seed_teams()
-    if Handoff.objects.exists():
+    if Handoff.objects.exclude(outcome=Outcome.OPEN).exists():
         return
-    now = now or timezone.now()
     users = {user.username: user for user in get_user_model().objects.all()}
-    leads = list(
-        Lead.objects.filter(stage=Stage.LEAD)
-        .exclude(first_name="")
-        .exclude(title="")
-        .exclude(organization="")
-        .order_by("email")[:QUEUE_SIZE]
-    )
-    for index, lead in enumerate(leads):
-        hours_ago, fate = HISTORY[index] if index < len(HISTORY) else (index, "open")
-        entered = now - timedelta(hours=hours_ago)
-        move_stage(lead.pk, Stage.MQL, reason="Demo: met the MQL agreement")
-        score = 40 + 5 * (index % 7)
-        handoff = services.open_handoff(
-            lead=lead,
-            agreement_version=None,
-            score=score,
-            explanation={"total": score, "lines": DEMO_REASONS[: 2 + index % 3]},
-            now=entered,
-        )
-        _play(handoff, fate, users, entered)
+    handoffs = list(Handoff.objects.filter(outcome=Outcome.OPEN).order_by("lead__email"))
+    # Half of the queue at most, so that the demo queue is never empty.
+    for handoff, fate in zip(handoffs[: len(handoffs) // 2], HISTORY, strict=False):
+        _play(handoff, fate, users, now or timezone.now())
 
 
-def _play(handoff: Handoff, fate: str, users: dict, entered) -> None:
+def _play(handoff: Handoff, fate: str, users: dict, later) -> None:
     member = handoff.team.memberships.select_related("user").first() if handoff.team else None
     rep = handoff.assignee or (member.user if member else users["manager"])
-    later = entered + timedelta(hours=2)
-    if fate == "open":
-        return
     services.log_first_touch(handoff=handoff, user=rep, channel="call", now=later)
     if fate.startswith("returned:"):
         services.return_handoff(

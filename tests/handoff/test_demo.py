@@ -15,10 +15,10 @@ def counts():
 
 
 def test_seeding_twice_leaves_the_same_handoffs():
-    call_command("seed_demo", leads=40)
+    call_command("seed_demo", leads=120)
     first = counts()
 
-    call_command("seed_demo", leads=40)
+    call_command("seed_demo", leads=120)
 
     assert counts() == first
     outcomes = set(Handoff.objects.values_list("outcome", flat=True))
@@ -27,7 +27,7 @@ def test_seeding_twice_leaves_the_same_handoffs():
 
 
 def test_every_page_has_something_to_show(client):
-    call_command("seed_demo", leads=40)
+    call_command("seed_demo", leads=120)
 
     for username, page in (
         ("sdr", "handoff:queue"),
@@ -39,3 +39,12 @@ def test_every_page_has_something_to_show(client):
         response = client.get(reverse(page))
         assert response.status_code == 200
         assert b"empty-state" not in response.content, page
+
+
+def test_the_demo_queue_holds_real_mqls_of_the_published_agreement():
+    call_command("seed_demo", leads=120)
+
+    for handoff in Handoff.objects.select_related("lead"):
+        assert handoff.agreement_version == 1
+        assert handoff.explanation["qualifies"] is True
+        assert "procurement" not in handoff.lead.title.lower()

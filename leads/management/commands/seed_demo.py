@@ -33,8 +33,10 @@ class Command(BaseCommand):
         self.seed_activities(leads)
         seed_channel_spend(today=timezone.localdate())
         seed_team_calendars()
-        seed_handoffs()
+        # Scoring moves the leads that meet the agreement to MQL and opens their handoffs;
+        # the demo queue work then happens on those.
         seed_scoring()
+        seed_handoffs()
         seed_clocks()
         seed_demo_form_keys()
         # The demo's notifications wait in each inbox; e-mailing dozens of them to the console
