@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
-import psycopg
 from django.db import connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -27,6 +26,7 @@ from leads.services import (
     LEAD_WRITERS,
     json_problem,
     leads_by_email,
+    postgresql_cursor,
     require_role,
     store_leads,
     text_problem,
@@ -286,13 +286,6 @@ RETURNING external_id
 """
 
 
-def _postgresql_cursor() -> psycopg.Cursor:
-    """A cursor that binds parameters on the server: the arrays travel as data, not SQL text
-    (Django's own cursors interpolate them client-side)."""
-    connection.ensure_connection()
-    return psycopg.Cursor(connection.connection)
-
-
 def _insert_postgresql(rows, *, source: str, now: datetime) -> set[str]:
     encode = msgspec.json.encode
     columns = (
@@ -303,7 +296,7 @@ def _insert_postgresql(rows, *, source: str, now: datetime) -> set[str]:
         [encode(item.properties).decode() for _i, item, _l, _c in rows],
         [item.external_id for _i, item, _l, _c in rows],
     )
-    with _postgresql_cursor() as cursor:
+    with postgresql_cursor() as cursor:
         cursor.execute(INSERT_SQL.format(table=Activity._meta.db_table), [source, now, *columns])
         return {external_id for (external_id,) in cursor.fetchall()}
 
@@ -362,7 +355,7 @@ def _record_engagement_postgresql(latest: dict[int, datetime | None]) -> None:
     if not lead_ids:
         return
     table = Lead._meta.db_table
-    with _postgresql_cursor() as cursor:
+    with postgresql_cursor() as cursor:
         cursor.execute(LOCK_SQL.format(table=table), [lead_ids])
         cursor.execute(
             ENGAGEMENT_SQL.format(table=table), [lead_ids, [latest[i] for i in lead_ids]]
