@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
+from core.sql import in_values
 from leads.models import Activity, ActivityKind, Channel, Lead, normalize_email
 from leads.services import (
     LEAD_WRITERS,
@@ -208,7 +209,7 @@ def _resolve(fresh, outcomes, *, create_leads: bool, now: datetime):
     known_ids = set()
     for start in range(0, len(wanted_ids), CHUNK):
         chunk = wanted_ids[start : start + CHUNK]
-        known_ids.update(Lead.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+        known_ids.update(Lead.objects.filter(pk__in=in_values(chunk)).values_list("pk", flat=True))
     lead_of_email, email_errors, leads_created = _leads_for_emails(
         fresh, channel_ids, create_leads=create_leads, now=now
     )
@@ -372,6 +373,6 @@ def _record_engagement_portable(lead_ids: list[int], *, now: datetime) -> None:
             .order_by("-occurred_at")
             .values("occurred_at")[:1]
         )
-        Lead.objects.filter(pk__in=chunk).update(
+        Lead.objects.filter(pk__in=in_values(chunk)).update(
             last_engaged_at=Coalesce(Subquery(newest), F("last_engaged_at"))
         )

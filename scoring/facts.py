@@ -15,6 +15,7 @@ from operator import itemgetter
 
 from django.db.models import Count, Max, Q, QuerySet
 
+from core.sql import in_values
 from leads.models import Activity
 from scoring import engine
 
@@ -230,4 +231,4 @@ NO_ENGAGEMENT = engine.EngagementFacts()
 
 
 def activities_of(lead_ids: Iterable[int]) -> QuerySet:
-    return Activity.objects.filter(lead_id__in=lead_ids)
+    return Activity.objects.filter(lead_id__in=in_values(lead_ids))

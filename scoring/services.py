@@ -14,6 +14,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.sql import in_values
 from handoff.services.handoffs import open_handoffs
 from leads.lifecycle import PlannedMove, move_stages
 from leads.models import Lead, Stage
@@ -121,7 +122,9 @@ def rescore_leads(
     summary = RescoreSummary(version=spec.version if spec else None)
     if spec is None or not ids:
         return summary
-    profiles = list(Lead.objects.filter(pk__in=ids).order_by().values(*profile_values([spec])))
+    profiles = list(
+        Lead.objects.filter(pk__in=in_values(ids)).order_by().values(*profile_values([spec]))
+    )
     engagement = engagement_by_lead(activities_of(ids), [spec], now)
     explain = Explainer()
     updates, qualifying = [], []
