@@ -23,7 +23,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.roles import Role
-from leads.imports.bench import scratch_database
+from core.benchmarking import scratch_database
 from leads.models import Channel, ChannelKind, Lead, Stage, search_key
 from scoring.models import Agreement, AgreementStatus
 

@@ -10,7 +10,7 @@ import time
 from django.db import connection
 from django.utils import timezone
 
-from leads.imports.bench import scratch_database
+from core.benchmarking import scratch_database
 from leads.models import Channel, ChannelKind, Lead, Stage, StageChange
 from reports.economics import channel_economics
 from reports.filters import ReportFilters

@@ -8,13 +8,13 @@ the app runs on and real data is never touched.
 
 import statistics
 import time
-from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.utils import timezone
 
+from core.benchmarking import scratch_database
 from leads import demo
 from leads.models import Activity, Channel, Lead, Stage, StageChange, search_key
 from scoring.models import Agreement
@@ -26,15 +26,6 @@ from scoring.versions import create_draft
 LEADS = 100_000
 RUNS = 5
 BATCH = 10_000
-
-
-@contextmanager
-def scratch_database():
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        yield
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def fill(count: int, stdout) -> list[int]:

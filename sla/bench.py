@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 
+from core.benchmarking import scratch_database
 from handoff.models import Handoff
-from leads.imports.bench import scratch_database
 from leads.models import Lead, Stage
 from sla.models import Clock, ClockState, Counting, SlaPolicy, Step
 from sla.services import advance_clocks

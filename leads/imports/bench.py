@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import override_settings
 
+from core.benchmarking import scratch_database
 from leads.imports import services
 from leads.models import Channel, ChannelKind
 
@@ -37,15 +38,6 @@ def sample_csv(rows: int, run: int) -> bytes:
             f"{pick(TITLES)},{n % 5000},webinar,Thailand"
         )
     return ("\n".join(lines) + "\n").encode()
-
-
-@contextmanager
-def scratch_database():
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        yield
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 @contextmanager
