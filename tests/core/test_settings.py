@@ -1,0 +1,61 @@
+import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRINT_SETTINGS = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
+    "'name': s.DATABASES['default']['NAME'], 'cache': s.CACHES['default']['BACKEND'], "
+    "'redis': s.Q_CLUSTER.get('redis'), 'orm': s.Q_CLUSTER.get('orm')}))"
+)
+
+
+def settings_with(**env):
+    """The settings a fresh process builds from this environment (no code change)."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    result = subprocess.run(
+        [sys.executable, "-c", PRINT_SETTINGS],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1", **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_the_default_is_sqlite_with_the_database_as_broker():
+    found = settings_with()
+
+    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["name"].endswith("db.sqlite3")
+    assert found["orm"] == "default" and found["redis"] is None
+
+
+def test_database_url_and_redis_url_switch_to_the_production_path():
+    found = settings_with(
+        DATABASE_URL="postgres://accord@db.example:5432/accord",
+        REDIS_URL="redis://cache.example:6379/0",
+    )
+
+    assert found["engine"] == "django.db.backends.postgresql"
+    assert found["name"] == "accord"
+    assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["redis"] == "redis://cache.example:6379/0" and found["orm"] is None
+
+
+def test_secret_key_is_required_when_debug_is_off():
+    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "0"},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
