@@ -45,6 +45,15 @@ def is_allowed(from_stage: str, to_stage: str) -> bool:
     return to_stage in ALLOWED_MOVES.get(from_stage, frozenset())
 
 
+def check_allowed(lead: Lead, to_stage: str) -> None:
+    if not is_allowed(lead.stage, to_stage):
+        raise ForbiddenMove(
+            _("A lead cannot move from %(from)s to %(to)s.")
+            % {"from": Stage(lead.stage).label, "to": Stage(to_stage).label},
+            extra={"current_stage": lead.stage},
+        )
+
+
 def is_before(stage: str, other: str) -> bool:
     """True when `stage` comes earlier in the funnel than `other` (side stages are never before)."""
     if stage not in FUNNEL_ORDER or other not in FUNNEL_ORDER:
@@ -79,12 +88,7 @@ def move_stage(
                 },
                 extra={"current_stage": lead.stage},
             )
-        if not is_allowed(lead.stage, to_stage):
-            raise ForbiddenMove(
-                _("A lead cannot move from %(from)s to %(to)s.")
-                % {"from": Stage(lead.stage).label, "to": Stage(to_stage).label},
-                extra={"current_stage": lead.stage},
-            )
+        check_allowed(lead, to_stage)
         change = StageChange.objects.create(
             lead=lead,
             from_stage=lead.stage,
@@ -124,12 +128,7 @@ def move_stages(
         locked = list(Lead.objects.select_for_update().filter(pk__in=planned).order_by("pk"))
         moving = [lead for lead in locked if lead.stage == planned[lead.pk].expected_from]
         for lead in moving:
-            if not is_allowed(lead.stage, to_stage):
-                raise ForbiddenMove(
-                    _("A lead cannot move from %(from)s to %(to)s.")
-                    % {"from": Stage(lead.stage).label, "to": Stage(to_stage).label},
-                    extra={"current_stage": lead.stage},
-                )
+            check_allowed(lead, to_stage)
         moved_ids = {lead.pk for lead in moving}
         stale = sorted(planned.keys() - moved_ids)
         if not moving:

@@ -1,6 +1,7 @@
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 
 from accounts.roles import EVERY_ROLE, RoleRequiredMixin
+from core.listing import FilteredListView
 from handoff.views.lead import lead_section_context
 from leads.filters import LeadFilter
 from leads.models import Lead
@@ -9,24 +10,11 @@ from scoring.selectors import lead_score_section
 from sla.selectors import clocks_for_lead
 
 
-class LeadListView(RoleRequiredMixin, ListView):
+class LeadListView(RoleRequiredMixin, FilteredListView):
     allowed_roles = EVERY_ROLE
     template_name = "leads/lead_list.html"
-    paginate_by = 50
-
-    def get_queryset(self):
-        self.filterset = LeadFilter(
-            self.request.GET, queryset=Lead.objects.select_related("channel", "owner")
-        )
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_string"] = query.urlencode()
-        return context
+    filterset_class = LeadFilter
+    queryset = Lead.objects.select_related("channel", "owner")
 
 
 class LeadDetailView(RoleRequiredMixin, DetailView):

@@ -241,14 +241,7 @@ def accept_handoff(*, handoff: Handoff, user, checklist: dict, now=None) -> Hand
 def return_handoff(*, handoff: Handoff, user, reason: str, note: str = "", now=None) -> Handoff:
     """Hand the lead back to marketing with a reason: it moves to recycled."""
     now = now or timezone.now()
-    note = note.strip()
-    return_reason = ReturnReason.objects.filter(code=reason, is_active=True).first()
-    if return_reason is None:
-        message = _("Choose one of the return reasons.")
-        raise ApplicationError(message, extra={"reason": [message]})
-    if return_reason.code == "other" and not note:
-        message = _("Say why in the note when the reason is “other”.")
-        raise ApplicationError(message, extra={"note": [message]})
+    return_reason, note = clean_return(reason, note)
     with transaction.atomic():
         locked = _locked(handoff)
         check_may_work(locked, user)
@@ -283,7 +276,7 @@ def return_handoff(*, handoff: Handoff, user, reason: str, note: str = "", now=N
             data={"handoff": locked.pk, "reason": return_reason.code, "note": note},
         )
         notify_many(
-            users=_marketers(),
+            users=marketers(),
             kind=NotificationKind.LEAD_RETURNED,
             text=_("%(rep)s returned %(lead)s: %(reason)s")
             % {"rep": display_name(user), "lead": lead, "reason": return_reason.label},
@@ -293,7 +286,20 @@ def return_handoff(*, handoff: Handoff, user, reason: str, note: str = "", now=N
     return locked
 
 
-def _marketers():
+def clean_return(reason: str, note: str) -> tuple[ReturnReason, str]:
+    """The active reason for `reason` and the trimmed note, or field errors."""
+    note = (note or "").strip()
+    return_reason = ReturnReason.objects.filter(code=reason, is_active=True).first()
+    if return_reason is None:
+        message = _("Choose one of the return reasons.")
+        raise ApplicationError(message, extra={"reason": [message]})
+    if return_reason.code == "other" and not note:
+        message = _("Say why in the note when the reason is “other”.")
+        raise ApplicationError(message, extra={"note": [message]})
+    return return_reason, note
+
+
+def marketers():
     return get_user_model().objects.filter(groups__name=Role.MARKETER, is_active=True).distinct()
 
 

@@ -2,16 +2,16 @@
 "no" as well as "promote". The accepted handoff records the return, so the returns report and
 the funnel count it like a return from the queue."""
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
-from core.errors import ApplicationError, PermissionDenied
+from core.errors import PermissionDenied
 from handoff.access import check_may_handle_lead, display_name, is_manager
-from handoff.models import EventKind, Handoff, HandoffEvent, Outcome, ReturnReason
+from handoff.models import EventKind, Handoff, HandoffEvent, Outcome
+from handoff.services.handoffs import clean_return, marketers
 from leads.lifecycle import move_stage
 from leads.models import Lead, Stage
 from notifications.models import NotificationKind
@@ -19,19 +19,6 @@ from notifications.services import notify_many
 from sla.services import stop_sql_decision
 from webhooks.models import Event
 from webhooks.services import emit
-
-
-def clean_return(reason: str, note: str) -> tuple[ReturnReason, str]:
-    """The active reason for `reason` and the trimmed note, or field errors."""
-    note = (note or "").strip()
-    return_reason = ReturnReason.objects.filter(code=reason, is_active=True).first()
-    if return_reason is None:
-        message = _("Choose one of the return reasons.")
-        raise ApplicationError(message, extra={"reason": [message]})
-    if return_reason.code == "other" and not note:
-        message = _("Say why in the note when the reason is “other”.")
-        raise ApplicationError(message, extra={"note": [message]})
-    return return_reason, note
 
 
 def return_from_sal(*, lead: Lead, user, reason: str, note: str = "", now=None) -> Lead:
@@ -84,9 +71,7 @@ def return_from_sal(*, lead: Lead, user, reason: str, note: str = "", now=None) 
             },
         )
         notify_many(
-            users=get_user_model()
-            .objects.filter(groups__name=Role.MARKETER, is_active=True)
-            .distinct(),
+            users=marketers(),
             kind=NotificationKind.LEAD_RETURNED,
             text=_("%(rep)s returned %(lead)s after accepting it: %(reason)s")
             % {"rep": display_name(user), "lead": returned, "reason": return_reason.label},
