@@ -50,4 +50,4 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: install
-	$(BIN)/python manage.py bench
+	$(BIN)/python manage.py bench $(BENCH_ARGS)

@@ -8,7 +8,8 @@ skipped without earning credit, so nobody is flooded to "catch up" afterwards.
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from handoff.models import (
     TeamMember,
 )
 from notifications.models import NotificationKind
-from notifications.services import notify
+from notifications.services import notify, notify_each
 
 
 def team_for_channel(channel_id: int | None) -> Team | None:
@@ -49,14 +50,31 @@ def teams_for_channels(channel_ids: Iterable[int | None]) -> dict[int | None, Te
     return found
 
 
-def next_in_turn(team: Team) -> TeamMember | None:
-    """Pick the next eligible member and pay for it; call with the team row locked."""
-    members = (
-        team.memberships.filter(is_away=False, user__is_active=True)
-        .annotate(load=Count("user__handoffs", filter=Q(user__handoffs__outcome=Outcome.OPEN)))
+def with_open_load(memberships: QuerySet[TeamMember]) -> QuerySet[TeamMember]:
+    """Each member's open handoffs as `load`, counted off the open-by-assignee index (a join
+    would read every handoff the member ever had: thousands a rep after a year)."""
+    open_load = (
+        Handoff.objects.filter(assignee=OuterRef("user_id"), outcome=Outcome.OPEN)
+        .order_by()
+        .values("assignee")
+        .annotate(count=Count("id"))
+        .values("count")
+    )
+    return memberships.annotate(load=Coalesce(Subquery(open_load), 0))
+
+
+def _members(team: Team) -> list[TeamMember]:
+    """The members who can take leads now, with their open load, in turn order."""
+    return list(
+        with_open_load(team.memberships.filter(is_away=False, user__is_active=True))
         .select_related("user")
         .order_by("id")
     )
+
+
+def _take_turn(members: list[TeamMember]) -> TeamMember | None:
+    """Smooth weighted round-robin: credit every member under their cap, give the lead to the
+    richest and charge them the round's total; the chosen member's load grows by one."""
     eligible = [member for member in members if member.cap is None or member.load < member.cap]
     if not eligible:
         return None
@@ -64,8 +82,21 @@ def next_in_turn(team: Team) -> TeamMember | None:
         member.credit += member.weight
     chosen = max(eligible, key=lambda member: member.credit)
     chosen.credit -= sum(member.weight for member in eligible)
-    TeamMember.objects.bulk_update(eligible, ["credit"])
+    chosen.load += 1
     return chosen
+
+
+def next_in_turn(team: Team) -> TeamMember | None:
+    """Pick the next eligible member and pay for it; call with the team row locked."""
+    members = _members(team)
+    chosen = _take_turn(members)
+    if chosen is not None:
+        TeamMember.objects.bulk_update(members, ["credit"])
+    return chosen
+
+
+def _assigned_text(handoff: Handoff) -> str:
+    return _("A lead is yours in the queue: %(lead)s") % {"lead": handoff.lead}
 
 
 def give_to(*, handoff: Handoff, user, actor=None, now=None) -> None:
@@ -85,8 +116,62 @@ def give_to(*, handoff: Handoff, user, actor=None, now=None) -> None:
     notify(
         user=user,
         kind=NotificationKind.LEAD_ASSIGNED,
-        text=_("A lead is yours in the queue: %(lead)s") % {"lead": handoff.lead},
+        text=_assigned_text(handoff),
         url=reverse("leads:detail", args=[handoff.lead_id]),
+    )
+
+
+def assign_new_handoffs(*, handoffs: list[Handoff], now=None) -> None:
+    """`assign_handoff` for many handoffs that have just opened (with their leads loaded), in
+    the order given: each team row is locked once and its members' loads read once, the turns
+    are taken in memory exactly as one at a time would take them, then each table is written
+    once. Leads turning MQL in bulk (an import, a feed batch, a rescoring run) cost a few
+    queries per team, not a dozen per lead."""
+    now = now or timezone.now()
+    by_team: dict[int, list[Handoff]] = {}
+    for handoff in handoffs:
+        if handoff.team_id is not None:
+            by_team.setdefault(handoff.team_id, []).append(handoff)
+    if by_team:
+        with transaction.atomic():
+            _assign_by_team(by_team, now)
+
+
+def _assign_by_team(by_team: dict[int, list[Handoff]], now) -> None:
+    given = []
+    teams = Team.objects.select_for_update().filter(pk__in=list(by_team)).order_by("pk")
+    for team in teams:
+        if team.mode != AssignmentMode.ROUND_ROBIN:
+            continue
+        members = _members(team)
+        for handoff in by_team[team.pk]:
+            chosen = _take_turn(members)
+            if chosen is None:
+                break
+            handoff.assignee, handoff.claimed_at = chosen.user, None
+            given.append(handoff)
+        TeamMember.objects.bulk_update(members, ["credit"])
+    if not given:
+        return
+    Handoff.objects.bulk_update(given, ["assignee", "claimed_at"])
+    HandoffEvent.objects.bulk_create(
+        HandoffEvent(
+            lead_id=handoff.lead_id,
+            handoff=handoff,
+            kind=EventKind.ASSIGNED,
+            data={"assignee": handoff.assignee_id, "previous": None},
+            created_at=now,
+        )
+        for handoff in given
+    )
+    notify_each(
+        (
+            handoff.assignee,
+            NotificationKind.LEAD_ASSIGNED,
+            _assigned_text(handoff),
+            reverse("leads:detail", args=[handoff.lead_id]),
+        )
+        for handoff in given
     )
 
 

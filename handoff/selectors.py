@@ -3,14 +3,16 @@
 Each list runs a fixed number of queries whatever its length.
 """
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.roles import Role, has_role
 from handoff.access import is_manager, may_work
+from handoff.assignment import with_open_load
 from handoff.filters import QueueFilter
 from handoff.models import (
     Handoff,
+    HandoffEvent,
     Opportunity,
     Outcome,
     Qualification,
@@ -26,11 +28,16 @@ MINE, POOL, ALL = "mine", "pool", "all"
 QUEUE_VIEWS = (MINE, POOL, ALL)
 
 
+def _team_ids(user) -> list[int]:
+    return list(Team.objects.filter(memberships__user=user).values_list("pk", flat=True))
+
+
 def queue_base(*, user, view: str) -> QuerySet[Handoff]:
     """Open handoffs in one view of the queue, most urgent first, then highest score.
 
     Mine: assigned to the user. Pool: unassigned in the user's teams (managers also see the
-    pool of leads no team covers). All: every open handoff, for managers.
+    pool of leads no team covers). All: every open handoff, for managers. Each view's filter
+    matches one of Handoff's queue indexes, which also give the order.
     """
     handoffs = Handoff.objects.filter(outcome=Outcome.OPEN).select_related(
         "lead", "lead__channel", "assignee", "team"
@@ -40,7 +47,7 @@ def queue_base(*, user, view: str) -> QuerySet[Handoff]:
     elif view == POOL:
         handoffs = handoffs.filter(assignee__isnull=True)
         if not is_manager(user):
-            handoffs = handoffs.filter(team__memberships__user=user)
+            handoffs = handoffs.filter(team_id__in=_team_ids(user))
     else:
         handoffs = handoffs.filter(assignee=user)
     return handoffs.order_by("sla_due_at", "-score", "id")
@@ -50,40 +57,43 @@ def queue_for_user(*, user, view: str, params=None) -> QueueFilter:
     return QueueFilter(params or {}, queryset=queue_base(user=user, view=view))
 
 
-def queue_counts(*, user) -> dict[str, int]:
-    """How many open handoffs each tab holds, in one query."""
+def queue_counts(*, user) -> dict[str, int | None]:
+    """How many open handoffs each tab holds: one count per tab, each read off its own queue
+    index (all open handoffs only for a manager, the one who sees that tab)."""
     open_handoffs = Handoff.objects.filter(outcome=Outcome.OPEN)
-    pool = Q(assignee__isnull=True)
-    if not is_manager(user):
-        pool &= Q(team__in=Team.objects.filter(memberships__user=user))
-    return open_handoffs.aggregate(
-        mine=Count("id", filter=Q(assignee=user)),
-        pool=Count("id", filter=pool),
-        all=Count("id"),
-    )
+    pool = open_handoffs.filter(assignee__isnull=True)
+    manager = is_manager(user)
+    if not manager:
+        pool = pool.filter(team_id__in=_team_ids(user))
+    return {
+        "mine": open_handoffs.filter(assignee=user).count(),
+        "pool": pool.count(),
+        "all": open_handoffs.count() if manager else None,
+    }
 
 
 def with_clocks(handoffs, now=None) -> list[Handoff]:
-    """Attach each row's SLA clock (the one the rep is racing) and its colour, read once at
-    `now` for the whole list, in a fixed number of queries."""
+    """Attach each row's clocks, the one the rep is racing, how it reads and its colour, read
+    once at `now` for the whole list, in a fixed number of queries."""
     now = now or timezone.now()
     rows = list(handoffs)
-    clocks = clocks_for_handoffs([handoff.pk for handoff in rows])
+    clocks = clocks_for_handoffs(rows)
     for handoff in rows:
-        handoff.sla_clock = queue_clock(clocks.get(handoff.pk, {}))
+        handoff.clocks_by_step = clocks.get(handoff.pk, {})
+        handoff.sla_clock = queue_clock(handoff.clocks_by_step)
         if handoff.sla_clock is None:
+            handoff.clock_display = None
             handoff.clock = handoff.clock_state(now)
         else:
-            handoff.clock = clock_display(handoff.sla_clock, now).css_state
+            handoff.clock_display = clock_display(handoff.sla_clock, now)
+            handoff.clock = handoff.clock_display.css_state
     return rows
 
 
 def team_overview(team: Team) -> list:
     """Members with their share of new leads (weight %) and their open load, in one query."""
     members = list(
-        team.memberships.select_related("user")
-        .annotate(load=Count("user__handoffs", filter=Q(user__handoffs__outcome=Outcome.OPEN)))
-        .order_by("user__username")
+        with_open_load(team.memberships.select_related("user")).order_by("user__username")
     )
     active_weight = sum(member.weight for member in members if not member.is_away)
     for member in members:
@@ -120,10 +130,19 @@ def lead_handoff_section(*, lead: Lead, user, now=None) -> dict:
     )
     current = handoffs[0] if handoffs else None
     qualification = Qualification.objects.filter(lead=lead).first()
+    # Every clock of every pass through the queue, newest pass first: the SLA panel.
+    clocks = [
+        clock
+        for handoff in handoffs
+        for clock in sorted(
+            handoff.clocks_by_step.values(), key=lambda clock: (clock.started_at, clock.pk)
+        )
+    ]
     required = QualificationPolicy.current().required
     met = (qualification or Qualification()).criteria_met()
     return {
         "handoffs": handoffs,
+        "clocks": clocks,
         "current_handoff": current,
         "may_work_handoff": current is not None and current.is_open and may_work(current, user),
         "qualification": qualification,
@@ -139,6 +158,6 @@ def lead_handoff_section(*, lead: Lead, user, now=None) -> dict:
     }
 
 
-def handoff_timeline_entries(lead: Lead, *, limit: int) -> list[dict]:
-    events = lead.handoff_events.select_related("actor")[:limit]
-    return [{"when": event.created_at, "kind": "handoff_event", "item": event} for event in events]
+def handoff_timeline_events(lead: Lead, condition) -> QuerySet[HandoffEvent]:
+    """The lead's queue events for its timeline, newest first."""
+    return lead.handoff_events.filter(condition).select_related("actor")

@@ -1,7 +1,8 @@
 """The one door for stage moves: nothing else writes `Lead.stage`.
 
 Every move is checked against ALLOWED_MOVES, made on a locked row, and written together with its
-StageChange audit row in one transaction, so two people moving the same lead cannot both win.
+StageChange audit row (and the lead's funnel passes) in one transaction, so two people moving the
+same lead cannot both win.
 """
 
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, ConflictError
 from leads.models import Lead, Stage, StageChange
+from leads.passes import refresh_passes
 
 S = Stage
 ALLOWED_MOVES: dict[str, frozenset[str]] = {
@@ -100,6 +102,7 @@ def move_stage(
         lead.stage = to_stage
         lead.stage_changed_at = timezone.now()
         lead.save(update_fields=["stage", "stage_changed_at", "updated_at"])
+        refresh_passes([lead.pk])
     return lead, change
 
 
@@ -148,6 +151,7 @@ def move_stages(
         Lead.objects.filter(pk__in=moved_ids).update(
             stage=to_stage, stage_changed_at=now, updated_at=now
         )
+        refresh_passes(moved_ids)
         for lead in moving:
             lead.stage, lead.stage_changed_at, lead.updated_at = to_stage, now, now
     return moving, stale

@@ -252,6 +252,62 @@ class StageChange(models.Model):
         return f"{self.lead_id}: {self.from_stage} → {self.to_stage}"
 
 
+class FunnelPass(models.Model):
+    """One pass of a lead through the funnel, from a move into MQL to the next: what the funnel
+    report reads instead of walking every stage change. Rebuilt from the stage history by
+    leads.passes in the transaction of each move; the lead's channel and campaign are copies,
+    which a database trigger (migration 0004) keeps up to date whoever edits the lead.
+    """
+
+    change = models.OneToOneField(
+        StageChange, models.CASCADE, primary_key=True, related_name="+", verbose_name=_("MQL move")
+    )
+    lead = models.ForeignKey(Lead, models.CASCADE, related_name="+", verbose_name=_("lead"))
+    entered_at = models.DateTimeField(_("entered MQL at"))
+    # None on the lead's first pass: a pass enters a date range's cohort when it is the lead's
+    # first in the range, which this says without looking at the other passes.
+    previous_entered_at = models.DateTimeField(_("previous pass entered at"), null=True)
+    agreement_version = models.PositiveIntegerField(_("agreement version"), null=True)
+    channel = models.ForeignKey(
+        Channel,
+        models.PROTECT,
+        null=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("channel"),
+    )
+    campaign = models.TextField(_("campaign"), blank=True, default="")
+    # What the lead did from this pass's MQL move on, in this pass or a later one.
+    reached_sal = models.BooleanField(_("reached SAL since"), default=False)
+    reached_sql = models.BooleanField(_("reached SQL since"), default=False)
+    reached_opportunity = models.BooleanField(_("reached opportunity since"), default=False)
+    reached_customer = models.BooleanField(_("won since"), default=False)
+    returns = models.PositiveIntegerField(_("returns since"), default=0)
+    # Time in each stage of this pass, for stays that ended, in microseconds: the funnel's
+    # medians sort these, and PostgreSQL sorts integers several times faster than intervals.
+    mql_stay = models.BigIntegerField(_("time in MQL (µs)"), null=True)
+    sal_stay = models.BigIntegerField(_("time in SAL (µs)"), null=True)
+    sql_stay = models.BigIntegerField(_("time in SQL (µs)"), null=True)
+    opportunity_stay = models.BigIntegerField(_("time in opportunity (µs)"), null=True)
+
+    class Meta:
+        verbose_name = _("funnel pass")
+        verbose_name_plural = _("funnel passes")
+        indexes = [
+            # reports.cohort: the passes that enter a date range's cohort.
+            models.Index(fields=["entered_at"], name="funnelpass_entered_idx"),
+            # reports.cohort: the later passes of the cohort's leads (most leads pass once).
+            models.Index(
+                fields=["previous_entered_at"],
+                condition=models.Q(previous_entered_at__isnull=False),
+                name="funnelpass_later_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.lead_id} @ {self.entered_at:%Y-%m-%d %H:%M}"
+
+
 # --- Intake: spreadsheet imports and web-form capture (issue 7) ---------------------------------
 
 

@@ -1,13 +1,13 @@
+from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView
 
-from accounts.roles import EVERY_ROLE, RoleRequiredMixin
+from accounts.roles import EVERY_ROLE, RoleRequiredMixin, role_required
 from core.listing import FilteredListView
 from handoff.views.lead import lead_section_context
 from leads.filters import LeadFilter
 from leads.models import Lead
-from leads.selectors import lead_timeline
+from leads.selectors import TimelineCursor, lead_timeline
 from scoring.selectors import lead_score_section
-from sla.selectors import clocks_for_lead
 
 
 class LeadListView(RoleRequiredMixin, FilteredListView):
@@ -27,5 +27,17 @@ class LeadDetailView(RoleRequiredMixin, DetailView):
         context["timeline"] = lead_timeline(self.object)
         context["handoff_section"] = lead_section_context(lead=self.object, user=self.request.user)
         context["score_section"] = lead_score_section(lead=self.object)
-        context["sla_clocks"] = clocks_for_lead(self.object.pk)
+        context["sla_clocks"] = context["handoff_section"]["clocks"]
         return context
+
+
+@role_required(*EVERY_ROLE)
+def timeline_page(request, pk):
+    """The next page of a lead's timeline, asked for by its "Show older" button."""
+    lead = get_object_or_404(Lead, pk=pk)
+    cursor = TimelineCursor.parse(request.GET.get("after", ""))
+    return render(
+        request,
+        "leads/partials/timeline_entries.html",
+        {"lead": lead, "timeline": lead_timeline(lead, cursor=cursor)},
+    )

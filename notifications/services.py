@@ -1,5 +1,7 @@
 """Telling people about work: an in-app notification, and an e-mail sent after the commit."""
 
+from collections.abc import Iterable
+
 from django.db import transaction
 from django.utils import timezone
 from django_q.tasks import async_task
@@ -17,6 +19,23 @@ def notify(*, user, kind: str, text: str, url: str = "", email: bool = True) -> 
             lambda: async_task("notifications.tasks.send_notification_email", notification.pk)
         )
     return notification
+
+
+def notify_each(items: Iterable[tuple]) -> list[Notification]:
+    """`notify` for many (user, kind, text, url) at once: one INSERT, e-mails after commit."""
+    notifications = Notification.objects.bulk_create(
+        Notification(user=user, kind=kind, text=text, url=url, email_wanted=bool(user.email))
+        for user, kind, text, url in items
+    )
+    emailed = [notification.pk for notification in notifications if notification.email_wanted]
+
+    def send_emails():
+        for pk in emailed:
+            async_task("notifications.tasks.send_notification_email", pk)
+
+    if emailed:
+        transaction.on_commit(send_emails)
+    return notifications
 
 
 def notify_many(*, users, kind: str, text: str, url: str = "", email: bool = True) -> None:

@@ -1,83 +1,71 @@
-"""`make bench --only report_queries`: the funnel, returns and channel economics over 20,000 leads.
+"""The funnel and the SLA breach report over the data set's 12 months (1M leads: about 200,000
+MQL entries and 400,000 clocks), timed as their pages and API compute them.
 
-Runs in a scratch copy of the configured database, like the import benchmark.
+Each run calls the selector the page and the API call, for the default grouping, with everything
+they show: the funnel's total and its breakdowns by channel, campaign and agreement version with
+median stays; the breach report's summary by rep, totals, response-time medians, 90th
+percentiles and histograms, and weekly trend.
 """
 
-import random
-import statistics
-import time
-
-from django.db import connection
 from django.utils import timezone
 
-from core.benchmarking import scratch_database
-from leads.models import Channel, ChannelKind, Lead, Stage, StageChange
-from reports.economics import channel_economics
+from core.benchmarking.base import Bench, Result, median, repeat, timed
+from leads.models import FunnelPass
+from leads.passes import rebuild_passes
 from reports.filters import ReportFilters
-from reports.selectors import funnel_report, returns_report
+from reports.selectors import funnel_report
+from sla.reports import BreachFilters, breach_report
 
-LEADS = 20_000
-RUNS = 3
-# Each lead's path after MQL, weighted roughly like a real funnel.
-PATHS = [
-    ([Stage.MQL], 30),
-    ([Stage.MQL, Stage.RECYCLED], 20),
-    ([Stage.MQL, Stage.SAL], 20),
-    ([Stage.MQL, Stage.SAL, Stage.SQL], 15),
-    ([Stage.MQL, Stage.SAL, Stage.SQL, Stage.OPPORTUNITY], 10),
-    ([Stage.MQL, Stage.SAL, Stage.SQL, Stage.OPPORTUNITY, Stage.CUSTOMER], 5),
-]
+TARGET_MS = 500
 
 
-def seed(leads: int) -> None:
-    rng = random.Random(6)
-    channels = Channel.objects.bulk_create(
-        Channel(name=f"Channel {n}", slug=f"bench-{n}", kind=ChannelKind.EVENT) for n in range(8)
+def _days(bench: Bench):
+    """The first and last day of the data set's year, in the server's time zone."""
+    return timezone.localdate(bench.data.start), timezone.localdate(bench.data.end)
+
+
+def _result(name: str, seconds: list[float], notes: str, **extra) -> Result:
+    return Result(
+        name,
+        median(seconds) * 1000,
+        "ms",
+        target=TARGET_MS,
+        better="lower",
+        notes=notes,
+        extra=extra,
     )
-    created = Lead.objects.bulk_create(
-        (
-            Lead(
-                email=f"bench{n}@example.com",
-                channel=rng.choice(channels),
-                attributes={"campaign": rng.choice(["spring", "autumn", "always-on"])},
-            )
-            for n in range(leads)
-        ),
-        batch_size=2000,
+
+
+def funnel_report_12_months(bench: Bench) -> Result:
+    if not FunnelPass.objects.exists():
+        # Each move writes its lead's passes; a data set loaded in bulk derives them once.
+        bench.log(f"derived {rebuild_passes():,} funnel passes from the stage history")
+    first, last = _days(bench)
+    filters = ReportFilters(date_from=first, date_to=last)
+    _warm, report = timed(lambda: funnel_report(filters=filters))
+    cohort = report.total.counts["mql"]
+    return _result(
+        "funnel_report_12_months",
+        repeat(lambda: funnel_report(filters=filters), bench.runs),
+        f"{cohort:,} leads entered MQL in the year; total and {len(report.by_channel)} "
+        f"channels, {len(report.by_campaign)} campaigns, {len(report.by_agreement_version)} "
+        "agreement versions, with median stays",
+        cohort=cohort,
     )
-    paths, weights = zip(*PATHS, strict=True)
-    changes = []
-    for lead in created:
-        before = Stage.LEAD
-        for stage in rng.choices(paths, weights)[0]:
-            context = {"agreement_version": rng.choice([1, 2])} if stage == Stage.MQL else {}
-            changes.append(
-                StageChange(lead=lead, from_stage=before, to_stage=stage, context=context)
-            )
-            before = stage
-    StageChange.objects.bulk_create(changes, batch_size=5000)
 
 
-def report_queries(stdout, options):
-    leads = max(1000, int(LEADS * options.get("scale", 1.0)))
-    with scratch_database():
-        seed(leads)
-        today = timezone.localdate()
-        filters = ReportFilters(date_from=today, date_to=today)
-        for name, build in [
-            ("funnel", lambda: funnel_report(filters=filters)),
-            ("returns", lambda: returns_report(filters=filters)),
-            ("channel economics", lambda: channel_economics(filters=filters)),
-        ]:
-            timings = []
-            for _run in range(RUNS):
-                started = time.perf_counter()
-                build()
-                timings.append(time.perf_counter() - started)
-            stdout.write(
-                f"{name} on {connection.vendor}, {leads:,} leads: "
-                f"{statistics.median(timings) * 1000:,.0f} ms (median of {RUNS})"
-            )
+def breach_report_12_months(bench: Bench) -> Result:
+    first, last = _days(bench)
+    filters = BreachFilters(start=first, end=last)
+    _warm, report = timed(lambda: breach_report(filters))
+    clocks = sum(report["totals"][name] for name in ("met", "breached", "open"))
+    return _result(
+        "breach_report_12_months",
+        repeat(lambda: breach_report(filters), bench.runs),
+        f"{clocks:,} clocks by rep and step, totals, response times and "
+        f"{len(report['weekly'])} weeks",
+        clocks=clocks,
+    )
 
 
-BENCHMARKS = [report_queries]
+MEASUREMENTS = [funnel_report_12_months, breach_report_12_months]

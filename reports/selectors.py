@@ -1,4 +1,5 @@
-"""The funnel and returns reports: a query or two of the rows each needs, aggregated in Python.
+"""The funnel and returns reports: a query or two of the rows each needs, aggregated in Python
+(on PostgreSQL the funnel is aggregated in SQL from the leads' passes instead: reports.cohort).
 
 Both reports read the same cohort (leads that entered MQL in the range, narrowed by team, channel,
 campaign and agreement version) so that their numbers agree: the funnel counts the cohort's
@@ -14,13 +15,16 @@ once per campaign and the rows would no longer add up to the total.
 from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Case, F, OuterRef, Subquery, When
 from django.db.models.fields.json import KT
 from django.utils.translation import gettext as _
 
 from handoff.models import Handoff, Outcome
-from leads.models import Lead, Stage, StageChange
+from leads.models import Channel, Lead, Stage, StageChange
+from reports.cohort import funnel_figures
 from reports.filters import ReportFilters
 from reports.funnel import Change, FunnelRow, LeadPath, breakdown, lead_paths, summarize
 
@@ -138,6 +142,14 @@ class FunnelReport:
 
 
 def funnel_report(*, filters: ReportFilters) -> FunnelReport:
+    """On PostgreSQL, aggregates of the cohort's passes in SQL (reports.cohort); SQLite, the
+    try-it-out database, walks the stage history in Python."""
+    if connection.vendor == "postgresql":
+        return funnel_from_passes(filters)
+    return funnel_from_history(filters)
+
+
+def funnel_from_history(filters: ReportFilters) -> FunnelReport:
     paths = cohort_paths(filters)
     return FunnelReport(
         filters=filters,
@@ -145,6 +157,46 @@ def funnel_report(*, filters: ReportFilters) -> FunnelReport:
         by_channel=breakdown(paths, key=by_channel, label=channel_label),
         by_campaign=breakdown(paths, key=lambda path: path.campaign, label=campaign_label),
         by_agreement_version=breakdown(paths, key=by_version, label=version_label),
+    )
+
+
+class Group(NamedTuple):
+    """What the labels read of a group of the cohort."""
+
+    channel: str = ""
+    campaign: str = ""
+    agreement_version: int | None = None
+
+
+def funnel_from_passes(filters: ReportFilters) -> FunnelReport:
+    figures = funnel_figures(filters)
+    channel_ids = [item.key for item in figures if item.breakdown == "channel" and item.key]
+    names = dict(Channel.objects.filter(pk__in=channel_ids).values_list("pk", "name"))
+    labels = {
+        "total": lambda key: _("All leads"),
+        "channel": lambda key: channel_label(Group(channel=names.get(key, ""))),
+        "campaign": lambda key: campaign_label(Group(campaign=key)),
+        "agreement_version": lambda key: version_label(Group(agreement_version=key)),
+    }
+    rows: dict[str, list[FunnelRow]] = {breakdown: [] for breakdown in labels}
+    for item in figures:
+        rows[item.breakdown].append(
+            FunnelRow(
+                key="total" if item.breakdown == "total" else item.key,
+                label=labels[item.breakdown](item.key),
+                counts=item.counts,
+                returned=item.returned,
+                median_stays=item.median_stays,
+            )
+        )
+    for group_rows in rows.values():
+        group_rows.sort(key=lambda row: (-row.counts[Stage.MQL], row.label))
+    return FunnelReport(
+        filters=filters,
+        total=rows["total"][0],
+        by_channel=rows["channel"],
+        by_campaign=rows["campaign"],
+        by_agreement_version=rows["agreement_version"],
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from operator import itemgetter
 
+from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 
 from core.sql import in_values
@@ -44,7 +45,7 @@ def profile_values(specs: Sequence[engine.AgreementSpec]) -> list[str]:
 
     Reading only those matters at 100,000 leads: each JSON column costs a decode per row.
     """
-    columns = {"id", "stage", "stage_changed_at", "email", "first_name", "last_name"}
+    columns = {"id", "stage", "email", "first_name", "last_name"}
     for spec in specs:
         for rule in (*spec.profile_rules, *spec.negative_rules):
             field = getattr(rule, "field", None)
@@ -72,7 +73,9 @@ def lead_facts_reader(columns: Sequence[str]) -> Callable[[tuple], engine.LeadFa
     read = [(index, column) for index, column in enumerate(columns) if column in FACT_COLUMNS]
     names = [FACT_COLUMNS[column] for _, column in read]
     pick = itemgetter(*(index for index, _ in read))
-    return lambda row: _lead_facts(dict(zip(names, pick(row), strict=True)))
+    if any(column in JSON_COLUMNS for _, column in read):
+        return lambda row: _lead_facts(dict(zip(names, pick(row), strict=True)))
+    return lambda row: engine.LeadFacts(**dict(zip(names, pick(row), strict=True)))
 
 
 def _lead_facts(facts: dict) -> engine.LeadFacts:
@@ -182,7 +185,7 @@ def engagement_by_lead(
     leads without activities are missing from the result (see NO_ENGAGEMENT).
     """
     rows, readers = engagement_rows(activities, specs, now)
-    return {row[0]: [read(row) for read in readers] for row in rows}
+    return {row[0]: [read(row) for read in readers] for row in plain_rows(rows)}
 
 
 def engagement_rows(
@@ -213,8 +216,12 @@ def engagement_rows(
         def read(row: tuple) -> engine.EngagementFacts:
             return engine.EngagementFacts(
                 action_counts={rule_id: row[c] for rule_id, c in action_columns if row[c]},
-                negatives_hit=frozenset(rule_id for rule_id, c in negative_columns if row[c]),
-                kinds_seen=frozenset(kind for kind, c in kind_columns if row[c]),
+                negatives_hit=frozenset(rule_id for rule_id, c in negative_columns if row[c])
+                if negative_columns
+                else _NONE,
+                kinds_seen=frozenset(kind for kind, c in kind_columns if row[c])
+                if kind_columns
+                else _NONE,
                 last_engaged_at=row[last],
             )
 
@@ -228,6 +235,19 @@ def engagement_rows(
 
 
 NO_ENGAGEMENT = engine.EngagementFacts()
+_NONE: frozenset = frozenset()
+
+
+def plain_rows(query: QuerySet) -> Iterable[tuple]:
+    """The rows of a values_list() query. On PostgreSQL they come as the driver reads them,
+    already what the readers want (ints, aware datetimes): Django's converters would call int()
+    on every count of every lead, a tenth of what a preview of 100,000 leads takes."""
+    if connection.vendor != "postgresql":
+        return query
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def activities_of(lead_ids: Iterable[int]) -> QuerySet:

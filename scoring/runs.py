@@ -8,7 +8,6 @@ twice is harmless: rescore_leads moves a lead to MQL only from the stage it saw.
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from leads.models import Lead
@@ -38,17 +37,23 @@ def advance_rescore_run(
                 .values_list("pk", flat=True)[:batch_size]
             )
             if not ids:
-                run.status, run.finished_at = RescoreStatus.DONE, timezone.now()
-                run.save(update_fields=["status", "finished_at"])
+                # The bar ends full even when leads were deleted during the run.
+                run.status, run.finished_at, run.total = (
+                    RescoreStatus.DONE,
+                    timezone.now(),
+                    run.processed,
+                )
+                run.save(update_fields=["status", "finished_at", "total"])
                 return run
             summary = rescore_leads(ids)
             run.status = RescoreStatus.RUNNING
             run.started_at = run.started_at or timezone.now()
             run.last_lead_id = ids[-1]
-            run.processed = F("processed") + len(ids)
-            run.moved_to_mql = F("moved_to_mql") + len(summary.moved_to_mql)
-            # Leads created during the run are scored too; keep the bar honest.
-            run.total = max(run.total, Lead.objects.count())
+            run.processed += len(ids)
+            run.moved_to_mql += len(summary.moved_to_mql)
+            # Leads created during the run are scored too; the bar grows with them instead of
+            # counting every lead again after each batch.
+            run.total = max(run.total, run.processed)
             run.save()
         batches += 1
     return RescoreRun.objects.get(pk=run_id)

@@ -10,8 +10,8 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import connection, models, transaction
-from django.utils import timezone
+from django.db import connection, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.sql import in_values
@@ -20,8 +20,13 @@ from leads.lifecycle import PlannedMove, move_stages
 from leads.models import Lead, Stage
 from scoring import engine
 from scoring.convert import spec_from_rows
-from scoring.facts import NO_ENGAGEMENT, activities_of, engagement_by_lead, profile_values
-from scoring.facts import lead_facts as to_lead_facts
+from scoring.facts import (
+    NO_ENGAGEMENT,
+    activities_of,
+    engagement_by_lead,
+    lead_facts_reader,
+    profile_values,
+)
 from scoring.models import Agreement, AgreementStatus
 from webhooks.models import Event
 from webhooks.services import emit_many
@@ -31,19 +36,12 @@ logger = logging.getLogger(__name__)
 # Scoring moves a lead to MQL only from these stages; a lead past MQL is never moved back.
 QUALIFIABLE_STAGES = frozenset({Stage.SUBSCRIBER, Stage.LEAD, Stage.RECYCLED})
 
-SCORE_FIELDS = [
-    "score",
-    "fit_score",
-    "engagement_score",
-    "score_agreement_version",
-    "score_explanation",
-    "scored_at",
-    "last_engaged_at",
-]
-
 # Published versions never change, so a compiled spec is kept per process for as long as it
 # is the published one; the key includes published_at because test databases reuse ids.
 _compiled: dict[tuple, engine.AgreementSpec] = {}
+# The compiled spec's explanations per language, kept across batches: every batch of a
+# rescoring run meets mostly the same outcomes.
+_explainers: dict[str | None, "Explainer"] = {}
 
 
 def current_agreement_spec() -> engine.AgreementSpec | None:
@@ -58,6 +56,7 @@ def current_agreement_spec() -> engine.AgreementSpec | None:
     spec = _compiled.get(published)
     if spec is None:
         _compiled.clear()
+        _explainers.clear()
         spec = _compiled[published] = spec_from_rows(Agreement.objects.get(pk=published[0]))
     return spec
 
@@ -82,10 +81,12 @@ class Explainer:
 
     A batch of thousands of leads has a few hundred distinct outcomes, and wording one describes
     every rule it names; the results of one spec share its rule objects, so they key by identity.
+    At most `keep` outcomes are remembered, which bounds the memory of a long-lived worker.
     """
 
-    def __init__(self):
+    def __init__(self, keep: int = 20_000):
         self._known: dict[tuple, dict] = {}
+        self._keep = keep
 
     def __call__(self, result: engine.ScoreResult) -> dict:
         key = (
@@ -103,8 +104,19 @@ class Explainer:
         )
         explanation = self._known.get(key)
         if explanation is None:
+            if len(self._known) >= self._keep:
+                self._known.clear()
             explanation = self._known[key] = explanation_of(result)
         return explanation
+
+
+def published_explainer() -> Explainer:
+    """The Explainer of the compiled published spec in the active language."""
+    language = translation.get_language()
+    known = _explainers.get(language)
+    if known is None:
+        known = _explainers[language] = Explainer()
+    return known
 
 
 def rescore_leads(
@@ -122,127 +134,154 @@ def rescore_leads(
     summary = RescoreSummary(version=spec.version if spec else None)
     if spec is None or not ids:
         return summary
-    profiles = list(
-        Lead.objects.filter(pk__in=in_values(ids)).order_by().values(*profile_values([spec]))
-    )
+    # When a recycled lead last moved tells whether it engaged since (see may_move_to_mql).
+    columns = [*profile_values([spec]), "stage_changed_at"]
+    id_at, stage_at, changed_at = map(columns.index, ("id", "stage", "stage_changed_at"))
+    to_lead_facts = lead_facts_reader(columns)
+    profiles = list(Lead.objects.filter(pk__in=in_values(ids)).order_by().values_list(*columns))
     engagement = engagement_by_lead(activities_of(ids), [spec], now)
-    explain = Explainer()
-    updates, qualifying = [], []
+    explain = published_explainer()
+    scores, qualifying = [], []
     for row in profiles:
-        facts = engagement.get(row["id"], (NO_ENGAGEMENT,))[0]
+        lead_id = row[id_at]
+        facts = engagement.get(lead_id, (NO_ENGAGEMENT,))[0]
         result = engine.score(to_lead_facts(row), facts, spec, now)
         explanation = explain(result)
-        updates.append(
+        scores.append(
             (
-                row["id"],
+                lead_id,
                 result.total,
                 result.fit,
                 result.engagement,
-                spec.version,
                 explanation,
-                now,
                 facts.last_engaged_at,
             )
         )
-        if result.qualifies and may_move_to_mql(row, facts):
-            qualifying.append((row["id"], row["stage"], explanation))
-        summary.scored += 1
-    write_scores(updates)
+        if result.qualifies and may_move_to_mql(row[stage_at], row[changed_at], facts):
+            qualifying.append((lead_id, row[stage_at], explanation))
+    summary.scored = len(scores)
+    write_scores(scores, version=spec.version, scored_at=now)
     if allow_moves and qualifying:
         summary.moved_to_mql, stale = move_to_mql(qualifying, version=spec.version)
         summary.stale_skipped = len(stale)
     return summary
 
 
-def may_move_to_mql(row: dict, facts: engine.EngagementFacts) -> bool:
+def may_move_to_mql(stage: str, stage_changed_at: datetime, facts: engine.EngagementFacts) -> bool:
     """Before MQL, or recycled with engagement since sales returned it: a returned lead comes
     back to the queue on new interest, not on the points it was handed back with."""
-    if row["stage"] == Stage.RECYCLED:
+    if stage == Stage.RECYCLED:
         engaged = facts.last_engaged_at
-        return engaged is not None and engaged > row["stage_changed_at"]
-    return row["stage"] in QUALIFIABLE_STAGES
+        return engaged is not None and engaged > stage_changed_at
+    return stage in QUALIFIABLE_STAGES
 
 
-def write_scores(rows: list[tuple], *, batch_size: int = 5000) -> None:
-    """Save the score fields of many leads in one UPDATE per batch, skipping the leads whose
-    stored score is already this one (so `scored_at` is when the stored score last changed, and
-    an unchanged lead costs no row version).
+def write_scores(scores: list[tuple], *, version: int, scored_at: datetime) -> None:
+    """Save the scores of many leads under `version`, skipping the leads whose stored score is
+    already this one (so `scored_at` is when the stored score last changed, and an unchanged
+    lead costs no row version).
 
-    Each row is (lead id, *values of SCORE_FIELDS). The rows travel as one JSON parameter that
-    the database unpacks (jsonb_to_recordset on PostgreSQL, json_each on SQLite 3.33+):
-    QuerySet.bulk_update compiles a CASE WHEN per field and row, which takes time growing with
-    the square of the batch, and a VALUES list of 80,000 parameters costs seconds in the driver.
-    Leads sharing an explanation (the same dict, see Explainer) share one copy in a second
-    parameter: explanations are most of the bytes. Datetimes are written in the database's own
-    format, as the ORM writes them.
+    Each row is (lead id, total, fit, engagement, explanation, last engaged at). Leads sharing an
+    explanation (the same dict, see Explainer) send it once: explanations are most of the bytes.
     """
-    fields = [Lead._meta.get_field(name) for name in SCORE_FIELDS]
-    ops, quote = connection.ops, connection.ops.quote_name
-    table, pk = quote(Lead._meta.db_table), Lead._meta.pk.column
-
-    def stored(field, value):
-        if value is None or not isinstance(field, models.DateTimeField):
-            return value
-        value = ops.adapt_datetimefield_value(value)
-        return value if isinstance(value, str) else value.isoformat()
-
-    def is_json(field) -> bool:
-        return isinstance(field, models.JSONField)
-
-    if connection.vendor == "postgresql":
-        columns = ", ".join(
-            f"{quote(f.column)} {'int' if is_json(f) else f.db_type(connection)}" for f in fields
-        )
-        source = (
-            f"jsonb_to_recordset(%s::jsonb) AS v({quote(pk)} bigint, {columns}),"
-            " (SELECT %s::jsonb AS list) AS shared"
-        )
-        row_id = f"v.{quote(pk)}"
-
-        def new(field) -> str:
-            value = f"v.{quote(field.column)}"
-            return f"(shared.list -> {value})" if is_json(field) else value
-
-        def old(field) -> str:
-            return f"{table}.{quote(field.column)}"
-
-        distinct = "IS DISTINCT FROM"
-    else:
-        source = "json_each(%s) AS v, (SELECT %s AS list) AS shared"
-        row_id = f"json_extract(v.value, '$.{pk}')"
-
-        def new(field) -> str:
-            value = f"json_extract(v.value, '$.{field.column}')"
-            return f"json_extract(shared.list, '$[' || {value} || ']')" if is_json(field) else value
-
-        def old(field) -> str:
-            # JSON is stored as text; json() writes it as json_extract returns it.
-            value = f"{table}.{quote(field.column)}"
-            return f"json({value})" if is_json(field) else value
-
-        distinct = "IS NOT"
-    compared = [field for field in fields if field.name != "scored_at"]
-    sql = (
-        f"UPDATE {table} SET "
-        + ", ".join(f"{quote(f.column)} = {new(f)}" for f in fields)
-        + f" FROM {source} WHERE {table}.{quote(pk)} = {row_id}"
-        f" AND ({', '.join(map(old, compared))}) {distinct} ({', '.join(map(new, compared))})"
-    )
+    write = _write_postgresql if connection.vendor == "postgresql" else _write_sqlite
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch_size):
-            payload, explanations = [], []
-            shared: dict[int, int] = {}  # id of an explanation -> its index in `explanations`
-            for lead_id, *values in rows[start : start + batch_size]:
-                row = {pk: lead_id}
-                for field, value in zip(fields, values, strict=True):
-                    if is_json(field):
-                        row[field.column] = shared.setdefault(id(value), len(explanations))
-                        if row[field.column] == len(explanations):
-                            explanations.append(value)
-                    else:
-                        row[field.column] = stored(field, value)
-                payload.append(row)
-            cursor.execute(sql, [json.dumps(payload), json.dumps(explanations)])
+        for start in range(0, len(scores), WRITE_BATCH):
+            batch = scores[start : start + WRITE_BATCH]
+            explanations, position, picks = [], {}, []
+            for row in batch:
+                at = position.get(id(row[4]))
+                if at is None:
+                    at = position[id(row[4])] = len(explanations)
+                    explanations.append(row[4])
+                picks.append(at)
+            write(cursor, batch, picks, explanations, version=version, scored_at=scored_at)
+
+
+WRITE_BATCH = 5000
+
+
+def _write_postgresql(cursor, batch, picks, explanations, *, version, scored_at) -> None:
+    """One UPDATE ... FROM unnest() per batch, each column sent as one comma-separated text:
+    psycopg quotes a Python list element by element (a list of 2,000 datetimes takes longer to
+    send than its rows take to score), and a JSON document per row costs the server a parse."""
+    ids, totals, fits, engagements, _explained, engaged = zip(*batch, strict=True)
+    cursor.execute(
+        _UPDATE_SCORES_POSTGRESQL.format(table=connection.ops.quote_name(Lead._meta.db_table)),
+        {
+            "ids": _joined(ids),
+            "totals": _joined(totals),
+            "fits": _joined(fits),
+            "engagements": _joined(engagements),
+            "picks": _joined(picks),
+            "engaged": ",".join("" if at is None else at.isoformat() for at in engaged),
+            "explanations": json.dumps(explanations),
+            "version": version,
+            "scored_at": scored_at,
+        },
+    )
+
+
+def _joined(numbers) -> str:
+    return ",".join(map(str, numbers))
+
+
+# The explanation comes from the shared list by position (an empty last engagement is NULL);
+# rows whose score, version, explanation and last engagement are all unchanged are left alone.
+_UPDATE_SCORES_POSTGRESQL = """
+UPDATE {table} SET score = v.total, fit_score = v.fit, engagement_score = v.engagement,
+    score_agreement_version = %(version)s, score_explanation = shared.list -> v.pick,
+    scored_at = %(scored_at)s, last_engaged_at = v.engaged
+FROM unnest(
+        string_to_array(%(ids)s, ',')::bigint[],
+        string_to_array(%(totals)s, ',')::integer[],
+        string_to_array(%(fits)s, ',')::integer[],
+        string_to_array(%(engagements)s, ',')::integer[],
+        string_to_array(%(picks)s, ',')::integer[],
+        string_to_array(%(engaged)s, ',', '')::timestamptz[]
+    ) AS v(id, total, fit, engagement, pick, engaged),
+    (SELECT %(explanations)s::jsonb AS list) AS shared
+WHERE {table}.id = v.id
+    AND (score, fit_score, engagement_score, score_agreement_version, score_explanation,
+        last_engaged_at)
+    IS DISTINCT FROM (v.total, v.fit, v.engagement, %(version)s, shared.list -> v.pick, v.engaged)
+"""
+
+
+def _write_sqlite(cursor, batch, picks, explanations, *, version, scored_at) -> None:
+    # Datetimes as the ORM stores them (naive UTC text), so unchanged ones compare equal.
+    stored = connection.ops.adapt_datetimefield_value
+    texts = [json.dumps(explanation) for explanation in explanations]
+    cursor.executemany(
+        _UPDATE_SCORES_SQLITE.format(table=connection.ops.quote_name(Lead._meta.db_table)),
+        [
+            {
+                "id": lead_id,
+                "total": total,
+                "fit": fit,
+                "engagement": engagement,
+                "version": version,
+                "explanation": texts[at],
+                "scored_at": stored(scored_at),
+                "engaged": stored(last_engaged_at),
+            }
+            for (lead_id, total, fit, engagement, _, last_engaged_at), at in zip(
+                batch, picks, strict=True
+            )
+        ],
+    )
+
+
+# JSON is stored as text; json() writes both sides alike.
+_UPDATE_SCORES_SQLITE = """
+UPDATE {table} SET score = %(total)s, fit_score = %(fit)s, engagement_score = %(engagement)s,
+    score_agreement_version = %(version)s, score_explanation = json(%(explanation)s),
+    scored_at = %(scored_at)s, last_engaged_at = %(engaged)s
+WHERE id = %(id)s
+    AND (score, fit_score, engagement_score, score_agreement_version, json(score_explanation),
+        last_engaged_at)
+    IS NOT (%(total)s, %(fit)s, %(engagement)s, %(version)s, json(%(explanation)s), %(engaged)s)
+"""
 
 
 def move_to_mql(qualifying: list[tuple], *, version: int) -> tuple[list[int], list[int]]:

@@ -108,10 +108,7 @@ class BreachReportView(APIView):
         filters = form.filters()
         body = {
             "filters": filters,
-            "totals": reports.totals(filters),
-            "rows": reports.breach_summary(filters),
-            "response_times": reports.response_times(filters),
+            **reports.breach_report(filters),
             "buckets": reports.bucket_labels(),
-            "weekly": reports.weekly_trend(filters),
         }
         return Response(BreachReportSerializer(body).data)

@@ -36,8 +36,8 @@ def breach_report(request):
     if not form.is_valid():
         return render(request, "sla/report.html", {"form": form}, status=400)
     filters = form.filters()
-    summary = reports.breach_summary(filters)
     if request.GET.get("format") == "csv":
+        summary = reports.breach_summary(filters)
         return csv_response(
             f"sla-breaches-{filters.start}-{filters.end}.csv",
             [
@@ -60,8 +60,8 @@ def breach_report(request):
                 for row in summary
             ),
         )
-    times = reports.response_times(filters)
-    weekly = reports.weekly_trend(filters)
+    report = reports.breach_report(filters)
+    times, weekly = report["response_times"], report["weekly"]
     charts = {
         "buckets": reports.bucket_labels(),
         "distribution": [
@@ -80,8 +80,8 @@ def breach_report(request):
             "form": form,
             "filters": filters,
             "grouping_label": reports.GROUPINGS[filters.group_by],
-            "summary": summary,
-            "totals": reports.totals(filters),
+            "summary": report["rows"],
+            "totals": report["totals"],
             "times": times,
             "weekly": weekly,
             "charts": charts,

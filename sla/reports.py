@@ -1,5 +1,7 @@
 """The SLA breach report: met and breached clocks by rep, team, channel or week, and how fast
-the team answers. Every figure is one aggregate query (or one list of minutes) whatever the rows.
+the team answers. A fixed handful of aggregate queries whatever the rows: the clocks counted per
+group, step and week (the summary, totals and weekly trend are sums of those), and how many steps
+took each number of minutes (the response times).
 
 A clock counts in the period when it started in it (dates in the server's time zone). A clock is
 decided when met or breached; the breach rate is breached / decided. Open clocks are counted
@@ -11,14 +13,15 @@ nearest rank (the time within which 90% of steps happened).
 from __future__ import annotations
 
 import math
-import statistics
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models import Count, DateField, F, Q, QuerySet
+from django.db.models.functions import Cast, Coalesce, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,12 +64,18 @@ def clocks_in(filters: BreachFilters) -> QuerySet[Clock]:
     return clocks
 
 
+def week_of_start():
+    """The Monday of the week a clock started in, as a date (cast in SQL: a year's report reads
+    thousands of these)."""
+    return Cast(TruncWeek("started_at"), output_field=DateField())
+
+
 def group_key(group_by: str):
     return {
         "rep": Coalesce("rep_id", "handoff__assignee_id"),
         "team": F("handoff__team_id"),
         "channel": F("handoff__lead__channel_id"),
-        "week": TruncWeek("started_at"),
+        "week": week_of_start(),
     }[group_by]
 
 
@@ -91,7 +100,7 @@ def _labels(group_by: str, keys) -> dict:
         return dict(Team.objects.filter(pk__in=keys).values_list("pk", "name"))
     if group_by == "channel":
         return dict(Channel.objects.filter(pk__in=keys).values_list("pk", "name"))
-    return {key: _("week of %(day)s") % {"day": key.date().isoformat()} for key in keys}
+    return {key: _("week of %(day)s") % {"day": key.isoformat()} for key in keys}
 
 
 def _none_label(group_by: str) -> str:
@@ -104,71 +113,183 @@ def group_value(group_by: str, key) -> str:
     """The key as it appears in a drill-down link (a week by its Monday)."""
     if key is None:
         return "none"
-    return key.date().isoformat() if group_by == "week" else str(key)
+    return key.isoformat() if group_by == "week" else str(key)
+
+
+COUNTS = ("met", "breached", "open")
+
+
+def _add(sums: dict, key, counts) -> None:
+    total = sums.get(key)
+    if total is None:
+        sums[key] = list(counts)
+    else:
+        for index, count in enumerate(counts):
+            total[index] += count
+
+
+@dataclass
+class ClockCounts:
+    """[met, breached, open] clocks of the period per (group, step), per week, and in all."""
+
+    group_by: str
+    by_group: dict = field(default_factory=dict)
+    by_week: dict = field(default_factory=dict)
+    total: list[int] = field(default_factory=lambda: [0] * len(COUNTS))
+
+    def add(self, group, step, week, counts) -> None:
+        _add(self.by_group, (group, step), counts)
+        _add(self.by_week, week, counts)
+        for index, count in enumerate(counts):
+            self.total[index] += count
+
+    def summary(self) -> list[dict]:
+        labels = _labels(self.group_by, {group for group, _step in self.by_group})
+        summary = [
+            {
+                "group": group_value(self.group_by, group),
+                "label": labels.get(group, _none_label(self.group_by)),
+                "step": step,
+                "step_label": str(Step(step).label),
+                **_with_rate(counts),
+            }
+            for (group, step), counts in self.by_group.items()
+        ]
+        summary.sort(key=lambda row: (str(row["label"]), Step.values.index(row["step"])))
+        return summary
+
+    def totals(self) -> dict:
+        return _with_rate(self.total)
+
+    def weekly(self) -> list[dict]:
+        weekly = []
+        for week in sorted(self.by_week):
+            row = _with_rate(self.by_week[week])
+            del row["decided"]
+            weekly.append({"week": week.isoformat(), **row})
+        return weekly
+
+
+def _counted(clocks: QuerySet[Clock], *keys) -> QuerySet:
+    """Met, breached and open clocks per `keys` (names of annotations or fields), as tuples."""
+    return clocks.values(*keys).annotate(**_counts()).order_by().values_list(*keys, *COUNTS)
+
+
+def clock_counts(filters: BreachFilters) -> ClockCounts:
+    """One pass over the period's clocks, counted per group, step and week, feeds the summary,
+    the totals and the weekly trend.
+
+    By rep, that pass groups by the rep a clock names, which only decided clocks do (without a
+    join to the handoffs): a second one counts the others, mostly the running clocks, for their
+    handoff's assignee instead.
+    """
+    counts = ClockCounts(filters.group_by)
+    key = F("rep_id") if filters.group_by == "rep" else group_key(filters.group_by)
+    clocks = clocks_in(filters).annotate(group=key, week=week_of_start())
+    for group, step, week, *cell in _counted(clocks, "group", "step", "week"):
+        counts.add(group, step, week, cell)
+    if filters.group_by == "rep":
+        for step in Step.values:
+            counts.by_group.pop((None, step), None)
+        unnamed = clocks_in(filters).filter(rep__isnull=True)
+        for assignee, step, *cell in _counted(unnamed, "handoff__assignee_id", "step"):
+            _add(counts.by_group, (assignee, step), cell)
+    return counts
+
+
+def _with_rate(counts) -> dict:
+    met, breached, running = counts
+    return {
+        "met": met,
+        "breached": breached,
+        "open": running,
+        "decided": met + breached,
+        "breach_rate": rate(breached, met + breached),
+    }
 
 
 def breach_summary(filters: BreachFilters) -> list[dict]:
     """One row per group and step: met, breached, open, breach rate."""
-    rows = list(
-        clocks_in(filters)
-        .annotate(group=group_key(filters.group_by))
-        .values("group", "step")
-        .annotate(**_counts())
-        .order_by("group", "step")
-    )
-    labels = _labels(filters.group_by, {row["group"] for row in rows})
-    summary = []
-    for row in rows:
-        decided = row["met"] + row["breached"]
-        summary.append(
-            {
-                "group": group_value(filters.group_by, row["group"]),
-                "label": labels.get(row["group"], _none_label(filters.group_by)),
-                "step": row["step"],
-                "step_label": str(Step(row["step"]).label),
-                "met": row["met"],
-                "breached": row["breached"],
-                "open": row["open"],
-                "decided": decided,
-                "breach_rate": rate(row["breached"], decided),
-            }
-        )
-    summary.sort(key=lambda row: (str(row["label"]), Step.values.index(row["step"])))
-    return summary
+    return clock_counts(filters).summary()
 
 
 def totals(filters: BreachFilters) -> dict:
     counts = clocks_in(filters).aggregate(**_counts())
-    decided = counts["met"] + counts["breached"]
-    return {**counts, "decided": decided, "breach_rate": rate(counts["breached"], decided)}
+    return _with_rate([counts[name] for name in COUNTS])
 
 
-def percentile(sorted_minutes: list[int], share: float) -> int | None:
+def weekly_trend(filters: BreachFilters) -> list[dict]:
+    return clock_counts(filters).weekly()
+
+
+def breach_report(filters: BreachFilters) -> dict:
+    """Everything the report page and API show, from one pass over the clocks (two by rep) and
+    one over the minutes the steps took."""
+    counts = clock_counts(filters)
+    return {
+        "totals": counts.totals(),
+        "rows": counts.summary(),
+        "response_times": response_times(filters),
+        "weekly": counts.weekly(),
+    }
+
+
+class Minutes(Sequence):
+    """Minutes the steps took, in order, read from how many steps took each number of minutes
+    (the database counts them; a year holds hundreds of thousands of steps)."""
+
+    def __init__(self, counts: dict[int, int]):
+        self.values = sorted(counts)
+        self.counts = [counts[value] for value in self.values]
+        self.ends = list(accumulate(self.counts))
+
+    def __len__(self) -> int:
+        return self.ends[-1] if self.ends else 0
+
+    def __getitem__(self, rank: int) -> int:
+        if not 0 <= rank < len(self):
+            raise IndexError(rank)
+        return self.values[bisect_right(self.ends, rank)]
+
+
+def percentile(sorted_minutes: Sequence[int], share: float) -> int | None:
     """Nearest rank: the smallest value with at least `share` of the values at or below it."""
     if not sorted_minutes:
         return None
     return sorted_minutes[max(0, math.ceil(share * len(sorted_minutes)) - 1)]
 
 
+def median(sorted_minutes: Sequence[int]) -> float | None:
+    """The middle value, or the mean of the middle two."""
+    count = len(sorted_minutes)
+    if not count:
+        return None
+    if count % 2:
+        return sorted_minutes[count // 2]
+    return (sorted_minutes[count // 2 - 1] + sorted_minutes[count // 2]) / 2
+
+
 def response_times(filters: BreachFilters) -> dict[str, dict]:
     """Per timed step: how many, median and 90th percentile minutes, and the histogram."""
-    minutes: dict[str, list[int]] = {step: [] for step in TIMED_STEPS}
+    counts: dict[str, dict[int, int]] = {step: {} for step in TIMED_STEPS}
     taken = (
         clocks_in(filters)
         .filter(step__in=TIMED_STEPS, stopped_at__isnull=False)
-        .values_list("step", "elapsed_minutes")
+        .values("step", "elapsed_minutes")
+        .annotate(steps=Count("pk"))
+        .order_by()
     )
-    for step, elapsed in taken:
-        minutes[step].append(elapsed)
+    for row in taken:
+        counts[row["step"]][row["elapsed_minutes"]] = row["steps"]
     times = {}
-    for step, values in minutes.items():
-        values.sort()
+    for step, taken_by_minutes in counts.items():
+        minutes = Minutes(taken_by_minutes)
         times[step] = {
             "step_label": str(Step(step).label),
-            "count": len(values),
-            "median_minutes": statistics.median(values) if values else None,
-            "p90_minutes": percentile(values, 0.9),
-            "distribution": histogram(values),
+            "count": len(minutes),
+            "median_minutes": median(minutes),
+            "p90_minutes": percentile(minutes, 0.9),
+            "distribution": histogram(minutes),
         }
     return times
 
@@ -184,31 +305,13 @@ def bucket_labels() -> list[str]:
     return labels
 
 
-def histogram(sorted_minutes: list[int]) -> list[int]:
+def histogram(minutes: Minutes) -> list[int]:
     counts = [0] * (len(BUCKETS) + 1)
-    for value in sorted_minutes:
-        counts[next((i for i, bound in enumerate(BUCKETS) if value <= bound), len(BUCKETS))] += 1
+    for value, steps in zip(minutes.values, minutes.counts, strict=True):
+        counts[next((i for i, bound in enumerate(BUCKETS) if value <= bound), len(BUCKETS))] += (
+            steps
+        )
     return counts
-
-
-def weekly_trend(filters: BreachFilters) -> list[dict]:
-    rows = (
-        clocks_in(filters)
-        .annotate(week=TruncWeek("started_at"))
-        .values("week")
-        .annotate(**_counts())
-        .order_by("week")
-    )
-    return [
-        {
-            "week": row["week"].date().isoformat(),
-            "met": row["met"],
-            "breached": row["breached"],
-            "open": row["open"],
-            "breach_rate": rate(row["breached"], row["met"] + row["breached"]),
-        }
-        for row in rows
-    ]
 
 
 def drilldown(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
@@ -12,6 +13,9 @@ from handoff.business_time import business_time_between, is_open
 from sla.calendars import calendars_for_teams
 from sla.models import Clock, ClockState, Counting, Step
 from sla.services import calendar_for
+
+if TYPE_CHECKING:
+    from handoff.models import Handoff
 
 
 @dataclass(frozen=True)
@@ -99,21 +103,17 @@ def with_calendars(clocks) -> list[Clock]:
     return attach_calendars(clocks.select_related("policy", "handoff"))
 
 
-def clocks_for_handoffs(handoff_ids: Iterable[int]) -> dict[int, dict[str, Clock]]:
-    """{handoff id: {step: clock}}: the queue's clocks, whatever the number of rows."""
+def clocks_for_handoffs(handoffs: Iterable[Handoff]) -> dict[int, dict[str, Clock]]:
+    """{handoff id: {step: clock}}: the queue's clocks, whatever the number of rows; each clock
+    gets the handoff already loaded rather than a second copy of it."""
+    by_id = {handoff.pk: handoff for handoff in handoffs}
+    clocks = list(Clock.objects.filter(handoff_id__in=list(by_id)).select_related("policy"))
+    for clock in clocks:
+        clock.handoff = by_id[clock.handoff_id]
     found: dict[int, dict[str, Clock]] = {}
-    for clock in with_calendars(Clock.objects.filter(handoff_id__in=list(handoff_ids))):
+    for clock in attach_calendars(clocks):
         found.setdefault(clock.handoff_id, {})[clock.step] = clock
     return found
-
-
-def clocks_for_lead(lead_id: int) -> list[Clock]:
-    """Every clock of every pass of the lead through the queue, newest pass first."""
-    return with_calendars(
-        Clock.objects.filter(handoff__lead_id=lead_id).order_by(
-            "-handoff__created_at", "started_at", "id"
-        )
-    )
 
 
 def queue_clock(clocks: dict[str, Clock]) -> Clock | None:

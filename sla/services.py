@@ -152,32 +152,49 @@ def stop_clock(*, handoff: Handoff, step: str, now: datetime) -> Clock | None:
 
     Accepting a handoff also starts its SAL-to-SQL decision clock.
     """
+    return stop_clocks(handoff=handoff, steps=(step,), now=now).get(step)
+
+
+def stop_clocks(*, handoff: Handoff, steps: tuple[str, ...], now: datetime) -> dict[str, Clock]:
+    """`stop_clock` for several steps at once: one query locks their clocks, and each calendar
+    is looked up once (accepting is on the queue's hot path)."""
+    decided_at = now
     with transaction.atomic():
-        clock = Clock.objects.select_for_update().filter(handoff=handoff, step=step).first()
-        if clock is not None and clock.stopped_at is None:
-            calendar = calendar_for(clock.counting, handoff.team_id)
+        clocks = {
+            clock.step: clock
+            for clock in Clock.objects.select_for_update().filter(handoff=handoff, step__in=steps)
+        }
+        calendars: dict[str, BusinessCalendar] = {}
+        for clock in clocks.values():
+            if clock.stopped_at is not None:
+                continue
+            if clock.counting not in calendars:
+                calendars[clock.counting] = calendar_for(clock.counting, handoff.team_id)
             # Web and worker hosts' clocks drift apart a little: a step recorded a moment
             # before its clock started took no time, rather than failing the rep's action.
-            now = max(now, clock.started_at)
-            late = now > clock.due_at
-            clock.stopped_at = now
-            clock.elapsed_minutes = business_minutes_between(calendar, clock.started_at, now)
+            stopped_at = max(now, clock.started_at)
+            late = stopped_at > clock.due_at
+            clock.stopped_at = stopped_at
+            clock.elapsed_minutes = business_minutes_between(
+                calendars[clock.counting], clock.started_at, stopped_at
+            )
             clock.state = ClockState.BREACHED if late else ClockState.MET
-            clock.breached_at = clock.breached_at or (now if late else None)
+            clock.breached_at = clock.breached_at or (stopped_at if late else None)
             clock.rep_id = clock.rep_id or handoff.assignee_id
             clock.save(
                 update_fields=["stopped_at", "elapsed_minutes", "state", "breached_at", "rep"]
             )
-        if step == Step.ACCEPT_OR_RETURN and handoff.outcome == Outcome.ACCEPTED:
-            start_clocks(handoff=handoff, now=now, steps=(Step.SQL_DECISION,))
-    return clock
+            if clock.step == Step.ACCEPT_OR_RETURN:
+                decided_at = stopped_at
+        if Step.ACCEPT_OR_RETURN in steps and handoff.outcome == Outcome.ACCEPTED:
+            start_clocks(handoff=handoff, now=decided_at, steps=(Step.SQL_DECISION,))
+    return clocks
 
 
 def decide_clocks(*, handoff: Handoff, now: datetime) -> None:
     """Accept or return: both opening clocks stop. Deciding counts as the first touch when none
     was logged, and accepting starts the SQL decision clock."""
-    stop_clock(handoff=handoff, step=Step.FIRST_TOUCH, now=now)
-    stop_clock(handoff=handoff, step=Step.ACCEPT_OR_RETURN, now=now)
+    stop_clocks(handoff=handoff, steps=OPENING_STEPS, now=now)
 
 
 def stop_sql_decision(*, lead_id: int, now: datetime) -> Clock | None:
@@ -216,28 +233,30 @@ def advance_clocks(*, now: datetime) -> ScanResult:
 
 
 def escalate_breaches(*, now: datetime) -> int:
-    """Escalate breached running clocks nobody was told about; one failure stops no other."""
+    """Escalate breached running clocks nobody was told about; one failure stops no other.
+
+    The pending clocks are read in one query, oldest breach first (off clock_unescalated_idx);
+    each is then claimed by a conditional update in its own transaction, so it is escalated
+    exactly once however many scans run.
+    """
     pending = list(
-        Clock.objects.filter(
-            state=ClockState.BREACHED, escalated_at=None, stopped_at=None
-        ).values_list("pk", flat=True)[:ESCALATION_BATCH]
+        Clock.objects.filter(state=ClockState.BREACHED, escalated_at=None, stopped_at=None)
+        .select_related("policy", "handoff__lead", "handoff__team__manager", "handoff__assignee")
+        .order_by("breached_at", "pk")[:ESCALATION_BATCH]
     )
     escalated = 0
-    for pk in pending:
+    for clock in pending:
         try:
             with transaction.atomic():
-                claimed = Clock.objects.filter(pk=pk, escalated_at=None, stopped_at=None).update(
-                    escalated_at=now
-                )
+                claimed = Clock.objects.filter(
+                    pk=clock.pk, escalated_at=None, stopped_at=None
+                ).update(escalated_at=now)
                 if claimed != 1:
                     continue
-                clock = Clock.objects.select_related(
-                    "policy", "handoff__lead", "handoff__team__manager", "handoff__assignee"
-                ).get(pk=pk)
                 _escalate(clock, now=now)
                 escalated += 1
         except Exception:
-            logger.exception("Escalating SLA clock %s failed; the next scan retries it.", pk)
+            logger.exception("Escalating SLA clock %s failed; the next scan retries it.", clock.pk)
     return escalated
 
 

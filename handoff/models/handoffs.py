@@ -115,17 +115,23 @@ class Handoff(models.Model):
             ),
         ]
         indexes = [
-            # The queue: open handoffs, most urgent first.
+            # The queue, in its order (most urgent, then highest score): every open handoff
+            # (managers), a rep's own (also their open load for round-robin caps and the team
+            # page), and a team's pool. Each view reads its first rows straight off its index.
             models.Index(
-                fields=["sla_due_at"],
+                fields=["sla_due_at", "-score", "id"],
                 condition=models.Q(outcome="open"),
                 name="handoff_open_due_idx",
             ),
-            # Round-robin caps and the team page: a rep's open load.
             models.Index(
-                fields=["assignee"],
+                fields=["assignee", "sla_due_at", "-score", "id"],
                 condition=models.Q(outcome="open"),
                 name="handoff_open_assignee_idx",
+            ),
+            models.Index(
+                fields=["team", "sla_due_at", "-score", "id"],
+                condition=models.Q(outcome="open", assignee__isnull=True),
+                name="handoff_pool_idx",
             ),
             # The returned-leads list, newest first.
             models.Index(

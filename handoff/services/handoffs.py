@@ -21,7 +21,13 @@ from handoff.access import (
     is_team_member,
     someone_has_it,
 )
-from handoff.assignment import assign_handoff, give_to, team_for_channel, teams_for_channels
+from handoff.assignment import (
+    assign_handoff,
+    assign_new_handoffs,
+    give_to,
+    team_for_channel,
+    teams_for_channels,
+)
 from handoff.models import (
     EventKind,
     FirstTouchChannel,
@@ -94,7 +100,7 @@ def open_handoffs(
 ) -> list[Handoff]:
     """`open_handoff` for many leads that have just become MQLs, in one transaction: the leads
     are locked in id order, the handoffs, clocks and events written one statement each, then
-    each handoff is assigned in turn (so round-robin stays as fair as one at a time).
+    the handoffs are assigned in turn (so round-robin stays as fair as one at a time).
 
     `explanations` holds each lead's score explanation; a lead with an open handoff keeps it.
     """
@@ -139,14 +145,17 @@ def open_handoffs(
             )
             for handoff in new
         )
-        for handoff in new:
-            if handoff.team_id is not None:  # the no-team pool assigns nobody
-                assign_handoff(handoff=handoff, now=now)
+        assign_new_handoffs(handoffs=new, now=now)
     return [*existing.values(), *new]
 
 
 def _locked(handoff: Handoff) -> Handoff:
-    locked = Handoff.objects.select_for_update().get(pk=handoff.pk)
+    """The handoff's row, locked, with its assignee (whom a 409 names) in the same query."""
+    locked = (
+        Handoff.objects.select_for_update(of=("self",))
+        .select_related("assignee")
+        .get(pk=handoff.pk)
+    )
     if locked.outcome != Outcome.OPEN:
         raise someone_has_it(locked)
     return locked
@@ -219,7 +228,8 @@ def accept_handoff(*, handoff: Handoff, user, checklist: dict, now=None) -> Hand
     with transaction.atomic():
         locked = _locked(handoff)
         check_may_work(locked, user)
-        move_stage(
+        # The moved lead serves the SLA facts and the webhook below without reading it again.
+        locked.lead, _change = move_stage(
             locked.lead_id,
             Stage.SAL,
             expected_from=Stage.MQL,
@@ -231,7 +241,7 @@ def accept_handoff(*, handoff: Handoff, user, checklist: dict, now=None) -> Hand
         locked.outcome, locked.accepted_at = Outcome.ACCEPTED, now
         locked.save(update_fields=["assignee", "claimed_at", "outcome", "accepted_at"])
         sla_services.decide_clocks(handoff=locked, now=now)
-        Lead.objects.filter(pk=locked.lead_id).update(owner=locked.assignee, updated_at=now)
+        Lead.objects.filter(pk=locked.lead_id).update(owner_id=locked.assignee_id, updated_at=now)
         _event(locked, EventKind.ACCEPTED, user, now, data={"checklist": list(ACCEPTANCE_CHECKS)})
         emit(Event.HANDOFF_ACCEPTED, lead=locked.lead, data={"handoff": locked.pk})
         _free_capacity_later(locked)

@@ -24,7 +24,15 @@ from handoff.views.errors import add_error
 QUEUE_ROLES = (Role.SDR, Role.MANAGER)
 # How often an open queue page asks for fresh rows.
 POLL_SECONDS = 10
-ROW_LIMIT = 200
+# Rows per page: the most urgent first, as a rep works them; later pages on demand.
+PAGE_SIZE = 50
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
 
 
 def _queue_context(request) -> dict:
@@ -32,17 +40,27 @@ def _queue_context(request) -> dict:
     if view not in QUEUE_VIEWS or (view == ALL and not is_manager(request.user)):
         view = MINE
     filterset = queue_for_user(user=request.user, view=view, params=request.GET)
-    rows = with_clocks(filterset.qs[:ROW_LIMIT])
+    page = _page_number(request.GET.get("page"))
+    start = (page - 1) * PAGE_SIZE
+    fetched = list(filterset.qs[start : start + PAGE_SIZE + 1])
+    rows = with_clocks(fetched[:PAGE_SIZE])
     query = request.GET.copy()
     query["view"] = view
+
+    def page_query(number: int) -> str:
+        query["page"] = str(number)
+        return query.urlencode()
+
     return {
         "view": view,
         "filter": filterset,
         "rows": rows,
         "counts": queue_counts(user=request.user),
-        "query_string": query.urlencode(),
+        "query_string": page_query(page),
+        "page": page,
+        "previous_query": page_query(page - 1) if page > 1 else "",
+        "next_query": page_query(page + 1) if len(fetched) > PAGE_SIZE else "",
         "poll_seconds": POLL_SECONDS,
-        "row_limit": ROW_LIMIT,
         "is_manager": is_manager(request.user),
         "views": {"mine": MINE, "pool": POOL, "all": ALL},
     }

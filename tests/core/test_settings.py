@@ -9,7 +9,8 @@ PRINT_SETTINGS = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
     "'name': s.DATABASES['default']['NAME'], 'cache': s.CACHES['default']['BACKEND'], "
-    "'redis': s.Q_CLUSTER.get('redis'), 'orm': s.Q_CLUSTER.get('orm')}))"
+    "'redis': s.Q_CLUSTER.get('redis'), 'orm': s.Q_CLUSTER.get('orm'), "
+    "'options': s.DATABASES['default'].get('OPTIONS', {})}))"
 )
 
 
@@ -45,6 +46,8 @@ def test_database_url_and_redis_url_switch_to_the_production_path():
     assert found["name"] == "accord"
     assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert found["redis"] == "redis://cache.example:6379/0" and found["orm"] is None
+    # Short statements are not worth PostgreSQL's JIT compilation.
+    assert "-c jit=off" in found["options"]["options"]
 
 
 def test_secret_key_is_required_when_debug_is_off():

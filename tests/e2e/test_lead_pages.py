@@ -1,8 +1,13 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
 
 from leads.demo import DEMO_PASSWORD, DEMO_USERS
 from leads.models import Activity
+from leads.selectors import TIMELINE_PAGE, lead_timeline
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,3 +27,24 @@ def test_each_demo_role_sees_the_lead_list_and_a_timeline(page, log_in, username
     page.get_by_role("heading", name="Timeline").wait_for()
     assert page.locator(".timeline li").count() >= 1
     assert lead.email in page.content()
+
+
+def test_a_long_timeline_opens_with_recent_entries_and_loads_older_ones_in_place(page, log_in):
+    call_command("seed_demo", leads=12)
+    lead = Activity.objects.select_related("lead").first().lead
+    now = timezone.now()
+    Activity.objects.bulk_create(
+        Activity(lead=lead, kind="page_view", occurred_at=now - timedelta(hours=n))
+        for n in range(1, 121)
+    )
+    total = len(lead_timeline(lead, limit=1000).entries)
+
+    log_in("sdr", DEMO_PASSWORD)
+    page.goto(f"/leads/{lead.pk}/")
+    entries = page.locator(".timeline li:not(.timeline-more)")
+    assert entries.count() == TIMELINE_PAGE
+    page.get_by_role("link", name="Show older activity").click()
+    expect(entries).to_have_count(2 * TIMELINE_PAGE)
+    page.get_by_role("link", name="Show older activity").click()
+    expect(entries).to_have_count(total)
+    expect(page.get_by_role("link", name="Show older activity")).to_have_count(0)

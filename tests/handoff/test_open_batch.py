@@ -86,3 +86,36 @@ def test_round_robin_stays_fair_across_a_batch(team, sdr, sdr2):
         "sam": 4,
         "sasha": 2,
     }
+
+
+def test_a_batch_is_assigned_in_turn_with_caps_as_one_at_a_time_would(team, sdr, sdr2):
+    TeamMemberFactory(team=team, user=sdr, weight=2)
+    TeamMemberFactory(team=team, user=sdr2, weight=1, cap=1)
+
+    opened = open_all(mqls(5))
+
+    # sasha's cap of one: after her turn every lead goes to sam; none waits in the pool.
+    assert [h.assignee.username for h in opened] == ["sam", "sasha", "sam", "sam", "sam"]
+    assert Notification.objects.filter(user=sdr).count() == 4
+    assert HandoffEvent.objects.filter(kind=EventKind.ASSIGNED).count() == 5
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_assigning_a_batch_takes_the_same_queries_for_any_size(
+    team, sdr, sdr2, count, django_assert_num_queries
+):
+    TeamMemberFactory(team=team, user=sdr)
+    TeamMemberFactory(team=team, user=sdr2)
+    other = TeamFactory(name="Outbound")
+    TeamMemberFactory(team=other, user=sdr)
+    channel = ChannelFactory()
+    other.channels.add(channel)
+    leads = mqls(count // 2) + mqls(count // 2, channel=channel)
+
+    # The same for 2 leads as for 20: opening in bulk, then per team (not per lead) one lock,
+    # one read of the members and one write of their credits, then one write per table.
+    with django_assert_num_queries(23):
+        opened = open_all(leads)
+
+    assert {h.team_id for h in opened} == {team.pk, other.pk}
+    assert all(h.assignee_id for h in opened)

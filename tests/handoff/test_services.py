@@ -294,7 +294,7 @@ def test_every_action_is_in_the_lead_timeline_with_actor_and_time(pool_team, sdr
     services.log_first_touch(handoff=handoff, user=sdr, channel="meeting")
     services.accept_handoff(handoff=handoff, user=sdr, checklist=CHECKS)
 
-    entries = [e for e in lead_timeline(handoff.lead) if e["kind"] == "handoff_event"]
+    entries = [e for e in lead_timeline(handoff.lead).entries if e["kind"] == "handoff_event"]
 
     kinds = {entry["item"].kind for entry in entries}
     assert kinds == {"opened", "claimed", "first_touch", "accepted"}

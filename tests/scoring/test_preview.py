@@ -1,9 +1,10 @@
 import pytest
+from django.template.loader import render_to_string
 
 from leads.lifecycle import move_stage
-from leads.models import ActivityKind
+from leads.models import ActivityKind, Lead
 from scoring.models import Agreement
-from scoring.preview import preview_draft
+from scoring.preview import ImpactPreview, _sample, preview_draft
 from scoring.services import rescore_leads
 from tests.factories import ActivityFactory, LeadFactory
 from tests.scoring.factories import draft_copy
@@ -53,7 +54,7 @@ def test_the_preview_counts_match_a_hand_worked_example(known_leads, marketer, s
 
     preview = preview_draft(draft=draft)
 
-    assert preview.leads == 5
+    assert (preview.leads, preview.sampled, preview.is_estimate) == (5, 5, False)
     assert (preview.mql_under_published, preview.mql_under_draft) == (3, 2)
     assert (preview.newly_qualifying, preview.no_longer_qualifying) == (0, 1)
     [changed] = preview.sample
@@ -85,3 +86,74 @@ def test_an_empty_history_has_no_shares(marketer):
     preview = preview_draft(draft=draft_copy(marketer))
 
     assert (preview.leads, preview.good_outcomes_share, preview.returned_share) == (0, None, None)
+
+
+def qualified(count):
+    """`count` leads at 25 points, stored as MQL-worthy under the version in force."""
+    leads = [lead(K.DEMO_REQUEST, K.CONTACT_REQUEST) for _ in range(count)]
+    rescore_leads([made.pk for made in leads], allow_moves=False)
+    return leads
+
+
+def test_up_to_the_sample_size_every_lead_is_judged(marketer):
+    qualified(4)
+
+    preview = preview_draft(draft=draft_copy(marketer), exact_up_to=4, sampled_leads=2)
+
+    assert (preview.leads, preview.sampled, preview.is_estimate) == (4, 4, False)
+
+
+def test_beyond_the_sample_size_a_sample_is_judged_and_the_counts_scaled(marketer):
+    qualified(40)
+
+    preview = preview_draft(draft=draft_copy(marketer), exact_up_to=20, sampled_leads=10)
+
+    assert (preview.leads, preview.is_estimate) == (40, True)
+    assert 0 < preview.sampled <= 10
+    # Every lead of the sample qualifies either way, so every lead is estimated to.
+    assert (preview.mql_under_published, preview.mql_under_draft) == (40, 40)
+
+
+def test_the_estimated_number_of_leads_skips_the_ids_of_deleted_leads(marketer):
+    Lead.objects.bulk_create(Lead(email=f"lead{n}@northwind.io") for n in range(600))
+    ids = sorted(Lead.objects.values_list("pk", flat=True))
+    Lead.objects.filter(pk__in=ids[1::2]).delete()
+
+    preview = preview_draft(draft=draft_copy(marketer), exact_up_to=100, sampled_leads=100)
+
+    assert preview.is_estimate
+    assert 250 <= preview.leads <= 350
+
+
+def test_the_sample_is_the_same_for_every_draft_and_spread_over_all_leads(marketer):
+    Lead.objects.bulk_create(Lead(email=f"lead{n}@northwind.io") for n in range(400))
+    ids = sorted(Lead.objects.values_list("pk", flat=True))
+
+    sample = _sample(exact_up_to=200, size=100)
+
+    assert sample == _sample(exact_up_to=200, size=100)
+    judged = Lead.objects.filter(sample.of("id")).count()
+    assert 90 <= judged <= 100
+    starts = [start for start, _stop in sample.ranges]
+    assert min(starts) <= ids[100] and max(starts) >= ids[300]
+
+
+def test_an_estimate_says_so_on_the_page():
+    preview = ImpactPreview(
+        leads=1_000_000,
+        sampled=99_500,
+        mql_under_published=92_764,
+        mql_under_draft=92_734,
+        newly_qualifying=0,
+        no_longer_qualifying=30,
+        sample=[],
+        good_outcomes=35_809,
+        good_outcomes_qualified=13_246,
+        returned=53_839,
+        returned_excluded=33_206,
+    )
+
+    page = render_to_string("scoring/partials/preview.html", {"preview": preview})
+
+    assert "Estimated from a sample of 99,500 of about 1,000,000 leads" in page
+    assert "Scored against" not in page

@@ -1,8 +1,11 @@
 import pytest
+from django.utils import timezone
 
 from handoff.models import Handoff
 from leads.models import Lead, Stage, StageChange
-from scoring.services import current_agreement_spec, rescore_leads
+from scoring import engine
+from scoring.engine import EngagementFacts, LeadFacts
+from scoring.services import Explainer, current_agreement_spec, rescore_leads
 from tests.factories import LeadFactory
 from tests.scoring.test_rescore import contact_request, ebook, engaged_lead
 from tests.webhooks.factories import SubscriptionFactory
@@ -56,8 +59,52 @@ def test_the_moves_take_a_fixed_number_of_queries(count, django_assert_max_num_q
     leads = [engaged_lead(email=f"ana{i}@northwind.io") for i in range(count)]
     current_agreement_spec()
 
-    # scoring (4); the moves (3) and the handoffs (11), each in a savepoint (6); subscriptions (1)
-    with django_assert_max_num_queries(24):
+    # scoring (4); the moves and their funnel passes (4) and the handoffs (11), each in a
+    # savepoint (6); subscriptions (1)
+    with django_assert_max_num_queries(25):
         summary = rescore_leads([lead.pk for lead in leads])
 
     assert len(summary.moved_to_mql) == count
+
+
+def test_every_score_field_is_stored_and_a_quiet_lead_has_no_last_engagement():
+    quiet, engaged = LeadFactory(), LeadFactory()
+    last = ebook(engaged, days=3).occurred_at
+    contact_request(engaged, days=5)
+
+    rescore_leads([quiet.pk, engaged.pk], now=timezone.now())
+
+    quiet.refresh_from_db()
+    engaged.refresh_from_db()
+    assert (quiet.score, quiet.engagement_score, quiet.last_engaged_at) == (0, 0, None)
+    assert quiet.score_agreement_version == 1
+    assert quiet.score_explanation["reasons_not"] == ["Score 0 is below the threshold 15"]
+    assert (engaged.score, engaged.fit_score, engaged.engagement_score) == (15, 0, 15)
+    assert engaged.last_engaged_at == last
+    assert engaged.score_explanation["total"] == 15
+    assert quiet.scored_at == engaged.scored_at is not None
+
+
+def test_leads_with_the_same_outcome_store_equal_explanations():
+    leads = [LeadFactory() for _ in range(3)]
+    for lead in leads:
+        ebook(lead)
+
+    rescore_leads([lead.pk for lead in leads])
+
+    first, *others = Lead.objects.filter(pk__in=[lead.pk for lead in leads])
+    assert [other.score_explanation for other in others] == [first.score_explanation] * 2
+    assert [line["id"] for line in first.score_explanation["lines"]] == ["ebook_download"]
+
+
+def test_a_forgetful_explainer_still_explains_every_outcome():
+    spec = current_agreement_spec()
+    explain = Explainer(keep=1)
+    now = timezone.now()
+    lead = LeadFacts(email="ana@northwind.io")
+    low = engine.score(lead, EngagementFacts(), spec, now)
+    high = engine.score(
+        lead, EngagementFacts(action_counts={"demo_request": 1}, last_engaged_at=now), spec, now
+    )
+
+    assert [explain(result)["total"] for result in (low, high, low)] == [0, 15, 0]

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -116,3 +118,43 @@ def test_decay_lowers_scores_and_never_moves_a_lead(funnel, time_machine):
     newly.refresh_from_db()
     assert (newly.score, newly.stage) == (7, Stage.LEAD)
     assert Lead.objects.get(pk=funnel["already"].pk).score == 11
+
+
+def test_leads_created_during_the_run_are_scored_and_the_bar_grows_with_them(funnel, published_run):
+    first = advance_rescore_run(published_run.pk, batch_size=2, max_batches=1)
+    assert (first.processed, first.total, first.percent) == (2, 4, 50)
+    lead_with(ActivityKind.DEMO_REQUEST)
+
+    run = advance_rescore_run(published_run.pk, batch_size=2)
+
+    assert (run.status, run.processed, run.total, run.percent) == (RescoreStatus.DONE, 5, 5, 100)
+
+
+def test_a_run_ends_with_a_full_bar_when_leads_were_deleted_meanwhile(funnel, published_run):
+    advance_rescore_run(published_run.pk, batch_size=1, max_batches=1)
+    funnel["never"].delete()
+
+    run = advance_rescore_run(published_run.pk, batch_size=1)
+
+    assert (run.status, run.processed, run.total, run.percent) == (RescoreStatus.DONE, 3, 3, 100)
+
+
+def test_a_batch_reads_its_own_leads_not_every_lead(funnel, published_run):
+    with CaptureQueriesContext(connection) as queries:
+        advance_rescore_run(published_run.pk, batch_size=2, max_batches=1)
+
+    every_lead = [
+        query["sql"]
+        for query in queries
+        if 'FROM "leads_lead"' in query["sql"] and "WHERE" not in query["sql"]
+    ]
+    assert every_lead == []
+
+
+def test_after_the_run_every_lead_holds_its_explanation_under_the_new_version(
+    funnel, published_run
+):
+    advance_rescore_run(published_run.pk)
+
+    stored = Lead.objects.values_list("score_agreement_version", "score_explanation")
+    assert {(version, e["version"], e["threshold"]) for version, e in stored} == {(2, 2, 10)}

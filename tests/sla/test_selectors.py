@@ -2,6 +2,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from handoff.selectors import lead_handoff_section
 from sla.calendars import (
     calendar_for_team,
     default_calendar,
@@ -13,7 +14,6 @@ from sla.models import Step
 from sla.selectors import (
     clock_display,
     clocks_for_handoffs,
-    clocks_for_lead,
     format_duration,
     queue_clock,
 )
@@ -93,7 +93,7 @@ def test_clocks_for_many_handoffs_take_a_fixed_number_of_queries(count, django_a
         start_clocks(handoff=handoff, now=MONDAY_9)
 
     with django_assert_num_queries(2):
-        found = clocks_for_handoffs([handoff.pk for handoff in handoffs])
+        found = clocks_for_handoffs(handoffs)
         texts = [
             clock_display(clock, MONDAY_9).text
             for clocks in found.values()
@@ -104,10 +104,10 @@ def test_clocks_for_many_handoffs_take_a_fixed_number_of_queries(count, django_a
 
 
 @pytest.mark.django_db
-def test_the_lead_page_lists_every_clock_of_the_lead(first_touch):
-    clocks = clocks_for_lead(first_touch.handoff.lead_id)
+def test_the_lead_page_lists_every_clock_of_the_lead(first_touch, sdr):
+    section = lead_handoff_section(lead=first_touch.handoff.lead, user=sdr)
 
-    assert [clock.step for clock in clocks] == [Step.FIRST_TOUCH, Step.ACCEPT_OR_RETURN]
+    assert [clock.step for clock in section["clocks"]] == [Step.FIRST_TOUCH, Step.ACCEPT_OR_RETURN]
 
 
 @pytest.mark.django_db
@@ -147,8 +147,8 @@ def test_spans_are_written_as_people_write_them():
 def test_the_queue_shows_the_first_touch_clock_until_the_first_touch(first_touch):
     handoff = first_touch.handoff
 
-    before = queue_clock(clocks_for_handoffs([handoff.pk])[handoff.pk])
+    before = queue_clock(clocks_for_handoffs([handoff])[handoff.pk])
     stop_clock(handoff=handoff, step=Step.FIRST_TOUCH, now=MONDAY_9 + timedelta(minutes=5))
-    after = queue_clock(clocks_for_handoffs([handoff.pk])[handoff.pk])
+    after = queue_clock(clocks_for_handoffs([handoff])[handoff.pk])
 
     assert (before.step, after.step) == (Step.FIRST_TOUCH, Step.ACCEPT_OR_RETURN)

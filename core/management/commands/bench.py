@@ -1,31 +1,106 @@
-"""`make bench`: the project's performance figures, measured the same way every time.
+"""`make bench`: Accord's performance figures at a million leads, measured the same way every time.
 
-Each app may have a `bench` module with a `BENCHMARKS` list of functions taking
-(stdout, options); each prints its figures (a median of several runs, or a ratio to a baseline
-measured in the same run).
+Builds the synthetic data set of core/benchmarking/dataset.py at `--leads N` in a scratch copy of
+the configured database (PostgreSQL for real figures), runs every measurement listed in the apps'
+`bench` modules (`MEASUREMENTS`), and prints one table: the median or 95th percentile of several
+runs, the target, the baseline measured in the same run and the ratio to it. `--json FILE`
+writes the same with a description of the machine. docs/performance.md has the figures.
 """
 
+import json
+import os
+import platform
+import time
+import traceback
+from contextlib import nullcontext
 from importlib import import_module
 
+import django
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test.utils import override_settings
+
+from core.benchmarking import dataset
+from core.benchmarking.base import Bench, Result
+from core.benchmarking.scratch import scratch_database
 
 
 class Command(BaseCommand):
-    help = "Run the performance benchmarks of every app (use --only NAME to pick some)."
+    help = "Build a synthetic data set and measure Accord on it (see docs/performance.md)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--only", nargs="*", default=[], help="Benchmark function names.")
-        parser.add_argument("--scale", type=float, default=1.0, help="Shrink or grow data sizes.")
+        parser.add_argument("--leads", type=int, default=1_000_000, help="Data set size.")
+        parser.add_argument("--runs", type=int, default=5, help="Repetitions per measurement.")
+        parser.add_argument("--only", nargs="*", default=[], help="Measurement names.")
+        parser.add_argument("--json", dest="json_path", help="Also write the results here.")
+        parser.add_argument(
+            "--no-scratch",
+            action="store_true",
+            help="Fill (or reuse the data set already in) the configured database instead of a "
+            "scratch copy; it must be a disposable database.",
+        )
 
-    def handle(self, *args, **options):
-        for benchmark in self.benchmarks():
-            if options["only"] and benchmark.__name__ not in options["only"]:
-                continue
-            self.stdout.write(self.style.MIGRATE_HEADING(f"== {benchmark.__name__}"))
-            benchmark(self.stdout, options)
+    def handle(self, *args, leads, runs, only, json_path, no_scratch, **options):
+        if leads < 1000:
+            raise CommandError("--leads must be at least 1000.")
+        measurements = [m for m in self.measurements() if not only or m.__name__ in only]
+        unknown = set(only) - {m.__name__ for m in self.measurements()}
+        if unknown:
+            raise CommandError(f"Unknown measurement(s): {', '.join(sorted(unknown))}")
+        if connection.vendor != "postgresql":
+            self.stderr.write("Figures are meant for PostgreSQL; set DATABASE_URL=postgres://…")
+        started = time.perf_counter()
+        results = []
+        with (
+            nullcontext() if no_scratch else scratch_database(),
+            override_settings(DEBUG=False),
+        ):
+            data = dataset.load()
+            if data is None:
+                self.stdout.write(self.style.MIGRATE_HEADING(f"Building {leads:,} leads"))
+                built = time.perf_counter()
+                data = dataset.build(leads, write=self.stdout.write)
+                self.stdout.write(f"  built in {time.perf_counter() - built:,.0f} s")
+            else:
+                self.stdout.write(f"Reusing the data set in the database ({data.leads:,} leads)")
+            bench = Bench(
+                leads=data.leads,
+                runs=runs,
+                data=data,
+                database_url=database_url(),
+                write=self.stdout.write,
+            )
+            for measurement in measurements:
+                self.stdout.write(self.style.MIGRATE_HEADING(f"== {measurement.__name__}"))
+                results.extend(self.run(measurement, bench))
+            described = machine()
+        self.stdout.write(table(results))
+        self.stdout.write(f"Total: {time.perf_counter() - started:,.0f} s")
+        if json_path:
+            report = {
+                "machine": described,
+                "leads": data.leads,
+                "runs": runs,
+                "seconds": round(time.perf_counter() - started, 1),
+                "results": [result.as_json() for result in results],
+            }
+            with open(json_path, "w") as output:
+                json.dump(report, output, indent=2, default=str)
 
-    def benchmarks(self):
+    def run(self, measurement, bench) -> list[Result]:
+        """The measurement's results; a failure is reported in the table, not fatal to the run."""
+        try:
+            outcome = measurement(bench)
+        except Exception:
+            self.stderr.write(traceback.format_exc())
+            return [Result(measurement.__name__, None, "", notes="failed: see the log above")]
+        return outcome if isinstance(outcome, list) else [outcome]
+
+    @staticmethod
+    def measurements():
+        """Every app's MEASUREMENTS: those that only read first, those that add data last."""
+        found = []
         for app_config in apps.get_app_configs():
             try:
                 module = import_module(f"{app_config.name}.bench")
@@ -33,4 +108,71 @@ class Command(BaseCommand):
                 if missing.name != f"{app_config.name}.bench":
                     raise
                 continue
-            yield from module.BENCHMARKS
+            found.extend(module.MEASUREMENTS)
+        return sorted(found, key=lambda m: getattr(m, "changes_data", 0))
+
+
+def database_url() -> str:
+    """The DATABASE_URL of the database being measured, for a server started in a subprocess."""
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{os.path.abspath(settings['NAME'])}"
+    user = settings.get("USER") or ""
+    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
+    host = settings.get("HOST") or "localhost"
+    port = f":{settings['PORT']}" if settings.get("PORT") else ""
+    return f"postgres://{user}{password}@{host}{port}/{settings['NAME']}"
+
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if "model name" in line)
+    except (OSError, StopIteration):
+        pass
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+        else:
+            cursor.execute("SELECT sqlite_version()")
+        server = cursor.fetchone()[0]
+    memory = (
+        os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") if hasattr(os, "sysconf") else 0
+    )
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(memory / 2**30, 1),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "database": f"{connection.vendor} {server}",
+    }
+
+
+def _figure(value) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+
+
+def table(results: list[Result]) -> str:
+    header = ("measurement", "value", "unit", "target", "baseline", "ratio", "met")
+    rows = [header]
+    for r in results:
+        target = (
+            "" if r.target is None else ("≥ " if r.better == "higher" else "≤ ") + _figure(r.target)
+        )
+        baseline = "" if r.baseline is None else f"{_figure(r.baseline)} ({r.baseline_label})"
+        ratio = "" if r.ratio is None else f"{r.ratio:.2f}"
+        met = {True: "yes", False: "NO", None: ""}[r.met]
+        rows.append((r.name, _figure(r.value), r.unit, target, baseline, ratio, met))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    notes = [f"  {r.name}: {r.notes}" for r in results if r.notes]
+    return "\n".join(["", *lines, *(["", "Notes:", *notes] if notes else [])])
