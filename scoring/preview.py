@@ -97,8 +97,8 @@ def _reasons(result: engine.ScoreResult) -> list[str]:
 
 
 # Up to this many leads every lead is judged; beyond it a sample of about SAMPLED_LEADS stands
-# for all: read one by one from a million, a lead costs several times what it costs in a
-# table read through, so the sample is smaller than what is judged exactly.
+# for all. A sampled lead is read from pages scattered over a large table and costs several
+# times what a lead costs when a small table is read through, so the sample is smaller.
 EXACT_UP_TO = 100_000
 SAMPLED_LEADS = 50_000
 # The sample is this many blocks of consecutive ids: a block is one index range scan, and its
@@ -130,8 +130,8 @@ def _sample(*, exact_up_to: int, size: int) -> _Sample:
     """Every lead when there are at most `exact_up_to`, else blocks holding at most `size`
     leads, the same for every draft (so two drafts are compared on the same leads).
 
-    Leads are never counted in full: a count reads the whole table, seconds of it when
-    rescoring has just rewritten every row, where the first and last ids come off the index.
+    Leads are never counted in full: a count reads the whole table (seconds of it just after
+    rescoring rewrote every row), while the first and last ids come straight off the index.
     """
     if Lead.objects.order_by()[: exact_up_to + 1].count() <= exact_up_to:
         return _Sample()

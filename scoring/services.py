@@ -84,7 +84,7 @@ class Explainer:
     At most `keep` outcomes are remembered, which bounds the memory of a long-lived worker.
     """
 
-    def __init__(self, keep: int = 20_000):
+    def __init__(self, keep: int = 10_000):
         self._known: dict[tuple, dict] = {}
         self._keep = keep
 

@@ -53,6 +53,7 @@ class Result:
             "value": self.value,
             "unit": self.unit,
             "target": self.target,
+            "better": self.better,
             "baseline": self.baseline,
             "baseline_label": self.baseline_label,
             "ratio": self.ratio,

@@ -7,8 +7,9 @@ last ten hours (70% with a rep, the rest in the team pools) and run their first-
 accept-or-return clocks (a hot lead's 15-minute first touch has often breached already); one in
 twenty has waited for days and breached. With the 3% of leads recently accepted and waiting for
 their SQL decision, that is about N/10 running clocks. Leads
-never handed over only browse (page views, opens, clicks), so the published agreement's stored
-verdicts agree with their stages, as they would in production.
+never handed over only browse (page views, opens, clicks), and handed-over leads' activity stops
+at their MQL move, so the published agreement's stored verdicts agree with their stages (no move
+is pending), as they would in production.
 
 Rows are written with COPY on PostgreSQL (executemany on SQLite, the try-it-out database, which
 only ever sees the smoke size) in the order a real history would have produced them; `load()`
@@ -547,7 +548,9 @@ def _lead(w: _Writer, number: int, total: int, profiles, channels) -> None:
 
     # Activities over the lead's life; handed-over leads show intent just before MQL.
     count = BUSY_ACTIVITIES if busy else rng.randint(0, 20)
-    life = (now - created).total_seconds()
+    # A handed-over lead's history ends where sales took over: engagement after a return would
+    # make it qualify again, a move the generated stages do not hold.
+    life = ((mql_at or now) - created).total_seconds()
     last_engaged = created
     for event, kind in enumerate(rng.choices(BROWSING_KINDS, cum_weights=BROWSING_CUM, k=count)):
         if mql_at is not None and event < 3:
