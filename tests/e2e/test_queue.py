@@ -117,3 +117,20 @@ def test_an_sdr_works_a_new_mql_to_an_opportunity_and_another_returns_a_lead(
     expect(row).to_contain_text("No fit")
     expect(row).to_contain_text("Hobby project, no budget")
     assert Lead.objects.get(pk=returned.lead_id).stage == Stage.RECYCLED
+
+
+def test_a_long_pool_comes_in_pages_most_urgent_first(page, log_in, teams, sdr2, monkeypatch):
+    monkeypatch.setattr(queue_views, "POLL_SECONDS", 60)
+    channel = ChannelFactory(slug="expo", name="Expo")
+    _inbound, events = teams
+    events.channels.add(channel)
+    for _ in range(queue_views.PAGE_SIZE + 5):
+        mql_handoff(channel=channel)
+
+    log_in("sasha")
+    page.goto("/handoff/queue/?view=pool")
+    rows = page.locator("#queue-rows tr[data-handoff]")
+    expect(rows).to_have_count(queue_views.PAGE_SIZE)
+    page.get_by_role("link", name="Less urgent →").click()
+    expect(rows).to_have_count(5)
+    expect(page.get_by_role("link", name="← More urgent")).to_be_visible()
