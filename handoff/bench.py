@@ -11,10 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.benchmarking.base import Bench, Result, median, p95, timed
+from core.benchmarking.base import Bench, Result, median, p95, page_timings, timed
 from handoff.load_bench import accept_under_load
 from handoff.models import Handoff, Outcome
-from leads.bench import page_timings
 
 
 def _main_sql(client: Client, url: str) -> str:

@@ -14,14 +14,21 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from core.benchmarking.base import Bench, Result, median, p95, timed
+from core.benchmarking.base import (
+    Bench,
+    Result,
+    median,
+    p95,
+    page_timings,
+    timed,
+    timed_then_undone,
+)
 from core.benchmarking.dataset import Table
 from leads.imports import services as imports
 from leads.models import Activity, Channel, Lead, Stage
@@ -53,20 +60,9 @@ COMPANIES = ["ООО «СеверСофт»", "สยามเทค โซล�
 TITLES = ["Head of Operations", "Директор по ИТ", "技术总监", "ผู้จัดการฝ่ายไอที", "مدير تقنية"]
 
 
-class Rollback(Exception):
-    """Raised to undo a baseline's rows once timed."""
-
-
 def _copy_seconds(table: Table) -> float:
     """Seconds to write `table`'s rows with a raw COPY, undone afterwards."""
-    started = time.perf_counter()
-    try:
-        with transaction.atomic():
-            table.flush()
-            elapsed = time.perf_counter() - started
-            raise Rollback
-    except Rollback:
-        return elapsed
+    return timed_then_undone(table.flush)[0]
 
 
 def _feed(bench: Bench, run: int, size: int, tag: str) -> list[dict]:
@@ -189,16 +185,6 @@ def import_csv(bench: Bench) -> Result:
 
 
 import_csv.changes_data = 1
-
-
-def page_timings(client: Client, url: str, samples: int) -> tuple[list[float], int]:
-    """Seconds of each of `samples` GETs after a warm-up, and the queries one GET runs."""
-    if client.get(url).status_code != 200:
-        raise RuntimeError(f"{url} did not answer 200")
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    count = len(queries)  # read now: the next request clears the connection's query log
-    return [timed(lambda: client.get(url))[0] for _ in range(samples)], count
 
 
 def lead_page(bench: Bench) -> Result:

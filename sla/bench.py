@@ -6,15 +6,9 @@ those past their at-risk time turn at risk, inside a transaction that is rolled 
 run sees the same clocks.
 """
 
-from django.db import transaction
-
-from core.benchmarking.base import Bench, Result, median, timed
+from core.benchmarking.base import Bench, Result, median, timed_then_undone
 from sla.models import RUNNING_STATES, Clock
 from sla.services import advance_clocks
-
-
-class Rollback(Exception):
-    """Raised to undo a run's changes once timed."""
 
 
 def _scan_moment(running, count: int):
@@ -28,12 +22,8 @@ def sla_scan(bench: Bench) -> Result:
     now = _scan_moment(running, count)
     timings, result = [], None
     for _run in range(bench.runs):
-        try:
-            with transaction.atomic():
-                elapsed, result = timed(lambda: advance_clocks(now=now))
-                raise Rollback
-        except Rollback:
-            timings.append(elapsed)
+        elapsed, result = timed_then_undone(lambda: advance_clocks(now=now))
+        timings.append(elapsed)
     bench.log(f"{result.at_risk:,} at risk, {result.breached:,} breached per run")
     return Result(
         "sla_scan",

@@ -16,6 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
 
 @dataclass
 class Result:
@@ -92,6 +95,33 @@ def timed(function: Callable[[], Any]) -> tuple[float, Any]:
     started = time.perf_counter()
     value = function()
     return time.perf_counter() - started, value
+
+
+class _Undo(Exception):
+    """Raised inside the transaction of `timed_then_undone` to roll it back."""
+
+
+def timed_then_undone(function: Callable[[], Any]) -> tuple[float, Any]:
+    """Seconds one call takes inside a transaction, and what it returned; its writes are then
+    rolled back, so every run (or a baseline) starts from the same data."""
+    outcome = None
+    try:
+        with transaction.atomic():
+            outcome = timed(function)
+            raise _Undo
+    except _Undo:
+        return outcome
+
+
+def page_timings(client, url: str, samples: int) -> tuple[list[float], int]:
+    """Seconds of each of `samples` GETs through Django's full request handling after a
+    warm-up, and the queries one GET runs."""
+    if client.get(url).status_code != 200:
+        raise RuntimeError(f"{url} did not answer 200")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    count = len(queries)  # read now: the next request clears the connection's query log
+    return [timed(lambda: client.get(url))[0] for _ in range(samples)], count
 
 
 def repeat(function: Callable[[], Any], runs: int) -> list[float]:
