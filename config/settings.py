@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "notifications",
     "sla",
     "webhooks",
+    "bench",
     # Last: its post_migrate handler grants role permissions once every app's exist.
     "accounts",
 ]

@@ -6,7 +6,7 @@ those past their at-risk time turn at risk, inside a transaction that is rolled 
 run sees the same clocks.
 """
 
-from core.benchmarking.base import Bench, Result, median, timed_then_undone
+from bench.base import Bench, Result, median, timed_then_undone
 from sla.models import RUNNING_STATES, Clock
 from sla.services import advance_clocks
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from core.benchmarking.base import (
+from bench.base import (
     Bench,
     Result,
     median,
@@ -29,7 +29,7 @@ from core.benchmarking.base import (
     timed,
     timed_then_undone,
 )
-from core.benchmarking.dataset import Table
+from bench.dataset import Table
 from leads.imports import services as imports
 from leads.models import Activity, Channel, Lead, Stage
 

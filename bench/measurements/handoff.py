@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.benchmarking.base import Bench, Result, median, p95, page_timings, timed
-from handoff.load_bench import accept_under_load
+from bench.base import Bench, Result, median, p95, page_timings, timed
+from bench.load import accept_under_load
 from handoff.models import Handoff, Outcome
 
 

@@ -72,7 +72,7 @@ class Bench:
 
     leads: int
     runs: int
-    data: Any  # core.benchmarking.dataset.Dataset
+    data: Any  # bench.dataset.Dataset
     database_url: str
     write: Callable[[str], None] = print
 

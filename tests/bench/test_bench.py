@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from core.benchmarking import dataset
-from core.benchmarking.base import Result, p95
-from core.management.commands.bench import table
+from bench import dataset
+from bench.base import Result, p95
+from bench.management.commands.bench import table
 from handoff.models import Handoff, Outcome
 from leads.models import Activity, Lead
 from scoring.services import rescore_leads

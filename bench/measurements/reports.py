@@ -9,7 +9,7 @@ percentiles and histograms, and weekly trend.
 
 from django.utils import timezone
 
-from core.benchmarking.base import Bench, Result, median, repeat, timed
+from bench.base import Bench, Result, median, repeat, timed
 from leads.models import FunnelPass
 from leads.passes import rebuild_passes
 from reports.filters import ReportFilters

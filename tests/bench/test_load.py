@@ -11,9 +11,9 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from core.management.commands.bench import database_url
+from bench.load import ACCEPT, deal, double_accepts, http_server, prepare, send
+from bench.management.commands.bench import database_url
 from handoff import services
-from handoff.load_bench import ACCEPT, deal, double_accepts, http_server, prepare, send
 from handoff.models import EventKind, Handoff, HandoffEvent
 from leads.models import Stage, StageChange
 from sla.models import Clock, ClockState, Counting, SlaPolicy, Step

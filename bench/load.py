@@ -33,7 +33,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils import timezone
 
-from core.benchmarking.base import Bench, Result, median, p95
+from bench.base import Bench, Result, median, p95
 from handoff.models import EventKind, Handoff, HandoffEvent, Outcome, TeamMember
 from handoff.services import claim_handoff
 from handoff.services.handoffs import ACCEPTANCE_CHECKS

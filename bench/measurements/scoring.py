@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.benchmarking.base import Bench, Result, median, timed
+from bench.base import Bench, Result, median, timed
 from leads.models import Activity, Lead, StageChange
 from scoring.models import Agreement, AgreementStatus, SignoffSide
 from scoring.preview import enough_memory_to_sort_and_group, preview_draft

@@ -1,8 +1,8 @@
 """`make bench`: Accord's performance figures at a million leads, measured the same way every time.
 
-Builds the synthetic data set of core/benchmarking/dataset.py at `--leads N` in a scratch copy of
-the configured database (PostgreSQL for real figures), runs every measurement listed in the apps'
-`bench` modules (`MEASUREMENTS`), and prints one table: the median or 95th percentile of several
+Builds the synthetic data set of bench/dataset.py at `--leads N` in a scratch copy of
+the configured database (PostgreSQL for real figures), runs every measurement listed in
+bench/measurements/ (`MEASUREMENTS`), and prints one table: the median or 95th percentile of several
 runs, the target, the baseline measured in the same run and the ratio to it. `--json FILE`
 writes the same with a description of the machine. docs/performance.md has the figures.
 """
@@ -13,17 +13,16 @@ import platform
 import time
 import traceback
 from contextlib import nullcontext
-from importlib import import_module
 
 import django
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import override_settings
 
-from core.benchmarking import dataset
-from core.benchmarking.base import Bench, Result
-from core.benchmarking.scratch import scratch_database
+from bench import dataset
+from bench.base import Bench, Result
+from bench.measurements import MEASUREMENTS
+from bench.scratch import scratch_database
 
 
 class Command(BaseCommand):
@@ -99,17 +98,8 @@ class Command(BaseCommand):
 
     @staticmethod
     def measurements():
-        """Every app's MEASUREMENTS: those that only read first, those that add data last."""
-        found = []
-        for app_config in apps.get_app_configs():
-            try:
-                module = import_module(f"{app_config.name}.bench")
-            except ModuleNotFoundError as missing:
-                if missing.name != f"{app_config.name}.bench":
-                    raise
-                continue
-            found.extend(module.MEASUREMENTS)
-        return sorted(found, key=lambda m: getattr(m, "changes_data", 0))
+        """Every measurement: those that only read first, those that add data last."""
+        return sorted(MEASUREMENTS, key=lambda m: getattr(m, "changes_data", 0))
 
 
 def database_url() -> str:
