@@ -27,13 +27,21 @@ WEBHOOKS = [
     "delete_subscription",
     "view_delivery",
 ]
+# Teams and their members (teams app); managers change them.
+VIEW_TEAMS = ["view_team", "view_teammember"]
+MANAGE_TEAMS = [
+    *VIEW_TEAMS,
+    "add_team",
+    "change_team",
+    "add_teammember",
+    "change_teammember",
+    "delete_teammember",
+]
 # The SDR queue, qualification and opportunities (handoff app; rules in handoff/access.py).
 VIEW_HANDOFFS = [
     "view_handoff",
     "view_handoffevent",
     "view_returnreason",
-    "view_team",
-    "view_teammember",
     "view_qualification",
     "view_opportunity",
 ]
@@ -47,11 +55,6 @@ WORK_HANDOFFS = [
 MANAGE_HANDOFFS = [
     *WORK_HANDOFFS,
     "change_opportunity",
-    "add_team",
-    "change_team",
-    "add_teammember",
-    "change_teammember",
-    "delete_teammember",
     "add_returnreason",
     "change_returnreason",
     "view_qualificationpolicy",
@@ -105,11 +108,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         "leads": [*VIEW_LEADS, "change_lead"],
         "scoring": [*VIEW_AGREEMENT, "add_signoff"],
         "handoff": WORK_HANDOFFS,
+        "teams": VIEW_TEAMS,
     },
     "account_executive": {
         "leads": [*VIEW_LEADS, "change_lead"],
         "scoring": VIEW_AGREEMENT,
         "handoff": [*WORK_HANDOFFS, "change_opportunity"],
+        "teams": VIEW_TEAMS,
     },
     "manager": {
         "leads": [*VIEW_LEADS, "change_lead"],
@@ -117,6 +122,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         "scoring": [*VIEW_AGREEMENT, "add_signoff"],
         "reports": ["view_channelspend"],
         "handoff": MANAGE_HANDOFFS,
+        "teams": MANAGE_TEAMS,
         "sla": MANAGE_SLA,
     },
     "admin": {
@@ -136,6 +142,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         "webhooks": WEBHOOKS,
         "scoring": VIEW_AGREEMENT,
         "handoff": VIEW_HANDOFFS,
+        "teams": VIEW_TEAMS,
         "sla": VIEW_SLA,
         "auth": ["view_user", "add_user", "change_user", "view_group"],
         "authtoken": ["view_token", "add_token", "delete_token"],

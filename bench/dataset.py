@@ -36,11 +36,12 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.roles import Role
-from handoff.models import AssignmentMode, ReturnReason, Team, TeamMember
+from handoff.models import ReturnReason
 from leads import demo
 from leads.models import ActivityKind, Channel, Lead, Stage, search_key
 from leads.passes import rebuild_passes
 from sla.models import SlaPolicy, Step
+from teams.models import AssignmentMode, Team, TeamMember
 
 SDRS = 40
 DAYS = 365

@@ -34,10 +34,11 @@ from django.db.models import Count
 from django.utils import timezone
 
 from bench.base import Bench, Result, median, p95
-from handoff.models import EventKind, Handoff, HandoffEvent, Outcome, TeamMember
+from handoff.models import EventKind, Handoff, HandoffEvent, Outcome
 from handoff.services import claim_handoff
 from handoff.services.handoffs import ACCEPTANCE_CHECKS
 from leads.models import Stage, StageChange
+from teams.models import TeamMember
 
 CLIENTS = 20
 CLIENTS_PER_REP = 2

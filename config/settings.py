@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_q",
     "core",
+    "teams",
     "leads",
     "scoring",
     "handoff",

@@ -4,8 +4,9 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import Role, has_role
 from core.errors import ConflictError, PermissionDenied
-from handoff.models import Handoff, Outcome, TeamMember
+from handoff.models import Handoff, Outcome
 from leads.models import Lead, Stage
+from teams.models import TeamMember
 
 SALES_STAGES = (Stage.SQL, Stage.OPPORTUNITY, Stage.CUSTOMER)
 

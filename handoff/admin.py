@@ -1,26 +1,6 @@
 from django.contrib import admin
 
-from handoff.models import (
-    Handoff,
-    HandoffEvent,
-    Opportunity,
-    Qualification,
-    ReturnReason,
-    Team,
-    TeamMember,
-)
-
-
-class TeamMemberInline(admin.TabularInline):
-    model = TeamMember
-    extra = 0
-    raw_id_fields = ["user"]
-
-
-@admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "mode", "manager", "is_default"]
-    inlines = [TeamMemberInline]
+from handoff.models import Handoff, HandoffEvent, Opportunity, Qualification, ReturnReason
 
 
 @admin.register(Handoff)

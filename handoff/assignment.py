@@ -14,17 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from handoff.models import (
-    AssignmentMode,
-    EventKind,
-    Handoff,
-    HandoffEvent,
-    Outcome,
-    Team,
-    TeamMember,
-)
+from handoff.models import EventKind, Handoff, HandoffEvent, Outcome
 from notifications.models import NotificationKind
 from notifications.services import notify, notify_each
+from teams.models import AssignmentMode, Team, TeamMember
 
 
 def team_for_channel(channel_id: int | None) -> Team | None:

@@ -8,9 +8,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from handoff import services
-from handoff.models import AssignmentMode, Handoff, Outcome, ReturnReason, Team, TeamMember
+from handoff.models import Handoff, Outcome, ReturnReason
 from handoff.reasons import seed_default_reasons
 from leads.models import Channel, Lead
+from teams.models import AssignmentMode, Team, TeamMember
 
 # name -> (assignment mode, channel slugs, default?, [(username, weight, cap)])
 TEAMS = {

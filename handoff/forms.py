@@ -4,18 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from handoff.models import (
-    AssignmentMode,
     FirstTouchChannel,
     Opportunity,
     OpportunityStage,
     Qualification,
     ReturnReason,
-    Team,
-    TeamMember,
 )
 from handoff.models.qualification import CRITERIA
 from handoff.services.qualification import QUALIFICATION_FIELDS
-from leads.models import LeadStatus
+from leads.models import Channel, LeadStatus
+from teams.models import AssignmentMode, Team, TeamMember
 
 
 def users_with_role(role: str):
@@ -133,11 +131,24 @@ class TeamForm(forms.ModelForm):
     manager = UserChoiceField(
         label=_("Manager"), queryset=users_with_role(Role.MANAGER), required=False
     )
+    # Stored on the channel (leads.Channel.teams), edited here where managers look for it.
+    channels = forms.ModelMultipleChoiceField(
+        label=_("Channels"),
+        queryset=Channel.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leads from these channels go to this team."),
+    )
+    field_order = ["name", "manager", "mode", "channels", "is_default"]
 
     class Meta:
         model = Team
-        fields = ["name", "manager", "mode", "channels", "is_default"]
-        widgets = {"channels": forms.CheckboxSelectMultiple}
+        fields = ["name", "manager", "mode", "is_default"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["channels"].initial = self.instance.channels.all()
 
 
 class ModeForm(forms.Form):

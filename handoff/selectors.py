@@ -17,12 +17,12 @@ from handoff.models import (
     Outcome,
     Qualification,
     QualificationPolicy,
-    Team,
 )
 from handoff.models.qualification import CRITERIA
 from handoff.services.qualification import missing_criteria
 from leads.models import Lead, Stage
 from sla.selectors import clock_display, clocks_for_handoffs, queue_clock
+from teams.models import Team
 
 MINE, POOL, ALL = "mine", "pool", "all"
 QUEUE_VIEWS = (MINE, POOL, ALL)

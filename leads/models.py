@@ -70,6 +70,15 @@ class Channel(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=ChannelKind.choices)
+    teams = models.ManyToManyField(
+        "teams.Team",
+        blank=True,
+        related_name="channels",
+        verbose_name=_("teams"),
+        help_text=_("Leads from this channel go to these teams."),
+        # The table of the time when teams held this list; its columns fit either side.
+        db_table="handoff_team_channels",
+    )
 
     class Meta:
         ordering = ["name"]

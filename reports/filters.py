@@ -8,8 +8,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from handoff.models import Handoff, Team
+from handoff.models import Handoff
 from leads.models import Channel
+from teams.models import Team
 
 DEFAULT_DAYS = 30
 # Bounds that keep the range's datetimes and months computable and the report's work bounded.

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from handoff.business_time import BusinessCalendar, Span
-from handoff.models import Team
 from sla.models import ClosedDate, TeamCalendar, WorkingSpan
+from teams.models import Team
 
 # Monday to Friday, 09:00-17:00: the calendar of a team that has not set its own.
 DEFAULT_HOURS: dict[int, tuple[Span, ...]] = {day: ((time(9), time(17)),) for day in range(5)}

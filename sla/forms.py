@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from handoff.business_time import BusinessCalendar
-from handoff.models import Team
 from leads.models import ChannelKind
 from sla.calendars import (
     DEFAULT_HOURS,
@@ -17,6 +16,7 @@ from sla.calendars import (
 )
 from sla.models import SlaPolicy, Step, TeamCalendar
 from sla.reports import GROUPINGS, BreachFilters
+from teams.models import Team
 
 # Without dates, the report covers the 30 days up to today.
 DEFAULT_PERIOD_DAYS = 30

@@ -52,7 +52,7 @@ class SlaPolicy(models.Model):
     )
     min_score = models.IntegerField(_("only score at least"), null=True, blank=True)
     team = models.ForeignKey(
-        "handoff.Team",
+        "teams.Team",
         models.CASCADE,
         null=True,
         blank=True,
@@ -118,7 +118,7 @@ class TeamCalendar(models.Model):
     """When a team's clocks run; a team without one uses the default calendar."""
 
     team = models.OneToOneField(
-        "handoff.Team", models.CASCADE, related_name="calendar", verbose_name=_("team")
+        "teams.Team", models.CASCADE, related_name="calendar", verbose_name=_("team")
     )
     time_zone = models.CharField(_("time zone"), max_length=64, help_text=_("e.g. Asia/Bangkok"))
     holiday_country = models.CharField(

@@ -27,10 +27,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from handoff.access import display_name
-from handoff.models import Team
 from leads.models import Channel
 from sla.models import RUNNING_STATES, Clock, ClockState, Step
 from sla.selectors import format_duration
+from teams.models import Team
 
 GROUPINGS = {
     "rep": gettext_lazy("Rep"),

@@ -9,12 +9,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, role_required
 from core.errors import ApplicationError
-from handoff.models import Team
 from sla import policies
 from sla.calendars import save_team_calendar, teams_with_hours
 from sla.dashboard import manager_overview
 from sla.forms import SlaPolicyForm, TeamCalendarForm
 from sla.models import SlaPolicy, TeamCalendar
+from teams.models import Team
 
 manager_only = role_required(Role.MANAGER)
 

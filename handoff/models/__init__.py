@@ -10,10 +10,8 @@ from handoff.models.handoffs import (
 )
 from handoff.models.opportunities import Opportunity, OpportunityStage
 from handoff.models.qualification import Authority, Qualification, QualificationPolicy
-from handoff.models.teams import AssignmentMode, Team, TeamMember
 
 __all__ = [
-    "AssignmentMode",
     "Authority",
     "EventKind",
     "FirstTouchChannel",
@@ -25,6 +23,4 @@ __all__ = [
     "Qualification",
     "QualificationPolicy",
     "ReturnReason",
-    "Team",
-    "TeamMember",
 ]

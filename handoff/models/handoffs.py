@@ -52,7 +52,7 @@ class Handoff(models.Model):
     score = models.IntegerField(_("score"))
     explanation = models.JSONField(_("score explanation"), default=dict, blank=True)
     team = models.ForeignKey(
-        "handoff.Team",
+        "teams.Team",
         models.SET_NULL,
         null=True,
         blank=True,

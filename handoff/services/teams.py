@@ -7,7 +7,8 @@ from django_q.tasks import async_task
 from accounts.roles import Role, has_role
 from core.errors import ApplicationError, PermissionDenied
 from handoff.access import is_manager
-from handoff.models import AssignmentMode, ReturnReason, Team, TeamMember
+from handoff.models import ReturnReason
+from teams.models import AssignmentMode, Team, TeamMember
 
 
 def check_manager(user) -> None:

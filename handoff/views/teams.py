@@ -15,11 +15,12 @@ from handoff.forms import (
     ReturnReasonForm,
     TeamForm,
 )
-from handoff.models import QualificationPolicy, ReturnReason, Team, TeamMember
+from handoff.models import QualificationPolicy, ReturnReason
 from handoff.selectors import team_overview
 from handoff.services import set_required_criteria
 from handoff.services import teams as team_services
 from handoff.views.errors import add_error
+from teams.models import Team, TeamMember
 
 manager_only = role_required(Role.MANAGER)
 

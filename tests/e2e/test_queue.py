@@ -7,12 +7,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from handoff.models import AssignmentMode, Opportunity, ReturnReason
+from handoff.models import Opportunity, ReturnReason
 from handoff.reasons import seed_default_reasons
 from handoff.views import queue as queue_views
 from leads.models import Lead, Stage
+from teams.models import AssignmentMode
 from tests.factories import ChannelFactory
-from tests.handoff.factories import TeamFactory, TeamMemberFactory, mql_handoff
+from tests.handoff.factories import mql_handoff
+from tests.teams.factories import TeamFactory, TeamMemberFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

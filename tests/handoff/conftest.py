@@ -3,7 +3,7 @@ import pytest
 from accounts.roles import Role
 from handoff.models import ReturnReason
 from handoff.reasons import seed_default_reasons
-from tests.handoff.factories import TeamFactory, TeamMemberFactory
+from tests.teams.factories import TeamFactory, TeamMemberFactory
 
 
 @pytest.fixture(autouse=True)

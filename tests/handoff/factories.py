@@ -1,27 +1,7 @@
-import factory
-
-from handoff.models import AssignmentMode, Team, TeamMember
 from handoff.services import open_handoff
 from leads.lifecycle import move_stage
 from leads.models import Stage
-from tests.factories import LeadFactory, UserFactory
-
-
-class TeamFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Team
-
-    name = factory.Sequence(lambda n: f"Team {n}")
-    mode = AssignmentMode.ROUND_ROBIN
-
-
-class TeamMemberFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = TeamMember
-
-    team = factory.SubFactory(TeamFactory)
-    user = factory.SubFactory(UserFactory, roles=["sdr"])
-
+from tests.factories import LeadFactory
 
 EXPLANATION = {
     "total": 55,

@@ -6,7 +6,8 @@ from handoff import services
 from handoff.models import Handoff, Opportunity, Outcome
 from leads.models import Lead, Stage
 from tests.factories import ChannelFactory
-from tests.handoff.factories import TeamMemberFactory, mql_handoff
+from tests.handoff.factories import mql_handoff
+from tests.teams.factories import TeamMemberFactory
 
 pytestmark = pytest.mark.django_db
 CHECKS = {"meets_mql_spec": True, "can_start_conversation": True, "role_could_buy": True}

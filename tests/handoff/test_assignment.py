@@ -3,10 +3,12 @@ from collections import Counter
 import pytest
 
 from handoff import services
-from handoff.models import Handoff, Outcome, TeamMember
+from handoff.models import Handoff, Outcome
 from handoff.services import teams as team_services
 from handoff.tasks import assign_waiting_handoffs
-from tests.handoff.factories import TeamMemberFactory, mql_handoff
+from teams.models import TeamMember
+from tests.handoff.factories import mql_handoff
+from tests.teams.factories import TeamMemberFactory
 
 pytestmark = pytest.mark.django_db
 CHECKS = {"meets_mql_spec": True, "can_start_conversation": True, "role_could_buy": True}

@@ -11,7 +11,8 @@ from handoff import services
 from handoff.models import EventKind, Handoff, HandoffEvent, Outcome
 from leads.models import Lead, Stage, StageChange
 from tests.factories import LeadFactory
-from tests.handoff.factories import TeamMemberFactory, mql_handoff
+from tests.handoff.factories import mql_handoff
+from tests.teams.factories import TeamMemberFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CHECKS = {"meets_mql_spec": True, "can_start_conversation": True, "role_could_buy": True}

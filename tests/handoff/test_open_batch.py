@@ -10,7 +10,8 @@ from leads.lifecycle import move_stage
 from leads.models import Lead, Stage
 from notifications.models import Notification
 from tests.factories import ChannelFactory, LeadFactory
-from tests.handoff.factories import EXPLANATION, TeamFactory, TeamMemberFactory, mql_handoff
+from tests.handoff.factories import EXPLANATION, mql_handoff
+from tests.teams.factories import TeamFactory, TeamMemberFactory
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

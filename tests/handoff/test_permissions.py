@@ -5,20 +5,20 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
-    ("role", "codename", "granted"),
+    ("role", "app_label", "codename", "granted"),
     [
-        ("sdr", "change_handoff", True),
-        ("sdr", "change_team", False),
-        ("manager", "change_team", True),
-        ("manager", "change_returnreason", True),
-        ("account_executive", "change_opportunity", True),
-        ("marketer", "view_handoff", True),
-        ("marketer", "change_handoff", False),
+        ("sdr", "handoff", "change_handoff", True),
+        ("sdr", "teams", "change_team", False),
+        ("manager", "teams", "change_team", True),
+        ("manager", "handoff", "change_returnreason", True),
+        ("account_executive", "handoff", "change_opportunity", True),
+        ("marketer", "handoff", "view_handoff", True),
+        ("marketer", "handoff", "change_handoff", False),
     ],
 )
-def test_roles_hold_the_handoff_permissions_they_need(role, codename, granted):
+def test_roles_hold_the_handoff_permissions_they_need(role, app_label, codename, granted):
     group = Group.objects.get(name=role)
 
-    held = group.permissions.filter(content_type__app_label="handoff", codename=codename)
+    held = group.permissions.filter(content_type__app_label=app_label, codename=codename)
 
     assert held.exists() is granted

@@ -14,8 +14,9 @@ from handoff.models import ReturnReason
 from handoff.selectors import ALL, MINE, POOL
 from leads.models import Lead
 from tests.factories import ChannelFactory
-from tests.handoff.factories import TeamFactory, TeamMemberFactory, mql_handoff
+from tests.handoff.factories import mql_handoff
 from tests.query_counts import assert_same_queries, measure
+from tests.teams.factories import TeamFactory, TeamMemberFactory
 
 pytestmark = pytest.mark.django_db
 

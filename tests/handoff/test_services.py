@@ -10,7 +10,8 @@ from leads.models import Lead, LeadStatus, Stage, StageChange
 from leads.selectors import lead_timeline
 from notifications.models import Notification, NotificationKind
 from tests.factories import ChannelFactory, LeadFactory
-from tests.handoff.factories import EXPLANATION, TeamFactory, TeamMemberFactory, mql_handoff
+from tests.handoff.factories import EXPLANATION, mql_handoff
+from tests.teams.factories import TeamFactory, TeamMemberFactory
 
 pytestmark = pytest.mark.django_db
 CHECKS = {"meets_mql_spec": True, "can_start_conversation": True, "role_could_buy": True}

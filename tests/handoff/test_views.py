@@ -3,10 +3,12 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from handoff import services
-from handoff.models import Handoff, Outcome, ReturnReason, TeamMember
+from handoff.models import Handoff, Outcome, ReturnReason
 from leads.models import Lead, Stage
+from teams.models import TeamMember
 from tests.factories import ChannelFactory
-from tests.handoff.factories import TeamMemberFactory, mql_handoff
+from tests.handoff.factories import mql_handoff
+from tests.teams.factories import TeamMemberFactory
 
 pytestmark = pytest.mark.django_db
 CHECKS = {"meets_mql_spec": "on", "can_start_conversation": "on", "role_could_buy": "on"}

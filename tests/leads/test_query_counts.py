@@ -13,8 +13,9 @@ from leads.imports import services as imports
 from leads.lifecycle import move_stage
 from leads.models import ActivityKind, Stage
 from tests.factories import ActivityFactory, ChannelFactory, LeadFactory
-from tests.handoff.factories import EXPLANATION, TeamFactory, TeamMemberFactory
+from tests.handoff.factories import EXPLANATION
 from tests.query_counts import assert_same_queries, measure
+from tests.teams.factories import TeamFactory, TeamMemberFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
-from handoff.models import Handoff, Outcome, ReturnReason, Team
+from handoff.models import Handoff, Outcome, ReturnReason
 from leads.lifecycle import move_stage
 from leads.models import Stage
+from teams.models import Team
 from tests.factories import ChannelFactory, LeadFactory
 
 H = timedelta(hours=1)

@@ -9,12 +9,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
-from handoff.models import Handoff, Team
+from handoff.models import Handoff
 from leads.lifecycle import ALLOWED_MOVES, move_stage
 from leads.models import FunnelPass, Lead, Stage
 from leads.passes import rebuild_passes
 from reports.filters import ReportFilters
 from reports.selectors import funnel_from_history, funnel_report
+from teams.models import Team
 from tests.factories import ChannelFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,8 @@ from datetime import UTC, datetime
 
 import factory
 
-from handoff.models import Handoff, Team
+from handoff.models import Handoff
+from teams.models import Team
 from tests.factories import LeadFactory
 
 

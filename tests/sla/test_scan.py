@@ -9,12 +9,13 @@ from django.utils.module_loading import import_string
 
 from accounts.roles import Role
 from core.schedules import PERIODIC_TASKS
-from handoff.models import AssignmentMode, EventKind, HandoffEvent
+from handoff.models import EventKind, HandoffEvent
 from notifications.models import Notification, NotificationKind
 from sla import services
 from sla.models import Clock, ClockState, SlaPolicy, Step
 from sla.services import advance_clocks, start_clocks, stop_clock
 from sla.tasks import scan_clocks
+from teams.models import AssignmentMode
 from tests.sla.factories import HandoffFactory, TeamFactory
 from webhooks.models import Delivery, Subscription
 

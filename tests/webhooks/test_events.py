@@ -14,9 +14,10 @@ from scoring.services import rescore_leads
 from sla.models import Step
 from sla.services import advance_clocks, start_clocks
 from tests.factories import ActivityFactory, LeadFactory
-from tests.handoff.factories import TeamFactory, TeamMemberFactory, mql_handoff
+from tests.handoff.factories import mql_handoff
 from tests.sla.factories import HandoffFactory
 from tests.sla.factories import TeamFactory as SlaTeamFactory
+from tests.teams.factories import TeamFactory, TeamMemberFactory
 from tests.webhooks.factories import SubscriptionFactory
 from webhooks.models import Delivery, Event
 

@@ -1,3 +1,9 @@
+"""Teams: organisation structure that SLA calendars, assignment, access rules and reports read.
+
+Which channels a team covers is stored on the channel (`leads.Channel.teams`, read here as
+`team.channels`), so this app stays below `leads`.
+"""
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,13 +30,6 @@ class Team(models.Model):
         choices=AssignmentMode.choices,
         default=AssignmentMode.ROUND_ROBIN,
     )
-    channels = models.ManyToManyField(
-        "leads.Channel",
-        blank=True,
-        related_name="teams",
-        verbose_name=_("channels"),
-        help_text=_("Leads from these channels go to this team."),
-    )
     is_default = models.BooleanField(
         _("default team"),
         default=False,
@@ -41,6 +40,8 @@ class Team(models.Model):
     )
 
     class Meta:
+        # The tables keep the names they had when teams lived in the handoff app.
+        db_table = "handoff_team"
         ordering = ["name"]
         verbose_name = _("team")
         verbose_name_plural = _("teams")
@@ -88,6 +89,7 @@ class TeamMember(models.Model):
     credit = models.IntegerField(default=0, editable=False)
 
     class Meta:
+        db_table = "handoff_teammember"
         ordering = ["team", "user__username"]
         verbose_name = _("team member")
         verbose_name_plural = _("team members")
