@@ -6,6 +6,5 @@ urlpatterns = [
     path("", include("leads.api_urls")),
     path("", include("scoring.api_urls")),
     path("", include("handoff.api_urls")),
-    path("", include("sla.api_urls")),
     path("", include("reports.api_urls")),
 ]

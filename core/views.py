@@ -40,7 +40,7 @@ def healthz(request):
 def home(request):
     """Sends each person to the page they work in most."""
     if has_role(request.user, Role.MANAGER):
-        return redirect("sla:dashboard")
+        return redirect("reports:sla_dashboard")
     if has_role(request.user, Role.SDR):
         return redirect("handoff:queue")
     return redirect("leads:list")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import breach_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -11,4 +11,7 @@ urlpatterns = [
     path("channels/", views.ChannelEconomicsView.as_view(), name="channels"),
     path("channels.csv", views.ChannelEconomicsView.as_view(export=True), name="channels_csv"),
     path("spend/", views.SpendView.as_view(), name="spend"),
+    path("sla/", breach_views.dashboard, name="sla_dashboard"),
+    path("sla/breaches/", breach_views.breach_report, name="breaches"),
+    path("sla/breaches/handoffs/", breach_views.breach_drilldown, name="breach_drilldown"),
 ]

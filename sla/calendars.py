@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from handoff.business_time import BusinessCalendar, Span
+from sla.business_time import BusinessCalendar, Span
 from sla.models import ClosedDate, TeamCalendar, WorkingSpan
 from teams.models import Team
 

@@ -1,12 +1,11 @@
-from datetime import date, timedelta
+from datetime import date
 from zoneinfo import available_timezones
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from handoff.business_time import BusinessCalendar
 from leads.models import ChannelKind
+from sla.business_time import BusinessCalendar
 from sla.calendars import (
     DEFAULT_HOURS,
     WEEKDAYS,
@@ -14,59 +13,7 @@ from sla.calendars import (
     format_spans,
     parse_spans,
 )
-from sla.models import SlaPolicy, Step, TeamCalendar
-from sla.reports import GROUPINGS, BreachFilters
-from teams.models import Team
-
-# Without dates, the report covers the 30 days up to today.
-DEFAULT_PERIOD_DAYS = 30
-
-
-class BreachReportForm(forms.Form):
-    """The report's filters, read from the query string so that a link shares the view."""
-
-    start = forms.DateField(label=_("From"), widget=forms.DateInput({"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput({"type": "date"}))
-    team = forms.ModelChoiceField(
-        label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("All teams")
-    )
-    step = forms.ChoiceField(
-        label=_("Step"), choices=[("", _("All steps")), *Step.choices], required=False
-    )
-    group_by = forms.ChoiceField(label=_("Group by"), choices=list(GROUPINGS.items()))
-
-    @classmethod
-    def from_query(cls, params) -> "BreachReportForm":
-        """Bound to the query string with the defaults filled in, so the page shows them."""
-        data = params.copy()
-        today = timezone.localdate()
-        end = data["end"] = data.get("end") or today.isoformat()
-        if not data.get("start"):
-            try:
-                data["start"] = (
-                    date.fromisoformat(end) - timedelta(days=DEFAULT_PERIOD_DAYS)
-                ).isoformat()
-            except ValueError:
-                data["start"] = ""
-        if not data.get("group_by"):
-            data["group_by"] = "rep"
-        return cls(data)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            self.add_error("end", _("The end date must not be before the start date."))
-        return data
-
-    def filters(self) -> BreachFilters:
-        data = self.cleaned_data
-        return BreachFilters(
-            start=data["start"],
-            end=data["end"],
-            team_id=data["team"].pk if data.get("team") else None,
-            step=data.get("step") or None,
-            group_by=data["group_by"],
-        )
+from sla.models import SlaPolicy, TeamCalendar
 
 
 class SlaPolicyForm(forms.ModelForm):

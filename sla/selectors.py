@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from handoff.business_time import business_time_between, is_open
+from sla.business_time import business_time_between, is_open
 from sla.calendars import calendars_for_teams
 from sla.models import Clock, ClockState, Counting, Step
 from sla.services import calendar_for

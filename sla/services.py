@@ -21,16 +21,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from handoff.assignment import assign_handoff
-from handoff.business_time import (
+from handoff.models import EventKind, Handoff, HandoffEvent, Outcome
+from leads.models import Activity, ActivityKind, Channel
+from notifications.models import NotificationKind
+from notifications.services import notify
+from sla.business_time import (
     CALENDAR_TIME,
     BusinessCalendar,
     add_business_minutes,
     business_minutes_between,
 )
-from handoff.models import EventKind, Handoff, HandoffEvent, Outcome
-from leads.models import Activity, ActivityKind, Channel
-from notifications.models import NotificationKind
-from notifications.services import notify
 from sla.calendars import calendar_for_team, calendars_for_teams
 from sla.models import RUNNING_STATES, Clock, ClockState, Counting, SlaPolicy, Step
 from sla.policies import HandoffFacts, choose_policy

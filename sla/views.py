@@ -1,9 +1,8 @@
-"""Managers' SLA pages: the landing page, policies and team business hours."""
+"""Managers' SLA set-up pages: policies and team business hours."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,17 +10,11 @@ from accounts.roles import Role, role_required
 from core.errors import ApplicationError
 from sla import policies
 from sla.calendars import save_team_calendar, teams_with_hours
-from sla.dashboard import manager_overview
 from sla.forms import SlaPolicyForm, TeamCalendarForm
 from sla.models import SlaPolicy, TeamCalendar
 from teams.models import Team
 
 manager_only = role_required(Role.MANAGER)
-
-
-@manager_only
-def dashboard(request):
-    return render(request, "sla/dashboard.html", manager_overview(now=timezone.now()))
 
 
 @manager_only

@@ -12,9 +12,9 @@ from django.utils import timezone
 from bench.base import Bench, Result, median, repeat, timed
 from leads.models import FunnelPass
 from leads.passes import rebuild_passes
+from reports.breaches import BreachFilters, breach_report
 from reports.filters import ReportFilters
 from reports.selectors import funnel_report
-from sla.reports import BreachFilters, breach_report
 
 TARGET_MS = 500
 

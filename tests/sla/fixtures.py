@@ -2,10 +2,10 @@
 
 from datetime import UTC, date, datetime
 
-from handoff.business_time import add_business_minutes
+from reports.breaches import BreachFilters
+from sla.business_time import add_business_minutes
 from sla.calendars import default_calendar
 from sla.models import Step
-from sla.reports import BreachFilters
 from sla.services import start_clocks, stop_clock
 from tests.factories import ChannelFactory, LeadFactory
 from tests.sla.factories import HandoffFactory, TeamFactory

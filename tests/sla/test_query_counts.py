@@ -6,7 +6,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
-from sla.reports import GROUPINGS
+from reports.breaches import GROUPINGS
 from tests.query_counts import assert_same_queries, measure
 from tests.sla import fixtures
 
@@ -57,7 +57,7 @@ def test_the_breach_report_runs_the_same_queries_for_any_number_of_groups(
     client = client_as(Role.MANAGER)
 
     few, many = compare(
-        lambda: client.get(reverse("sla:report"), {**WEEK, "group_by": group_by, **export}),
+        lambda: client.get(reverse("reports:breaches"), {**WEEK, "group_by": group_by, **export}),
         make_user,
     )
 
@@ -71,7 +71,8 @@ def test_the_drilldown_export_runs_the_same_queries_for_any_number_of_handoffs(
     client = client_as(Role.MANAGER)
 
     few, many = compare(
-        lambda: client.get(reverse("sla:drilldown"), {**WEEK, "format": "csv"}), make_user
+        lambda: client.get(reverse("reports:breach_drilldown"), {**WEEK, "format": "csv"}),
+        make_user,
     )
 
     assert report_rows(many) == 4 * report_rows(few)

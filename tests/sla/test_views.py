@@ -25,14 +25,14 @@ def team():
 def pages(team):
     policy = SlaPolicy.objects.first()
     return [
-        reverse("sla:dashboard"),
+        reverse("reports:sla_dashboard"),
         reverse("sla:policies"),
         reverse("sla:policy_new"),
         reverse("sla:policy_edit", args=[policy.pk]),
         reverse("sla:hours"),
         reverse("sla:hours_edit", args=[team.pk]),
-        reverse("sla:report"),
-        reverse("sla:drilldown"),
+        reverse("reports:breaches"),
+        reverse("reports:breach_drilldown"),
     ]
 
 
@@ -61,13 +61,15 @@ def test_anonymous_visitors_are_sent_to_login(client, team):
 
 
 def test_managers_land_on_the_sla_page(client_as):
-    assert client_as(Role.MANAGER).get(reverse("home"))["Location"] == reverse("sla:dashboard")
+    assert client_as(Role.MANAGER).get(reverse("home"))["Location"] == reverse(
+        "reports:sla_dashboard"
+    )
 
 
 def test_the_navigation_links_managers_to_the_sla_pages(client_as):
-    page = client_as(Role.MANAGER).get(reverse("sla:dashboard")).content.decode()
+    page = client_as(Role.MANAGER).get(reverse("reports:sla_dashboard")).content.decode()
 
-    assert f'href="{reverse("sla:dashboard")}"' in page
+    assert f'href="{reverse("reports:sla_dashboard")}"' in page
 
 
 def test_a_manager_creates_a_policy(client_as):
@@ -207,7 +209,9 @@ def report_query(**extra):
 def test_the_report_page_shows_the_numbers_and_links_to_the_breaches(client_as, reps):
     fixtures.build(reps)
 
-    response = client_as(Role.MANAGER).get(reverse("sla:report"), report_query(group_by="team"))
+    response = client_as(Role.MANAGER).get(
+        reverse("reports:breaches"), report_query(group_by="team")
+    )
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -218,7 +222,7 @@ def test_the_report_page_shows_the_numbers_and_links_to_the_breaches(client_as, 
 
 def test_a_bad_date_range_is_shown_next_to_the_field(client_as):
     response = client_as(Role.MANAGER).get(
-        reverse("sla:report"), {"start": "2026-11-20", "end": "2026-11-01"}
+        reverse("reports:breaches"), {"start": "2026-11-20", "end": "2026-11-01"}
     )
 
     assert response.status_code == 400
@@ -230,7 +234,7 @@ def test_the_report_exports_csv_with_formulas_neutralized(client_as, reps, make_
     reps["rep1"].save()
     fixtures.build(reps)
 
-    response = client_as(Role.MANAGER).get(reverse("sla:report"), report_query(format="csv"))
+    response = client_as(Role.MANAGER).get(reverse("reports:breaches"), report_query(format="csv"))
 
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert response["Content-Type"].startswith("text/csv")
@@ -243,7 +247,7 @@ def test_the_drilldown_lists_breached_handoffs_with_links_to_the_leads(client_as
     fixtures.build(reps)
 
     response = client_as(Role.MANAGER).get(
-        reverse("sla:drilldown"),
+        reverse("reports:breach_drilldown"),
         report_query(group_by="rep", group=reps["rep1"].pk, state="breached"),
     )
 
@@ -257,7 +261,7 @@ def test_the_drilldown_exports_csv(client_as, reps):
     fixtures.build(reps)
 
     response = client_as(Role.MANAGER).get(
-        reverse("sla:drilldown"), report_query(state="breached", format="csv")
+        reverse("reports:breach_drilldown"), report_query(state="breached", format="csv")
     )
 
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
@@ -266,13 +270,13 @@ def test_the_drilldown_exports_csv(client_as, reps):
 
 def test_an_unknown_drilldown_group_is_a_bad_request(client_as):
     response = client_as(Role.MANAGER).get(
-        reverse("sla:drilldown"), report_query(group_by="rep", group="abc")
+        reverse("reports:breach_drilldown"), report_query(group_by="rep", group="abc")
     )
 
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("url_name", ["sla:report", "sla:drilldown"])
+@pytest.mark.parametrize("url_name", ["reports:breaches", "reports:breach_drilldown"])
 def test_report_pages_run_the_same_queries_whatever_the_rows(
     client_as, make_user, url_name, django_assert_max_num_queries
 ):
@@ -308,13 +312,13 @@ def test_the_landing_page_shows_today_s_breaches_and_what_is_at_risk(
     client = client_as(Role.MANAGER)
 
     with time_machine.travel(NOW, tick=False):
-        client.get(reverse("sla:dashboard"))
+        client.get(reverse("reports:sla_dashboard"))
         with django_assert_max_num_queries(40) as few:
-            response = client.get(reverse("sla:dashboard"))
+            response = client.get(reverse("reports:sla_dashboard"))
         for _ in range(4):
             clocks_for_the_dashboard(team)
         with django_assert_max_num_queries(len(few.captured_queries)):
-            more = client.get(reverse("sla:dashboard"))
+            more = client.get(reverse("reports:sla_dashboard"))
 
     assert (response.context["breached_today_count"], response.context["at_risk_count"]) == (2, 1)
     assert (more.context["breached_today_count"], more.context["at_risk_count"]) == (10, 5)

@@ -4,8 +4,8 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
+from reports.breaches import BreachFilters, response_times, totals
 from sla.models import Clock, ClockState
-from sla.reports import BreachFilters, response_times, totals
 from sla.selectors import with_calendars
 
 # Each list on the page shows the most urgent rows; the count says how many there are.

@@ -5,7 +5,7 @@ import pytest
 
 from accounts.roles import Role
 from handoff.models import Handoff
-from sla import reports
+from reports import breaches
 from sla.models import Clock, Step
 from tests.sla import fixtures
 
@@ -25,16 +25,16 @@ def data(reps):
     return fixtures.build(reps)
 
 
-@pytest.mark.parametrize("group_by", reports.GROUPINGS)
+@pytest.mark.parametrize("group_by", breaches.GROUPINGS)
 @pytest.mark.parametrize("step", [None, Step.FIRST_TOUCH])
 def test_the_report_holds_the_figures_of_its_parts(data, group_by, step):
     filters = fixtures.week(group_by=group_by, step=step)
 
-    assert reports.breach_report(filters) == {
-        "totals": reports.totals(filters),
-        "rows": reports.breach_summary(filters),
-        "response_times": reports.response_times(filters),
-        "weekly": reports.weekly_trend(filters),
+    assert breaches.breach_report(filters) == {
+        "totals": breaches.totals(filters),
+        "rows": breaches.breach_summary(filters),
+        "response_times": breaches.response_times(filters),
+        "weekly": breaches.weekly_trend(filters),
     }
 
 
@@ -47,7 +47,7 @@ def test_a_running_clock_counts_for_the_handoff_s_rep_and_a_decided_one_for_its_
 
     rows = {
         (row["label"], row["step"]): (row["met"], row["breached"], row["open"])
-        for row in reports.breach_summary(fixtures.week(group_by="rep"))
+        for row in breaches.breach_summary(fixtures.week(group_by="rep"))
     }
 
     assert rows[("rep3", Step.ACCEPT_OR_RETURN)] == (0, 0, 2)
@@ -59,7 +59,7 @@ def test_a_running_clock_counts_for_the_handoff_s_rep_and_a_decided_one_for_its_
 def test_a_running_clock_of_a_handoff_in_the_pool_is_unassigned(data):
     Handoff.objects.filter(clocks__state="running").update(assignee=None)
 
-    rows = reports.breach_summary(fixtures.week(group_by="rep", step=Step.ACCEPT_OR_RETURN))
+    rows = breaches.breach_summary(fixtures.week(group_by="rep", step=Step.ACCEPT_OR_RETURN))
 
     assert [(row["label"], row["open"]) for row in rows if row["open"]] == [("Unassigned", 2)]
 
@@ -69,7 +69,7 @@ def test_steps_that_took_the_same_minutes_count_once_each(data):
     taken.update(elapsed_minutes=30)
     taken.filter(pk=taken.order_by("pk")[0].pk).update(elapsed_minutes=500)
 
-    first_touch = reports.response_times(fixtures.week())[Step.FIRST_TOUCH]
+    first_touch = breaches.response_times(fixtures.week())[Step.FIRST_TOUCH]
 
     assert (first_touch["count"], first_touch["median_minutes"], first_touch["p90_minutes"]) == (
         10,
@@ -80,11 +80,11 @@ def test_steps_that_took_the_same_minutes_count_once_each(data):
 
 
 def test_minutes_read_as_the_sorted_list_they_count():
-    minutes = reports.Minutes({10: 1, 5: 3, 60: 2})
+    minutes = breaches.Minutes({10: 1, 5: 3, 60: 2})
 
     assert list(minutes) == [5, 5, 5, 10, 60, 60]
-    assert (reports.median(minutes), reports.percentile(minutes, 0.9)) == (7.5, 60)
-    assert reports.median(reports.Minutes({7: 3})) == 7
-    assert reports.median(reports.Minutes({})) is None
+    assert (breaches.median(minutes), breaches.percentile(minutes, 0.9)) == (7.5, 60)
+    assert breaches.median(breaches.Minutes({7: 3})) == 7
+    assert breaches.median(breaches.Minutes({})) is None
     with pytest.raises(IndexError):
         minutes[6]

@@ -1,15 +1,18 @@
-"""The SLA breach report: summary, charts, drill-down to the handoffs, and their CSV exports."""
+"""Managers' SLA pages: today's landing page, the breach report with its charts, the drill-down
+to the handoffs, and their CSV exports."""
 
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role, role_required
+from reports import breaches
 from reports.csv import csv_response
-from sla import reports
-from sla.forms import BreachReportForm
+from reports.forms import BreachReportForm
+from reports.sla_overview import manager_overview
 from sla.models import ClockState
 from sla.selectors import attach_calendars
 
@@ -17,7 +20,7 @@ manager_only = role_required(Role.MANAGER)
 DRILLDOWN_PAGE_SIZE = 50
 
 
-def filters_query(filters: reports.BreachFilters, **extra) -> str:
+def filters_query(filters: breaches.BreachFilters, **extra) -> str:
     """The effective filters as a query string, so links keep the period even when defaulted."""
     query = {
         "start": filters.start.isoformat(),
@@ -31,17 +34,22 @@ def filters_query(filters: reports.BreachFilters, **extra) -> str:
 
 
 @manager_only
+def dashboard(request):
+    return render(request, "sla/dashboard.html", manager_overview(now=timezone.now()))
+
+
+@manager_only
 def breach_report(request):
     form = BreachReportForm.from_query(request.GET)
     if not form.is_valid():
         return render(request, "sla/report.html", {"form": form}, status=400)
     filters = form.filters()
     if request.GET.get("format") == "csv":
-        summary = reports.breach_summary(filters)
+        summary = breaches.breach_summary(filters)
         return csv_response(
             f"sla-breaches-{filters.start}-{filters.end}.csv",
             [
-                reports.GROUPINGS[filters.group_by],
+                breaches.GROUPINGS[filters.group_by],
                 _("Step"),
                 _("Met"),
                 _("Breached"),
@@ -60,13 +68,13 @@ def breach_report(request):
                 for row in summary
             ),
         )
-    report = reports.breach_report(filters)
+    report = breaches.breach_report(filters)
     times, weekly = report["response_times"], report["weekly"]
     charts = {
-        "buckets": reports.bucket_labels(),
+        "buckets": breaches.bucket_labels(),
         "distribution": [
             {"label": times[step]["step_label"], "counts": times[step]["distribution"]}
-            for step in reports.TIMED_STEPS
+            for step in breaches.TIMED_STEPS
         ],
         "weeks": [row["week"] for row in weekly],
         "met": [row["met"] for row in weekly],
@@ -79,7 +87,7 @@ def breach_report(request):
         {
             "form": form,
             "filters": filters,
-            "grouping_label": reports.GROUPINGS[filters.group_by],
+            "grouping_label": breaches.GROUPINGS[filters.group_by],
             "summary": report["rows"],
             "totals": report["totals"],
             "times": times,
@@ -108,7 +116,7 @@ def breach_drilldown(request):
     filters = form.filters()
     group = request.GET.get("group") or None
     try:
-        clocks = reports.drilldown(filters, group=group, state=state)
+        clocks = breaches.drilldown(filters, group=group, state=state)
     except ValueError:
         form.add_error(None, _("Unknown group."))
         return render(request, "sla/drilldown.html", {"form": form}, status=400)

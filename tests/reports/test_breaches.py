@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.roles import Role
-from sla import reports
+from reports import breaches
 from sla.models import ClockState, Step
 from tests.sla import fixtures
 
@@ -29,7 +29,7 @@ def cells(rows):
 
 
 def test_totals_count_met_breached_and_open_clocks_of_the_period(data):
-    assert reports.totals(fixtures.week()) == {
+    assert breaches.totals(fixtures.week()) == {
         "met": 13,
         "breached": 5,
         "open": 2,
@@ -39,7 +39,7 @@ def test_totals_count_met_breached_and_open_clocks_of_the_period(data):
 
 
 def test_by_team(data):
-    assert cells(reports.breach_summary(fixtures.week(group_by="team"))) == {
+    assert cells(breaches.breach_summary(fixtures.week(group_by="team"))) == {
         ("Team A", Step.FIRST_TOUCH): (4, 1, 0, 20.0),
         ("Team A", Step.ACCEPT_OR_RETURN): (3, 1, 1, 25.0),
         ("Team B", Step.FIRST_TOUCH): (3, 2, 0, 40.0),
@@ -48,7 +48,7 @@ def test_by_team(data):
 
 
 def test_by_rep(data):
-    assert cells(reports.breach_summary(fixtures.week(group_by="rep"))) == {
+    assert cells(breaches.breach_summary(fixtures.week(group_by="rep"))) == {
         ("rep1", Step.FIRST_TOUCH): (4, 2, 0, 33.3),
         ("rep1", Step.ACCEPT_OR_RETURN): (4, 1, 1, 20.0),
         ("rep2", Step.FIRST_TOUCH): (3, 1, 0, 25.0),
@@ -57,7 +57,7 @@ def test_by_rep(data):
 
 
 def test_by_channel_for_one_step(data):
-    rows = reports.breach_summary(fixtures.week(group_by="channel", step=Step.FIRST_TOUCH))
+    rows = breaches.breach_summary(fixtures.week(group_by="channel", step=Step.FIRST_TOUCH))
 
     assert cells(rows) == {
         ("Channel X", Step.FIRST_TOUCH): (5, 1, 0, 16.7),
@@ -67,7 +67,7 @@ def test_by_channel_for_one_step(data):
 
 def test_by_week_and_one_team(data):
     team_b = data["teams"]["B"].pk
-    rows = reports.breach_summary(fixtures.week(group_by="week", team_id=team_b))
+    rows = breaches.breach_summary(fixtures.week(group_by="week", team_id=team_b))
 
     assert cells(rows) == {
         ("week of 2026-11-16", Step.FIRST_TOUCH): (3, 2, 0, 40.0),
@@ -77,7 +77,7 @@ def test_by_week_and_one_team(data):
 
 
 def test_median_and_90th_percentile_response_times(data):
-    times = reports.response_times(fixtures.week())
+    times = breaches.response_times(fixtures.week())
 
     first_touch, accept = times[Step.FIRST_TOUCH], times[Step.ACCEPT_OR_RETURN]
     assert (first_touch["count"], first_touch["median_minutes"], first_touch["p90_minutes"]) == (
@@ -90,13 +90,13 @@ def test_median_and_90th_percentile_response_times(data):
 
 
 def test_weekly_trend_includes_only_the_period(data):
-    assert reports.weekly_trend(fixtures.week()) == [
+    assert breaches.weekly_trend(fixtures.week()) == [
         {"week": "2026-11-16", "met": 13, "breached": 5, "open": 2, "breach_rate": 27.8}
     ]
 
 
 def test_the_drilldown_lists_the_clocks_behind_a_cell(data, reps):
-    clocks = reports.drilldown(
+    clocks = breaches.drilldown(
         fixtures.week(group_by="rep"), group=str(reps["rep1"].pk), state=ClockState.BREACHED
     )
 
@@ -108,12 +108,12 @@ def test_the_drilldown_lists_the_clocks_behind_a_cell(data, reps):
 
 
 def test_the_drilldown_of_a_week(data):
-    clocks = reports.drilldown(fixtures.week(group_by="week"), group="2026-11-16")
+    clocks = breaches.drilldown(fixtures.week(group_by="week"), group="2026-11-16")
 
     assert clocks.count() == 20
 
 
 def test_percentiles_by_nearest_rank():
-    assert reports.percentile([], 0.9) is None
-    assert reports.percentile([7], 0.9) == 7
-    assert reports.percentile(list(range(1, 21)), 0.9) == 18
+    assert breaches.percentile([], 0.9) is None
+    assert breaches.percentile([7], 0.9) == 7
+    assert breaches.percentile(list(range(1, 21)), 0.9) == 18

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from handoff.business_time import (
+from sla.business_time import (
     CALENDAR_TIME,
     BusinessCalendar,
     add_business_minutes,

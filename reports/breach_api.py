@@ -9,8 +9,8 @@ from rest_framework.views import APIView
 
 from accounts.roles import Role, has_role
 from leads.serializers import error_responses
-from sla import reports
-from sla.forms import BreachReportForm
+from reports import breaches
+from reports.forms import BreachReportForm
 from sla.models import Step
 
 
@@ -81,7 +81,7 @@ FILTER_PARAMETERS = [
     OpenApiParameter("team", OpenApiTypes.INT, description=_("Only this team.")),
     OpenApiParameter("step", OpenApiTypes.STR, enum=Step.values, description=_("Only this step.")),
     OpenApiParameter(
-        "group_by", OpenApiTypes.STR, enum=list(reports.GROUPINGS), description=_("Default: rep.")
+        "group_by", OpenApiTypes.STR, enum=list(breaches.GROUPINGS), description=_("Default: rep.")
     ),
 ]
 
@@ -108,7 +108,7 @@ class BreachReportView(APIView):
         filters = form.filters()
         body = {
             "filters": filters,
-            **reports.breach_report(filters),
-            "buckets": reports.bucket_labels(),
+            **breaches.breach_report(filters),
+            "buckets": breaches.bucket_labels(),
         }
         return Response(BreachReportSerializer(body).data)
