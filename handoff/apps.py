@@ -4,4 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 class HandoffConfig(AppConfig):
     name = "handoff"
-    verbose_name = _("Handoff, queue and SLA")
+    verbose_name = _("Handoff and queue")
+
+    def ready(self):
+        from handoff.assignment import return_to_pool
+        from sla import hooks
+
+        hooks.return_to_pool.register(return_to_pool)

@@ -4,12 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 from sla.models import SlaPolicy, Step
+
+
+class TimedHandoff(Protocol):
+    """What the SLA app reads of a handoff (handoff.Handoff, above this app, which it names only
+    through the clock's foreign key)."""
+
+    pk: Any
+    lead: Any
+    lead_id: int
+    team: Any
+    team_id: int | None
+    assignee: Any
+    assignee_id: int | None
+    score: int
+    sla_due_at: datetime | None
+    is_open: bool
 
 
 @dataclass(frozen=True)

@@ -5,17 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from sla.business_time import business_time_between, is_open
 from sla.calendars import calendars_for_teams
 from sla.models import Clock, ClockState, Counting, Step
+from sla.policies import TimedHandoff
 from sla.services import calendar_for
-
-if TYPE_CHECKING:
-    from handoff.models import Handoff
 
 
 @dataclass(frozen=True)
@@ -103,7 +100,7 @@ def with_calendars(clocks) -> list[Clock]:
     return attach_calendars(clocks.select_related("policy", "handoff"))
 
 
-def clocks_for_handoffs(handoffs: Iterable[Handoff]) -> dict[int, dict[str, Clock]]:
+def clocks_for_handoffs(handoffs: Iterable[TimedHandoff]) -> dict[int, dict[str, Clock]]:
     """{handoff id: {step: clock}}: the queue's clocks, whatever the number of rows; each clock
     gets the handoff already loaded rather than a second copy of it."""
     by_id = {handoff.pk: handoff for handoff in handoffs}

@@ -20,11 +20,10 @@ from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from handoff.assignment import assign_handoff
-from handoff.models import EventKind, Handoff, HandoffEvent, Outcome
 from leads.models import Activity, ActivityKind, Channel
 from notifications.models import NotificationKind
 from notifications.services import notify
+from sla import hooks
 from sla.business_time import (
     CALENDAR_TIME,
     BusinessCalendar,
@@ -33,7 +32,7 @@ from sla.business_time import (
 )
 from sla.calendars import calendar_for_team, calendars_for_teams
 from sla.models import RUNNING_STATES, Clock, ClockState, Counting, SlaPolicy, Step
-from sla.policies import HandoffFacts, choose_policy
+from sla.policies import HandoffFacts, TimedHandoff, choose_policy
 from webhooks.models import Event
 from webhooks.services import emit
 
@@ -52,7 +51,7 @@ def calendar_for(counting: str, team_id: int | None) -> BusinessCalendar:
     return calendar_for_team(team_id)
 
 
-def handoff_facts(handoff: Handoff) -> HandoffFacts:
+def handoff_facts(handoff: TimedHandoff) -> HandoffFacts:
     lead = handoff.lead
     return HandoffFacts(
         channel_id=lead.channel_id,
@@ -78,7 +77,7 @@ def _new_clock(policy: SlaPolicy, calendar: BusinessCalendar, now: datetime) -> 
 
 
 def start_clocks(
-    *, handoff: Handoff, now: datetime, steps: tuple[str, ...] = OPENING_STEPS
+    *, handoff: TimedHandoff, now: datetime, steps: tuple[str, ...] = OPENING_STEPS
 ) -> dict[str, Clock]:
     """Start the clocks of `steps` with their matching policies; a started one is kept as is.
 
@@ -97,12 +96,12 @@ def start_clocks(
         )
     accept = clocks.get(Step.ACCEPT_OR_RETURN)
     if accept is not None and handoff.sla_due_at != accept.due_at:
-        Handoff.objects.filter(pk=handoff.pk).update(sla_due_at=accept.due_at)
+        type(handoff).objects.filter(pk=handoff.pk).update(sla_due_at=accept.due_at)
         handoff.sla_due_at = accept.due_at
     return clocks
 
 
-def plan_opening_clocks(*, handoffs: list[Handoff], now: datetime) -> list[Clock]:
+def plan_opening_clocks(*, handoffs: list[TimedHandoff], now: datetime) -> list[Clock]:
     """`start_clocks` for many handoffs about to open, in a fixed number of queries: the facts,
     policies and calendars are read once for all of them.
 
@@ -147,17 +146,17 @@ def plan_opening_clocks(*, handoffs: list[Handoff], now: datetime) -> list[Clock
     return clocks
 
 
-def stop_clock(*, handoff: Handoff, step: str, now: datetime) -> Clock | None:
-    """Stop a step's clock: met if on time, breached if late. Stopping twice changes nothing.
-
-    Accepting a handoff also starts its SAL-to-SQL decision clock.
-    """
+def stop_clock(*, handoff: TimedHandoff, step: str, now: datetime) -> Clock | None:
+    """Stop a step's clock: met if on time, breached if late. Stopping twice changes nothing."""
     return stop_clocks(handoff=handoff, steps=(step,), now=now).get(step)
 
 
-def stop_clocks(*, handoff: Handoff, steps: tuple[str, ...], now: datetime) -> dict[str, Clock]:
+def stop_clocks(
+    *, handoff: TimedHandoff, steps: tuple[str, ...], now: datetime, accepted: bool = False
+) -> dict[str, Clock]:
     """`stop_clock` for several steps at once: one query locks their clocks, and each calendar
-    is looked up once (accepting is on the queue's hot path)."""
+    is looked up once (accepting is on the queue's hot path). An accepted handoff's SAL-to-SQL
+    decision clock starts when its accept-or-return clock stops."""
     decided_at = now
     with transaction.atomic():
         clocks = {
@@ -186,29 +185,28 @@ def stop_clocks(*, handoff: Handoff, steps: tuple[str, ...], now: datetime) -> d
             )
             if clock.step == Step.ACCEPT_OR_RETURN:
                 decided_at = stopped_at
-        if Step.ACCEPT_OR_RETURN in steps and handoff.outcome == Outcome.ACCEPTED:
+        if accepted and Step.ACCEPT_OR_RETURN in steps:
             start_clocks(handoff=handoff, now=decided_at, steps=(Step.SQL_DECISION,))
     return clocks
 
 
-def decide_clocks(*, handoff: Handoff, now: datetime) -> None:
+def decide_clocks(*, handoff: TimedHandoff, now: datetime, accepted: bool) -> None:
     """Accept or return: both opening clocks stop. Deciding counts as the first touch when none
     was logged, and accepting starts the SQL decision clock."""
-    stop_clocks(handoff=handoff, steps=OPENING_STEPS, now=now)
+    stop_clocks(handoff=handoff, steps=OPENING_STEPS, now=now, accepted=accepted)
 
 
 def stop_sql_decision(*, lead_id: int, now: datetime) -> Clock | None:
     """The lead left SAL (promoted to SQL, or sent back): its decision clock stops."""
-    handoff = (
-        Handoff.objects.filter(
-            lead_id=lead_id, clocks__step=Step.SQL_DECISION, clocks__stopped_at=None
-        )
-        .order_by("-created_at")
+    running = (
+        Clock.objects.filter(handoff__lead_id=lead_id, step=Step.SQL_DECISION, stopped_at=None)
+        .select_related("handoff")
+        .order_by("-handoff__created_at")
         .first()
     )
-    if handoff is None:
+    if running is None:
         return None
-    return stop_clock(handoff=handoff, step=Step.SQL_DECISION, now=now)
+    return stop_clock(handoff=running.handoff, step=Step.SQL_DECISION, now=now)
 
 
 @dataclass(frozen=True)
@@ -220,8 +218,9 @@ class ScanResult:
 
 def advance_clocks(*, now: datetime) -> ScanResult:
     """The every-minute scan: set-based state changes, then each new breach escalated once."""
+    handoffs = Clock.handoff.field.related_model  # named by the clock's foreign key
     current_rep = Subquery(
-        Handoff.objects.filter(pk=OuterRef("handoff_id")).values("assignee_id")[:1]
+        handoffs.objects.filter(pk=OuterRef("handoff_id")).values("assignee_id")[:1]
     )
     at_risk = Clock.objects.filter(
         state=ClockState.RUNNING, stopped_at=None, at_risk_at__lte=now
@@ -284,10 +283,10 @@ def _escalate(clock: Clock, *, now: datetime) -> None:
         for manager in managers_to_tell(handoff):
             notify(user=manager, kind=NotificationKind.SLA_ESCALATION, text=text, url=url)
     if clock.policy.return_to_pool and handoff.is_open and handoff.assignee_id is not None:
-        return_to_pool(handoff=handoff, now=now)
+        hooks.return_to_pool(handoff=handoff, now=now)
 
 
-def managers_to_tell(handoff: Handoff):
+def managers_to_tell(handoff: TimedHandoff):
     """The team's manager; every manager when the team has none (or there is no team)."""
     if handoff.team_id and handoff.team.manager_id:
         return [handoff.team.manager]
@@ -296,21 +295,3 @@ def managers_to_tell(handoff: Handoff):
         .objects.filter(Q(groups__name="manager") | Q(is_superuser=True), is_active=True)
         .distinct()
     )
-
-
-def return_to_pool(*, handoff: Handoff, now: datetime) -> None:
-    """Take the lead from the rep who sat on it and run the team's assignment again."""
-    locked = Handoff.objects.select_for_update().get(pk=handoff.pk)
-    if not locked.is_open or locked.assignee_id is None:
-        return
-    previous = locked.assignee_id
-    locked.assignee, locked.claimed_at = None, None
-    locked.save(update_fields=["assignee", "claimed_at"])
-    HandoffEvent.objects.create(
-        lead_id=locked.lead_id,
-        handoff=locked,
-        kind=EventKind.REASSIGNED,
-        data={"assignee": None, "previous": previous, "why": "sla_breach"},
-        created_at=now,
-    )
-    assign_handoff(handoff=locked, now=now)

@@ -240,7 +240,7 @@ def accept_handoff(*, handoff: Handoff, user, checklist: dict, now=None) -> Hand
         _take(locked, user, now)
         locked.outcome, locked.accepted_at = Outcome.ACCEPTED, now
         locked.save(update_fields=["assignee", "claimed_at", "outcome", "accepted_at"])
-        sla_services.decide_clocks(handoff=locked, now=now)
+        sla_services.decide_clocks(handoff=locked, now=now, accepted=True)
         Lead.objects.filter(pk=locked.lead_id).update(owner_id=locked.assignee_id, updated_at=now)
         _event(locked, EventKind.ACCEPTED, user, now, data={"checklist": list(ACCEPTANCE_CHECKS)})
         emit(Event.HANDOFF_ACCEPTED, lead=locked.lead, data={"handoff": locked.pk})
@@ -276,7 +276,7 @@ def return_handoff(*, handoff: Handoff, user, reason: str, note: str = "", now=N
                 "return_note",
             ]
         )
-        sla_services.decide_clocks(handoff=locked, now=now)
+        sla_services.decide_clocks(handoff=locked, now=now, accepted=False)
         _event(
             locked, EventKind.RETURNED, user, now, note=note, data={"reason": return_reason.code}
         )

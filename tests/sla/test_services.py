@@ -4,7 +4,7 @@ import pytest
 
 from sla.calendars import save_team_calendar
 from sla.models import Clock, ClockState, Counting, SlaPolicy, Step
-from sla.services import start_clocks, stop_clock, stop_sql_decision
+from sla.services import decide_clocks, start_clocks, stop_clock, stop_sql_decision
 from tests.sla.factories import HandoffFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,12 +84,10 @@ def test_accepting_starts_the_sql_decision_clock_and_returning_does_not():
     returned = HandoffFactory(created_at=MONDAY_9)
     for handoff in (accepted, returned):
         start_clocks(handoff=handoff, now=MONDAY_9)
-    accepted.outcome = "accepted"
-    returned.outcome = "returned"
     later = MONDAY_9 + timedelta(hours=2)
 
-    stop_clock(handoff=accepted, step=Step.ACCEPT_OR_RETURN, now=later)
-    stop_clock(handoff=returned, step=Step.ACCEPT_OR_RETURN, now=later)
+    decide_clocks(handoff=accepted, now=later, accepted=True)
+    decide_clocks(handoff=returned, now=later, accepted=False)
 
     decision = Clock.objects.get(handoff=accepted, step=Step.SQL_DECISION)
     assert decision.started_at == later
