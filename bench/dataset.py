@@ -37,9 +37,9 @@ from rest_framework.authtoken.models import Token
 
 from accounts.roles import Role
 from handoff.models import ReturnReason
-from leads import demo
 from leads.models import ActivityKind, Channel, Lead, Stage, search_key
 from leads.passes import rebuild_passes
+from pages.demo import leads as demo
 from sla.models import SlaPolicy, Step
 from teams.models import AssignmentMode, Team, TeamMember
 

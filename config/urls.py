@@ -7,9 +7,10 @@ from django.views.defaults import page_not_found
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core import views as core_views
+from pages import views as pages_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", pages_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
@@ -19,7 +20,7 @@ urlpatterns = [
         name="password_change",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("leads/", include("leads.urls")),
+    path("leads/", include("pages.lead_urls")),
     path("agreement/", include("scoring.urls")),
     path("handoff/", include("handoff.urls")),
     path("notifications/", include("notifications.urls")),

@@ -2,11 +2,9 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from accounts.roles import Role, has_role
 from core.models import WorkerHeartbeat
 
 
@@ -35,12 +33,3 @@ def healthz(request):
         else:
             body["worker"] = "ok"
     return JsonResponse(body, status=status)
-
-
-def home(request):
-    """Sends each person to the page they work in most."""
-    if has_role(request.user, Role.MANAGER):
-        return redirect("reports:sla_dashboard")
-    if has_role(request.user, Role.SDR):
-        return redirect("handoff:queue")
-    return redirect("leads:list")

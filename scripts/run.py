@@ -18,7 +18,7 @@ def banner():
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
-    from leads.demo import DEMO_PASSWORD, DEMO_USERS
+    from pages.demo.leads import DEMO_PASSWORD, DEMO_USERS
 
     lines = [
         "",

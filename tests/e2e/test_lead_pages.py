@@ -5,9 +5,9 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from leads.demo import DEMO_PASSWORD, DEMO_USERS
 from leads.models import Activity
-from leads.selectors import TIMELINE_PAGE, lead_timeline
+from pages.demo.leads import DEMO_PASSWORD, DEMO_USERS
+from pages.timeline import TIMELINE_PAGE, lead_timeline
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

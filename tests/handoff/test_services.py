@@ -7,8 +7,8 @@ from handoff import services
 from handoff.models import EventKind, Handoff, HandoffEvent, Outcome
 from leads.lifecycle import move_stage
 from leads.models import Lead, LeadStatus, Stage, StageChange
-from leads.selectors import lead_timeline
 from notifications.models import Notification, NotificationKind
+from pages.timeline import lead_timeline
 from tests.factories import ChannelFactory, LeadFactory
 from tests.handoff.factories import EXPLANATION, mql_handoff
 from tests.teams.factories import TeamFactory, TeamMemberFactory

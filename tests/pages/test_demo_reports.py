@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from reports.demo import previous_months, seed_channel_spend
+from pages.demo.reports import previous_months, seed_channel_spend
 from reports.models import ChannelSpend
 from tests.factories import ChannelFactory
 

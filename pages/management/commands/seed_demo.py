@@ -6,14 +6,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from handoff.demo import seed_handoffs
-from leads import demo
 from leads.capture import seed_demo_form_keys
 from leads.models import Activity, Channel, Lead
 from notifications.models import Notification
-from reports.demo import seed_channel_spend
-from scoring.demo import seed_scoring
-from sla.demo import seed_clocks, seed_team_calendars
+from pages.demo import leads as demo
+from pages.demo.handoff import seed_handoffs
+from pages.demo.reports import seed_channel_spend
+from pages.demo.scoring import seed_scoring
+from pages.demo.sla import seed_clocks, seed_team_calendars
 
 DEMO_SOURCE = "demo"
 

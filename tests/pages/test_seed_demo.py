@@ -3,9 +3,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from accounts.roles import Role
-from leads.demo import DEMO_PASSWORD, DEMO_USERS
 from leads.models import Activity, Channel, Lead
 from notifications.models import Notification
+from pages.demo.leads import DEMO_PASSWORD, DEMO_USERS
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from handoff.models import Handoff, HandoffEvent, Opportunity
-from leads.demo import DEMO_PASSWORD
+from pages.demo.leads import DEMO_PASSWORD
 from teams.models import Team, TeamMember
 
 pytestmark = pytest.mark.django_db

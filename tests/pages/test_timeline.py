@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from handoff.models import HandoffEvent
 from leads.models import StageChange
-from leads.selectors import TIMELINE_PAGE, TimelineCursor, lead_timeline
+from pages.timeline import TIMELINE_PAGE, TimelineCursor, lead_timeline
 from tests.factories import ActivityFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ from datetime import time
 
 from django.utils import timezone
 
-from handoff.demo import seed_teams
 from handoff.models import Handoff, Outcome
 from leads.models import Stage, StageChange
+from pages.demo.handoff import seed_teams
 from sla.calendars import save_team_calendar
 from sla.models import Step, TeamCalendar
 from sla.services import advance_clocks, start_clocks, stop_clock
