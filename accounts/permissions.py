@@ -11,7 +11,7 @@ VIEW_LEADS = ["view_lead", "view_activity", "view_stagechange", "view_channel"]
 SCORING_MODELS = ["agreement", "profilerule", "channelrule", "actionrule", "negativerule"]
 VIEW_AGREEMENT = [f"view_{m}" for m in [*SCORING_MODELS, "signoff", "rescorerun"]]
 EDIT_AGREEMENT = [f"{a}_{m}" for m in SCORING_MODELS for a in ("add", "change", "delete")]
-# Spreadsheet imports and web-form keys (leads/imports, leads/capture.py).
+# Spreadsheet imports and web-form keys (intake app).
 INTAKE = [
     "view_importjob",
     "add_importjob",
@@ -92,8 +92,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "add_activity",
             "add_channel",
             "change_channel",
-            *INTAKE,
         ],
+        "intake": INTAKE,
         "scoring": [*VIEW_AGREEMENT, *EDIT_AGREEMENT, "add_signoff"],
         "handoff": ["view_handoff", "view_handoffevent", "view_returnreason"],
         # Marketers enter monthly channel spend (reports/spend/).
@@ -137,8 +137,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "add_channel",
             "change_channel",
             "delete_channel",
-            *INTAKE,
         ],
+        "intake": INTAKE,
         "webhooks": WEBHOOKS,
         "scoring": VIEW_AGREEMENT,
         "handoff": VIEW_HANDOFFS,

@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("leads.api_urls")),
     path("", include("scoring.api_urls")),
     path("", include("handoff.api_urls")),
+    path("", include("intake.api_urls")),
     path("", include("reports.api_urls")),
 ]

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "notifications",
     "sla",
     "webhooks",
+    "intake",
     "pages",
     "bench",
     # Last: its post_migrate handler grants role permissions once every app's exist.

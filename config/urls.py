@@ -26,7 +26,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
     path("sla/", include("sla.urls")),
-    path("", include("leads.intake_urls")),
+    path("", include("intake.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

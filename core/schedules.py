@@ -14,7 +14,7 @@ PERIODIC_TASKS = [
     },
     {
         "name": "resume stalled imports",
-        "func": "leads.imports.tasks.resume_stalled_imports",
+        "func": "intake.imports.tasks.resume_stalled_imports",
         "schedule_type": Schedule.MINUTES,
         "minutes": 5,
     },

@@ -1,34 +1,22 @@
-"""/api/v1/leads/ and /api/v1/activities/: thin views over leads.services and leads.ingest.
+"""/api/v1/leads/: thin views over leads.services.
 
 Roles, as in the browser: every role reads leads; marketers, managers and admins create, upsert
-and edit leads and post activities; SDRs and account executives may change a lead's work status
+and edit leads; SDRs and account executives may change a lead's work status
 only. A signed-in user without a role gets 403, an anonymous caller 401.
 """
 
-import msgspec
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiExample,
-    OpenApiParameter,
-    PolymorphicProxySerializer,
-    extend_schema,
-)
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, parsers, permissions
-from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.roles import EVERY_ROLE, has_role
 from leads.filters import LeadFilter
-from leads.ingest import MAX_BATCH, ingest_activities
 from leads.models import Lead
 from leads.serializers import (
     RETRY_AFTER,
-    ActivityItemSerializer,
-    IngestResultSerializer,
     LeadSerializer,
     LeadWriteSerializer,
     error_responses,
@@ -51,11 +39,6 @@ class HoldsARole(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return has_role(request.user, *EVERY_ROLE)
-
-
-def activity_source(user) -> str:
-    """Idempotency keys are scoped per API user: give each sending system its own user."""
-    return f"api:{user.pk}"
 
 
 class LeadListView(generics.ListAPIView):
@@ -123,102 +106,3 @@ class LeadDetailView(generics.RetrieveAPIView):
         lead = self.get_object()
         lead = update_lead(lead_id=lead.pk, data=request.data, actor=request.user)
         return Response(LeadSerializer(lead).data)
-
-
-ACTIVITY_BATCH = PolymorphicProxySerializer(
-    component_name="ActivityBatch",
-    serializers=[ActivityItemSerializer, ActivityItemSerializer(many=True)],
-    resource_type_field_name=None,
-    many=False,
-)
-
-
-class ActivityIngestView(APIView):
-    """Bodies are decoded by msgspec in leads.ingest, not by DRF parsers or serializers; the
-    parser listed here only names the media type in the schema."""
-
-    permission_classes = [permissions.IsAuthenticated, HoldsARole]
-    parser_classes = [JSONParser]
-
-    @extend_schema(
-        summary=gettext_lazy("Record activities"),
-        description=gettext_lazy(
-            "One activity or a list of up to %(max)d. Each item is reported as created, "
-            "duplicate (its `external_id` was already stored for your user) or rejected with "
-            "the path of the problem, e.g. `[3].occurred_at`; good items are stored even when "
-            "others are rejected, and replaying a batch stores nothing twice. `external_id` is "
-            "unique per API user, so give each sending system its own user and token. The "
-            "leads' last engagement is updated and they are rescored; leads that now meet the "
-            "agreement become MQLs. Marketers, managers and admins only. The body is validated "
-            "with msgspec for speed; the item schema below is what it accepts."
-        )
-        % {"max": MAX_BATCH},
-        request=ACTIVITY_BATCH,
-        parameters=[
-            OpenApiParameter(
-                "create_leads",
-                OpenApiTypes.BOOL,
-                description=gettext_lazy(
-                    "Create a lead for an email Accord does not know (else that item is rejected)."
-                ),
-            ),
-            RETRY_AFTER,
-        ],
-        responses={200: IngestResultSerializer, **error_responses(400, 401, 403, 413, 429)},
-        examples=[
-            OpenApiExample(
-                "A batch",
-                value=[
-                    {
-                        "external_id": "evt-1001",
-                        "email": "ana@northwind.io",
-                        "kind": "webinar_attended",
-                        "occurred_at": "2026-03-02T15:04:05+07:00",
-                        "channel": "webinar",
-                        "properties": {"minutes": 42},
-                    },
-                    {
-                        "external_id": "evt-1002",
-                        "lead": 17,
-                        "kind": "pricing_view",
-                        "occurred_at": "2026-03-02T15:10:00Z",
-                    },
-                ],
-                request_only=True,
-            ),
-            OpenApiExample(
-                "The report",
-                value={
-                    "created": 1,
-                    "duplicates": 0,
-                    "rejected": 1,
-                    "leads_created": 0,
-                    "results": [
-                        {"index": 0, "status": "created", "external_id": "evt-1001"},
-                        {
-                            "index": 1,
-                            "status": "rejected",
-                            "external_id": "evt-1002",
-                            "errors": [{"path": "[1].lead", "message": "No lead has this id."}],
-                        },
-                    ],
-                },
-                response_only=True,
-            ),
-        ],
-    )
-    def post(self, request, *args, **kwargs):
-        result = ingest_activities(
-            payload=request.body,
-            source=activity_source(request.user),
-            actor=request.user,
-            create_leads=_flag(request, "create_leads"),
-        )
-        return HttpResponse(msgspec.json.encode(result.as_dict()), content_type="application/json")
-
-
-def _flag(request, name: str) -> bool:
-    value = request.query_params.get(name, "false").lower()
-    if value not in {"true", "false", "1", "0"}:
-        raise ValidationError({name: [_("Use true or false.")]})
-    return value in {"true", "1"}

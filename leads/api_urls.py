@@ -5,5 +5,4 @@ from leads import api
 urlpatterns = [
     path("leads/", api.LeadListView.as_view(), name="api-leads"),
     path("leads/<int:pk>/", api.LeadDetailView.as_view(), name="api-lead"),
-    path("activities/", api.ActivityIngestView.as_view(), name="api-activities"),
 ]

@@ -31,8 +31,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role, has_role
 from core.errors import PermissionDenied
+from leads import hooks
 from leads.models import Channel, Lead, LeadStatus, normalize_email, search_key
-from scoring.services import rescore_leads
 
 # Who may create and edit every field of a lead; sales roles may only set the work status.
 LEAD_WRITERS = (Role.MARKETER, Role.MANAGER, Role.ADMIN)
@@ -460,7 +460,7 @@ def bulk_upsert_leads(rows: list, *, now: datetime | None = None) -> BulkUpsertR
     stored even when others are rejected.
     """
     result = store_leads(rows, now=now)
-    rescore_leads(result.lead_ids, now=now)
+    hooks.leads_changed(lead_ids=result.lead_ids, now=now)
     return result
 
 
@@ -476,7 +476,7 @@ def upsert_lead(*, data: dict, actor=None) -> tuple[Lead, bool]:
     outcome = store_leads([data]).outcomes[0]
     if outcome.status == "rejected":
         raise ValidationError(outcome.errors)
-    rescore_leads([outcome.lead_id])
+    hooks.leads_changed(lead_ids=[outcome.lead_id])
     lead = Lead.objects.select_related("channel").get(pk=outcome.lead_id)
     return lead, outcome.status == "created"
 
@@ -506,5 +506,5 @@ def update_lead(*, lead_id: int, data: dict, actor) -> Lead:
     except IntegrityError:
         raise ValidationError({"email": [_("Another lead already has this email.")]}) from None
     if changed:
-        rescore_leads([lead.pk])
+        hooks.leads_changed(lead_ids=[lead.pk])
     return Lead.objects.select_related("channel").get(pk=lead.pk)

@@ -30,7 +30,7 @@ from bench.base import (
     timed_then_undone,
 )
 from bench.dataset import Table
-from leads.imports import services as imports
+from intake.imports import services as imports
 from leads.models import Activity, Channel, Lead, Stage
 
 INGEST_BATCH = 5_000

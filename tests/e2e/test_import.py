@@ -1,8 +1,9 @@
 import pytest
 
 from accounts.roles import Role
-from leads.imports.services import run_import
-from leads.models import ImportJob, ImportStatus, Lead
+from intake.imports.services import run_import
+from intake.models import ImportJob, ImportStatus
+from leads.models import Lead
 from tests.factories import ChannelFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -8,8 +8,8 @@ from django.urls import reverse, reverse_lazy
 from accounts.roles import Role
 from handoff import services as handoff_services
 from handoff.models import ReturnReason
-from leads import capture
-from leads.imports import services as imports
+from intake import capture
+from intake.imports import services as imports
 from leads.lifecycle import move_stage
 from leads.models import ActivityKind, Stage
 from tests.factories import ActivityFactory, ChannelFactory, LeadFactory

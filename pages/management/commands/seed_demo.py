@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from leads.capture import seed_demo_form_keys
+from intake.capture import seed_demo_form_keys
 from leads.models import Activity, Channel, Lead
 from notifications.models import Notification
 from pages.demo import leads as demo

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from leads.imports.mapping import TARGET_LABELS
-from leads.models import Channel, ImportMapping
+from intake.imports.mapping import TARGET_LABELS
+from intake.models import ImportMapping
+from leads.models import Channel
 
 
 class UploadForm(forms.Form):

@@ -9,10 +9,11 @@ from openpyxl import Workbook
 
 from accounts.roles import Role
 from core.errors import ApplicationError, ConflictError
-from leads.imports import parsing, services
-from leads.imports.export import rejected_rows_csv
-from leads.imports.mapping import ATTRIBUTE, guess_mapping
-from leads.models import ImportJob, ImportStatus, Lead
+from intake.imports import parsing, services
+from intake.imports.export import rejected_rows_csv
+from intake.imports.mapping import ATTRIBUTE, guess_mapping
+from intake.models import ImportJob, ImportStatus
+from leads.models import Lead
 from tests.factories import ChannelFactory, LeadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

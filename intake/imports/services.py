@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from core.errors import ApplicationError, ConflictError
-from leads.imports import parsing
-from leads.imports.mapping import (
+from intake.imports import parsing
+from intake.imports.mapping import (
     RowRules,
     check_mapping,
     describe_errors,
@@ -24,7 +24,8 @@ from leads.imports.mapping import (
     row_data,
     validate_row,
 )
-from leads.models import Channel, ImportJob, ImportMapping, ImportRejection, ImportStatus
+from intake.models import ImportJob, ImportMapping, ImportRejection, ImportStatus
+from leads.models import Channel
 from leads.services import leads_by_email, store_leads
 from scoring.services import rescore_leads
 
@@ -160,7 +161,7 @@ def resume_import(*, job: ImportJob) -> None:
 
 
 def queue(job_id: int) -> None:
-    transaction.on_commit(lambda: async_task("leads.imports.tasks.run_import", job_id))
+    transaction.on_commit(lambda: async_task("intake.imports.tasks.run_import", job_id))
 
 
 def run_import(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob:

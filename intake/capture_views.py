@@ -13,9 +13,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, role_required
-from leads import capture
-from leads.capture_forms import FormKeyForm
-from leads.models import Channel, FormKey
+from intake import capture
+from intake.capture_forms import FormKeyForm
+from intake.models import FormKey
+from leads.models import Channel
 
 FORM_KEEPERS = (Role.MARKETER, Role.ADMIN)
 
@@ -79,7 +80,7 @@ def capture_form(request, key):
         errors = invalid.message_dict
         if wants_json:
             return cors_headers(JsonResponse(errors, status=400), form_key, origin)
-        response = render(request, "leads/capture/invalid.html", {"errors": errors}, status=400)
+        response = render(request, "intake/capture/invalid.html", {"errors": errors}, status=400)
         return cors_headers(response, form_key, origin)
     # A filled honeypot ends here too: a bot sees the same success as a person.
     if wants_json:
@@ -87,7 +88,7 @@ def capture_form(request, key):
     next_url = capture.safe_next_url(form_key, str(fields.get("next") or ""))
     if next_url:
         return cors_headers(redirect(next_url), form_key, origin)
-    return cors_headers(render(request, "leads/capture/thanks.html"), form_key, origin)
+    return cors_headers(render(request, "intake/capture/thanks.html"), form_key, origin)
 
 
 @role_required(*FORM_KEEPERS)
@@ -110,13 +111,13 @@ def form_keys(request):
         for channel in channels
     ]
     context = {"form": form, "rows": rows}
-    return render(request, "leads/capture/form_keys.html", context, status=status)
+    return render(request, "intake/capture/form_keys.html", context, status=status)
 
 
 def snippet(form_key: FormKey, endpoint: str) -> str:
     """The HTML a web developer pastes into the site for this key."""
     return render_to_string(
-        "leads/capture/snippet.html",
+        "intake/capture/snippet.html",
         {
             "action": endpoint.replace("KEY", form_key.key),
             "form_key": form_key,

@@ -1,6 +1,6 @@
 """django-q2 entry points: thin wrappers that take ids and call the services."""
 
-from leads.imports import services
+from intake.imports import services
 
 
 def run_import(job_id: int) -> None:

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from handoff.models import Handoff
-from leads.api import activity_source
-from leads.ingest import MAX_BATCH, ingest_activities
+from intake.api import activity_source
+from intake.ingest import MAX_BATCH, ingest_activities
 from leads.models import Activity, Lead, Stage
 from tests.factories import ChannelFactory, LeadFactory
 

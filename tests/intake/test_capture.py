@@ -5,8 +5,9 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.roles import Role
-from leads import capture
-from leads.models import Activity, ActivityKind, FormKey, Lead, Stage
+from intake import capture
+from intake.models import FormKey
+from leads.models import Activity, ActivityKind, Lead, Stage
 from tests.factories import ChannelFactory
 
 pytestmark = pytest.mark.django_db

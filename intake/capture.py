@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from leads.models import Activity, ActivityKind, Channel, FormKey, Lead
+from intake.models import FormKey
+from leads.models import Activity, ActivityKind, Channel, Lead
 from leads.services import TEXT_FIELDS, upsert_lead
 from scoring.services import rescore_leads
 

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from leads import capture_views
-from leads.imports import views as import_views
+from intake import capture_views
+from intake.imports import views as import_views
 
 app_name = "intake"
 urlpatterns = [

@@ -9,10 +9,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, role_required
 from core.errors import ApplicationError
-from leads.imports import services
-from leads.imports.export import rejected_rows_csv
-from leads.imports.forms import MappingForm, UploadForm
-from leads.models import ImportJob, ImportStatus
+from intake.imports import services
+from intake.imports.export import rejected_rows_csv
+from intake.imports.forms import MappingForm, UploadForm
+from intake.models import ImportJob, ImportStatus
 
 IMPORTERS = (Role.MARKETER, Role.ADMIN)
 SAMPLE_ROWS = 3
@@ -37,7 +37,7 @@ def import_list(request):
                 return redirect("intake:import-map", pk=job.pk)
         status = 400
     jobs = ImportJob.objects.select_related("source", "created_by")[:50]
-    return render(request, "leads/imports/list.html", {"form": form, "jobs": jobs}, status=status)
+    return render(request, "intake/imports/list.html", {"form": form, "jobs": jobs}, status=status)
 
 
 @role_required(*IMPORTERS)
@@ -69,7 +69,7 @@ def import_map(request, pk):
         for index, header, bound in form.column_fields()
     ]
     context = {"job": job, "form": form, "columns": columns}
-    return render(request, "leads/imports/map.html", context, status=status)
+    return render(request, "intake/imports/map.html", context, status=status)
 
 
 @role_required(*IMPORTERS)
@@ -81,13 +81,13 @@ def import_detail(request, pk, *, error: ApplicationError | None = None):
         "error": error.message if error else "",
     }
     status = error.status_code if error else 200
-    return render(request, "leads/imports/detail.html", context, status=status)
+    return render(request, "intake/imports/detail.html", context, status=status)
 
 
 @role_required(*IMPORTERS)
 def import_progress(request, pk):
     job = get_object_or_404(ImportJob, pk=pk)
-    return render(request, "leads/imports/_progress.html", {"job": job})
+    return render(request, "intake/imports/_progress.html", {"job": job})
 
 
 @require_POST
