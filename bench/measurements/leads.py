@@ -29,7 +29,7 @@ from bench.base import (
     timed,
     timed_then_undone,
 )
-from bench.dataset import Table
+from bench.copying import Table
 from intake.imports import services as imports
 from leads.models import Activity, Channel, Lead, Stage
 
