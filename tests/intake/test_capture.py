@@ -8,6 +8,7 @@ from accounts.roles import Role
 from intake import capture
 from intake.models import FormKey
 from leads.models import Activity, ActivityKind, Lead, Stage
+from pages.demo.intake import seed_demo_form_keys
 from tests.factories import ChannelFactory
 
 pytestmark = pytest.mark.django_db
@@ -273,8 +274,8 @@ def test_the_demo_form_keys_are_seeded_once():
     ChannelFactory(slug="website-form", name="Website contact form")
     ChannelFactory(slug="ebook", name="Ebook downloads")
 
-    capture.seed_demo_form_keys()
-    capture.seed_demo_form_keys()
+    seed_demo_form_keys()
+    seed_demo_form_keys()
 
     assert sorted(FormKey.objects.values_list("channel__slug", "activity_kind")) == [
         ("ebook", ActivityKind.CONTENT_DOWNLOAD),

@@ -6,11 +6,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from intake.capture import seed_demo_form_keys
 from leads.models import Activity, Channel, Lead
 from notifications.models import Notification
 from pages.demo import leads as demo
 from pages.demo.handoff import seed_handoffs
+from pages.demo.intake import seed_demo_form_keys
 from pages.demo.reports import seed_channel_spend
 from pages.demo.scoring import seed_scoring
 from pages.demo.sla import seed_clocks, seed_team_calendars
