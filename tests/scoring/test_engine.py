@@ -8,6 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from leads.models import ActivityKind, ChannelKind
+from scoring.describe import explanation, reasons_not
 from scoring.engine import (
     ACTIVITY_KINDS,
     CHANNEL_KINDS,
@@ -74,7 +75,7 @@ def test_a_complete_corporate_profile_with_an_ebook_and_a_contact_request_is_an_
         ("contact_request", 10),
     ]
     assert ids(result.gates_met) == ["first_name", "last_name", "title", "organization"]
-    assert result.reasons_not == []
+    assert reasons_not(result) == []
 
 
 def test_a_free_mail_address_disqualifies_and_names_the_negative():
@@ -85,7 +86,7 @@ def test_a_free_mail_address_disqualifies_and_names_the_negative():
     assert not result.qualifies
     assert result.total == 15
     assert ids(result.negatives_hit) == ["free_mail"]
-    [reason] = result.reasons_not
+    [reason] = reasons_not(result)
     assert reason.startswith("Negative hit: Disqualify: email domain is one of gmail.com")
 
 
@@ -95,7 +96,7 @@ def test_an_excluded_title_disqualifies(title):
 
     assert not result.qualifies
     assert ids(result.negatives_hit) == ["excluded_title"]
-    assert result.reasons_not == [
+    assert reasons_not(result) == [
         "Negative hit: Disqualify: title contains procurement, purchasing or student"
     ]
 
@@ -105,7 +106,7 @@ def test_a_missing_title_fails_its_gate_and_says_so():
 
     assert not result.qualifies
     assert ids(result.gates_unmet) == ["title"]
-    assert result.reasons_not == ["Gate not met: Title must be present"]
+    assert reasons_not(result) == ["Gate not met: Title must be present"]
 
 
 def test_an_ebook_alone_is_below_the_threshold():
@@ -113,7 +114,7 @@ def test_an_ebook_alone_is_below_the_threshold():
 
     assert not result.qualifies
     assert result.total == 5
-    assert result.reasons_not == ["Score 5 is below the threshold 15"]
+    assert reasons_not(result) == ["Score 5 is below the threshold 15"]
 
 
 def test_an_unsubscribe_disqualifies():
@@ -123,7 +124,7 @@ def test_an_unsubscribe_disqualifies():
 
     assert not result.qualifies
     assert ids(result.negatives_hit) == ["unsubscribed"]
-    assert result.reasons_not == ["Negative hit: Disqualify: any unsubscribe"]
+    assert reasons_not(result) == ["Negative hit: Disqualify: any unsubscribe"]
 
 
 def test_points_older_than_their_window_do_not_count():
@@ -260,11 +261,11 @@ def test_a_webinar_counts_from_thirty_minutes():
 def test_the_explanation_is_json_with_the_api_keys():
     result = evaluate(corporate_lead(email="ana@qq.com"), [ebook()], STARTER, NOW)
 
-    explanation = json.loads(json.dumps(result.as_dict()))
+    explained = json.loads(json.dumps(explanation(result)))
 
-    assert {"qualifies", "lines", "gates_unmet", "negatives"} <= explanation.keys()
-    assert explanation["qualifies"] is False
-    assert explanation["lines"] == [
+    assert {"qualifies", "lines", "gates_unmet", "negatives"} <= explained.keys()
+    assert explained["qualifies"] is False
+    assert explained["lines"] == [
         {
             "id": "ebook_download",
             "rule": "+5 for each content download where asset type is ebook, at most 3, "
@@ -272,10 +273,10 @@ def test_the_explanation_is_json_with_the_api_keys():
             "points": 5,
         }
     ]
-    assert explanation["gates_unmet"] == []
-    assert [negative["id"] for negative in explanation["negatives"]] == ["free_mail"]
-    assert explanation["version"] == 1
-    assert explanation["reasons_not"] == result.reasons_not
+    assert explained["gates_unmet"] == []
+    assert [negative["id"] for negative in explained["negatives"]] == ["free_mail"]
+    assert explained["version"] == 1
+    assert explained["reasons_not"] == reasons_not(result)
 
 
 @pytest.mark.parametrize(
@@ -318,7 +319,7 @@ def test_a_channel_that_is_not_accepted_blocks_mql():
     result = evaluate(lead, [ebook(), contact_request()], agreement_with(rule), NOW)
 
     assert not result.qualifies
-    assert result.reasons_not == [
+    assert reasons_not(result) == [
         "Channel not accepted: Leads from outbound list channels are not accepted"
     ]
 
@@ -339,7 +340,7 @@ def test_an_event_lead_needs_to_have_attended():
     after = evaluate(lead, [registered, attended, ebook(), contact_request()], agreement, NOW)
 
     assert not before.qualifies
-    assert before.reasons_not == [
+    assert reasons_not(before) == [
         "Channel condition not met: Leads from event channels are accepted only after "
         "event attendance or webinar attendance"
     ]
@@ -711,8 +712,8 @@ def test_the_verdict_and_the_arithmetic_agree_with_their_parts(lead, activities,
     assert sum(line.points for line in result.lines) - result.decay_points == result.total
     assert result.total == result.fit + result.engagement + result.negative_points
     assert result.engagement >= 0 and result.decay_points >= 0 and result.negative_points <= 0
-    assert (result.reasons_not == []) == result.qualifies
-    assert json.loads(json.dumps(result.as_dict()))["qualifies"] == result.qualifies
+    assert (reasons_not(result) == []) == result.qualifies
+    assert json.loads(json.dumps(explanation(result)))["qualifies"] == result.qualifies
 
 
 @PROPERTY_TESTS
@@ -828,7 +829,7 @@ def test_a_disqualifying_negative_that_hits_always_blocks_mql(lead, activities, 
 
     assert negative in result.negatives_hit
     assert not result.qualifies
-    assert any(reason.startswith("Negative hit: Disqualify") for reason in result.reasons_not)
+    assert any(reason.startswith("Negative hit: Disqualify") for reason in reasons_not(result))
 
 
 @PROPERTY_TESTS
@@ -854,7 +855,7 @@ def test_the_same_inputs_give_the_same_result(lead, activities, agreement, order
 
     assert evaluate(lead, activities, agreement, NOW) == first
     assert evaluate(lead, shuffled, agreement, NOW) == first
-    assert first.as_dict() == evaluate(lead, shuffled, agreement, NOW).as_dict()
+    assert explanation(first) == explanation(evaluate(lead, shuffled, agreement, NOW))
 
 
 @PROPERTY_TESTS
