@@ -124,8 +124,9 @@ def rescore_leads(
 ) -> RescoreSummary:
     """Score these leads under the published agreement and move the newly qualifying to MQL.
 
-    Queries: the published version, the profiles, the engagement aggregates, the update of the
-    scores that changed, then one batch move of the leads that qualify before MQL. With
+    Queries: the published version, the profiles, the values property conditions meet (when
+    the agreement has any), the engagement aggregates, the update of the scores that changed,
+    then one batch move of the leads that qualify before MQL. With
     `allow_moves=False` (decay) only the scores change.
     """
     now = now or timezone.now()
