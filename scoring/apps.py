@@ -1,5 +1,15 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
+
+
+def use_re2_for_sqlite_regexp(sender, connection, **kwargs):
+    """SQLite's REGEXP (every `__regex` lookup and CheckConstraint) reads RE2, as `matches` does,
+    instead of Django's Python `re`: one pattern dialect wherever Accord runs one."""
+    if connection.vendor == "sqlite":
+        from scoring.normal import sqlite_regexp
+
+        connection.connection.create_function("REGEXP", 2, sqlite_regexp, deterministic=True)
 
 
 class ScoringConfig(AppConfig):
@@ -7,6 +17,8 @@ class ScoringConfig(AppConfig):
     verbose_name = _("MQL agreement and scoring")
 
     def ready(self):
+        connection_created.connect(use_re2_for_sqlite_regexp, dispatch_uid="scoring-sqlite-re2")
+
         from leads import hooks
         from scoring.services import rescore_leads
 

@@ -1,4 +1,5 @@
-"""The MQL agreement in plain words: each rule as one sentence, and why a lead is not an MQL.
+"""The MQL agreement in plain words: each rule as one sentence, a score's explanation, why a
+lead is not an MQL, and why the engine refuses a rule.
 
 Marketing and sales read these sentences in the agreement and in every score explanation, in
 their own language, so each sentence is one whole template that translators may reorder.
@@ -21,6 +22,7 @@ from scoring.engine import (
     ProfileRule,
     PropertyCondition,
     Rule,
+    RuleError,
     ScoreResult,
 )
 
@@ -133,6 +135,119 @@ def reasons_not(result: ScoreResult) -> list[str]:
             % {"score": result.total, "threshold": result.threshold}
         )
     return reasons
+
+
+def explanation(result: ScoreResult) -> dict:
+    """A score as JSON, worded in the active language: what Lead.score_explanation and an MQL
+    StageChange keep (rule ids with the words of the moment) and the API shows."""
+    channel = result.channel
+    return {
+        "version": result.version,
+        "qualifies": result.qualifies,
+        "total": result.total,
+        "threshold": result.threshold,
+        "fit": result.fit,
+        "engagement": result.engagement,
+        "decay_points": result.decay_points,
+        "negative_points": result.negative_points,
+        "lines": [
+            {"id": line.rule.id, "rule": describe(line.rule), "points": line.points}
+            for line in result.lines
+        ],
+        "gates_met": [_named(rule) for rule in result.gates_met],
+        "gates_unmet": [_named(rule) for rule in result.gates_unmet],
+        "negatives": [
+            {**_named(rule), "disqualifies": rule.disqualifies, "points": rule.points}
+            for rule in result.negatives_hit
+        ],
+        "channel": None
+        if channel.rule is None
+        else {**_named(channel.rule), "accepted": channel.accepted},
+        "reasons_not": reasons_not(result),
+    }
+
+
+def _named(rule: Rule) -> dict:
+    return {"id": rule.id, "rule": describe(rule)}
+
+
+OPERATOR_LABELS = {
+    "present": gettext_lazy("is present"),
+    "equals": gettext_lazy("equals"),
+    "one_of": gettext_lazy("is one of"),
+    "not_one_of": gettext_lazy("is not one of"),
+    "contains": gettext_lazy("contains"),
+    "matches": gettext_lazy("matches the pattern"),
+    "at_least": gettext_lazy("is at least"),
+    "at_most": gettext_lazy("is at most"),
+}
+
+# Translators: why a rule cannot be saved; %(operator)s is e.g. "is at least".
+ERRORS = {
+    "value_not_scalar": gettext_lazy("“%(operator)s” needs a text or a number, not %(value)s."),
+    "value_not_list": gettext_lazy("“%(operator)s” needs a list of values, not %(value)s."),
+    "value_not_allowed": gettext_lazy("“%(operator)s” takes no value, not %(value)s."),
+    "value_not_number": gettext_lazy("“%(operator)s” needs a number, not %(value)s."),
+    "pattern_not_text": gettext_lazy("A pattern is text, not %(value)s."),
+    "pattern_invalid": gettext_lazy(
+        "Not a valid pattern: %(reason)s. Accord reads patterns as RE2, which has no "
+        "look-arounds and no back-references."
+    ),
+    "pattern_too_long": gettext_lazy("A pattern has at most %(max_length)s characters."),
+    "operator_unknown": gettext_lazy("Unknown operator %(operator)s."),
+    "field_unknown": gettext_lazy(
+        "Unknown field %(field)s. Use a lead field such as title, or attributes.<key>."
+    ),
+    "activity_kind_unknown": gettext_lazy("Unknown activity %(kind)s."),
+    "mode_unknown": gettext_lazy("Unknown mode %(mode)s."),
+    "gate_with_points": gettext_lazy("A gate must hold; it earns no points."),
+    "channel_slug_or_kind": gettext_lazy("Pick either one channel or a kind of channel."),
+    "channel_kind_unknown": gettext_lazy("Unknown kind of channel %(kind)s."),
+    "channel_policy_unknown": gettext_lazy("Unknown channel policy %(policy)s."),
+    "channel_conditions_mismatch": gettext_lazy(
+        "Only a channel accepted with conditions has conditions, and it needs at least one."
+    ),
+    "channel_requires_unsubscribe": gettext_lazy(
+        "An unsubscribe cannot be what makes a channel acceptable."
+    ),
+    "action_on_unsubscribe": gettext_lazy("An unsubscribe earns no points; make it a negative."),
+    "action_points_negative": gettext_lazy("Action points cannot be below zero."),
+    "cap_below_one": gettext_lazy("A cap counts at least one activity."),
+    "window_below_one": gettext_lazy("A window is at least one day."),
+    "negative_field_or_activity": gettext_lazy("Pick either a lead field or an activity."),
+    "negative_conditions_on_field": gettext_lazy(
+        "Property conditions apply to negatives on an activity only."
+    ),
+    "negative_effect_unknown": gettext_lazy("Unknown effect %(effect)s."),
+    "disqualify_with_points": gettext_lazy("A disqualifying negative takes no points."),
+    "negative_points_not_below_zero": gettext_lazy(
+        "A negative takes points away: enter a number below 0."
+    ),
+    "version_below_one": gettext_lazy("Versions start at 1."),
+    "threshold_negative": gettext_lazy("The threshold cannot be below zero."),
+    "decay_after_negative": gettext_lazy("Decay cannot start before the last engagement."),
+    "decay_percent_out_of_range": gettext_lazy("Decay is a percentage from 0 to 100."),
+    "rule_ids_not_unique": gettext_lazy("Two rules of this version have the same key."),
+}
+
+
+def error_message(error: RuleError) -> str:
+    """Why the engine refused a rule, in the active language."""
+    params = {
+        name: OPERATOR_LABELS.get(value, value) if name == "operator" else value
+        for name, value in error.params.items()
+    }
+    if "value" in params:
+        params["value"] = _quoted(params["value"])
+    return str(ERRORS[error.code]) % params
+
+
+def _quoted(value: object) -> str:
+    if value is None:
+        return _("nothing")
+    if isinstance(value, list | tuple):
+        return _list(value) or "[]"
+    return f"“{_shown(value)}”"
 
 
 def _profile_rule(rule: ProfileRule) -> str:

@@ -1,20 +1,36 @@
 """What the engine needs to know about many leads, read from the database in bulk.
 
 Profiles come from one query over leads; engagement from one grouped query over activities with
-a conditional Count per action rule (inside its window, with its property conditions as JSON key
-lookups), a Count per activity negative and per activity kind a channel asks for, and the last
-engagement. The engine's `aggregate` does the same in Python for one lead's activities; the two
-agree on every operator for the values Accord stores (text compared without case, numbers as
-JSON numbers).
+a conditional Count per action rule (inside its window, with its property conditions), a Count
+per activity negative and per activity kind a channel asks for, and the last engagement. The
+engine's `aggregate` does the same in Python for one lead's activities.
+
+Property conditions are decided by the engine, not by SQL: the databases read text, numbers and
+patterns differently from each other and from Python (a jsonb "45" is never greater than 30,
+SQLite folds ASCII case only, PostgreSQL's regex dialect is not RE2). So one query first reads
+the distinct values the conditions' properties take, the engine's compiled tests pick those
+that hold, and the grouped query counts the activities whose value is one of them.
 """
 
 import dataclasses
+import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from operator import itemgetter
 
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
 
 from core.sql import in_values
 from leads.models import Activity
@@ -85,44 +101,106 @@ def _lead_facts(facts: dict) -> engine.LeadFacts:
     return engine.LeadFacts(**facts)
 
 
-def _equals(path: str, value) -> Q:
-    if isinstance(value, str):
-        return Q(**{f"{path}__iexact": value.strip()})
-    return Q(**{path: value})
+class PropertyJson(Func):
+    """An activity property as JSON text, so that "45" and 45 stay apart; NULL when missing.
+
+    The same expression is read (condition_values) and compared (OneOfJson), so each database
+    only has to spell a value the same way twice, never the way Python does.
+    """
+
+    output_field = TextField()
+
+    def __init__(self, key: str):
+        super().__init__(F("properties"))
+        self.key = key
+
+    def as_sql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"(({column} -> %s)::text)", (*params, self.key)
+        return f"({column} -> %s)", (*params, "$." + json.dumps(self.key))
 
 
-def condition_q(condition: engine.PropertyCondition) -> Q:
-    """One property condition as a filter on Activity.properties."""
-    path, value = f"properties__{condition.key}", condition.value
-    present = Q(properties__has_key=condition.key) & ~Q(**{path: ""}) & ~Q(**{path: None})
-    match condition.operator:
-        case "present":
-            return present
-        case "equals":
-            return _equals(path, value)
-        case "one_of" | "not_one_of":
-            any_of = Q()
-            for item in value:
-                any_of |= _equals(path, item)
-            return any_of if condition.operator == "one_of" else present & ~any_of
-        case "contains":
-            any_of = Q()
-            for item in value if isinstance(value, tuple) else (value,):
-                any_of |= Q(**{f"{path}__icontains": str(item).strip()})
-            return any_of
-        case "matches":
-            return Q(**{f"{path}__iregex": value})
-        case "at_least":
-            return Q(**{f"{path}__gte": value})
-        case "at_most":
-            return Q(**{f"{path}__lte": value})
-    raise ValueError(f"unknown operator {condition.operator!r}")
+class OneOfJson(Func):
+    """Whether an activity property, as JSON text, is one of `texts` (sent as one parameter)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, key: str, texts: frozenset[str]):
+        super().__init__(PropertyJson(key))
+        self.texts = sorted(texts)
+
+    def as_sql(self, compiler, connection, **extra):
+        value, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"{value} = ANY(%s::text[])", (*params, self.texts)
+        return f"{value} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(self.texts))
 
 
-def _activity_q(kind: str, conditions: Sequence[engine.PropertyCondition]) -> Q:
+# Per (activity kind, property key): the JSON texts of the values it takes.
+type PropertyValues = dict[tuple[str, str], list[str]]
+
+
+def condition_values(
+    activities: QuerySet, specs: Sequence[engine.AgreementSpec], now: datetime
+) -> PropertyValues:
+    """The distinct values the agreements' property conditions meet, in one query (none when no
+    rule has conditions)."""
+    pairs = sorted(
+        {
+            (kind, condition.key)
+            for spec in specs
+            for kind, conditions in _conditioned(spec)
+            for condition in conditions
+        }
+    )
+    values: PropertyValues = {pair: [] for pair in pairs}
+    if not pairs:
+        return values
+    queries = [
+        activities.filter(kind=kind, occurred_at__lte=now)
+        .order_by()
+        .annotate(pair=Value(index, output_field=IntegerField()), json=PropertyJson(key))
+        .filter(json__isnull=False)
+        .values_list("pair", "json")
+        for index, (kind, key) in enumerate(pairs)
+    ]
+    rows = queries[0].union(*queries[1:]) if len(queries) > 1 else queries[0].distinct()
+    rows = rows.order_by()
+    for index, text in rows:
+        values[pairs[index]].append(text)
+    return values
+
+
+def _conditioned(spec: engine.AgreementSpec):
+    for rule in spec.action_rules:
+        yield rule.kind, rule.conditions
+    for rule in spec.negative_rules:
+        if rule.on_activity:
+            yield rule.activity_kind, rule.conditions
+
+
+def condition_q(
+    kind: str, condition: engine.PropertyCondition, values: PropertyValues
+) -> OneOfJson:
+    """The activities of `kind` whose property meets the condition, as the engine decides it
+    for each value it takes. A value stored after `condition_values` read them counts as not
+    meeting it until the next rescoring, which storing it asks for."""
+    holding = frozenset(
+        text
+        for text in values[kind, condition.key]
+        if condition.holds({condition.key: json.loads(text)})
+    )
+    return OneOfJson(condition.key, holding)
+
+
+def _activity_q(
+    kind: str, conditions: Sequence[engine.PropertyCondition], values: PropertyValues
+) -> Q:
     q = Q(kind=kind)
     for condition in conditions:
-        q &= condition_q(condition)
+        q &= Q(condition_q(kind, condition, values))
     return q
 
 
@@ -136,7 +214,7 @@ class _Plan:
     kind_aliases: dict  # activity kind -> alias
 
 
-def _plan(specs: Sequence[engine.AgreementSpec], now: datetime) -> _Plan:
+def _plan(specs: Sequence[engine.AgreementSpec], now: datetime, values: PropertyValues) -> _Plan:
     aggregates: dict = {"last_engaged_at": Max("occurred_at", filter=~Q(kind=engine.UNSUBSCRIBE))}
     aliases_by_shape: dict = {}
 
@@ -151,7 +229,7 @@ def _plan(specs: Sequence[engine.AgreementSpec], now: datetime) -> _Plan:
     for spec in specs:
         actions = {}
         for rule in spec.action_rules:
-            q = _activity_q(rule.kind, rule.conditions)
+            q = _activity_q(rule.kind, rule.conditions, values)
             if rule.window_days is not None:
                 q &= Q(occurred_at__gte=now - timedelta(days=rule.window_days))
             actions[rule.id] = alias_for(
@@ -163,7 +241,7 @@ def _plan(specs: Sequence[engine.AgreementSpec], now: datetime) -> _Plan:
             if rule.on_activity:
                 shape = ("negative", rule.activity_kind, rule.conditions)
                 negatives[rule.id] = alias_for(
-                    shape, _activity_q(rule.activity_kind, rule.conditions)
+                    shape, _activity_q(rule.activity_kind, rule.conditions, values)
                 )
         negative_aliases.append(negatives)
     kinds = {
@@ -196,7 +274,7 @@ def engagement_rows(
 
     Callers that need one spec's facts for only some leads (the preview) read just those.
     """
-    plan = _plan(specs, now)
+    plan = _plan(specs, now, condition_values(activities, specs, now))
     aliases = list(plan.aggregates)
     position = {alias: index for index, alias in enumerate(aliases, start=1)}
     rows = (

@@ -5,14 +5,13 @@ problems next to the field, and finally builds the engine rule so that anything 
 would refuse is refused here, before a row is written.
 """
 
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from leads.models import ActivityKind, Channel, ChannelKind
 from scoring import engine
 from scoring.convert import engine_rule
+from scoring.describe import error_message
 from scoring.models import (
     OPERATOR_CHOICES,
     ActionRule,
@@ -51,11 +50,9 @@ def parse_value(operator: str, text: str, *, gate: bool = False):
         return int(number) if number.is_integer() else number
     if operator == "matches":
         try:
-            re.compile(text)
-        except re.error as error:
-            raise forms.ValidationError(
-                _("Not a valid pattern: %(error)s") % {"error": error}
-            ) from None
+            engine.compile_test(operator, text)
+        except engine.RuleError as error:
+            raise forms.ValidationError(error_message(error)) from None
         if gate and not pattern_can_match(text):
             raise forms.ValidationError(
                 _("This pattern cannot match any text, so no lead could meet this gate.")
@@ -101,8 +98,8 @@ class RuleForm(forms.ModelForm):
             candidate.key = candidate.key or "new"
             try:
                 engine_rule(self.rule_kind, candidate)
-            except ValueError as error:
-                raise forms.ValidationError(str(error)) from None
+            except engine.RuleError as error:
+                raise forms.ValidationError(error_message(error)) from None
         return cleaned
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leads.models import ActivityKind, ChannelKind
 from scoring import engine
+from scoring.describe import OPERATOR_LABELS, describe
 
 
 class AgreementStatus(models.TextChoices):
@@ -95,16 +96,7 @@ class Agreement(models.Model):
         return self.is_draft and self.submitted_at is not None
 
 
-OPERATOR_CHOICES = [
-    ("present", _("is present")),
-    ("equals", _("equals")),
-    ("one_of", _("is one of")),
-    ("not_one_of", _("is not one of")),
-    ("contains", _("contains")),
-    ("matches", _("matches the pattern")),
-    ("at_least", _("is at least")),
-    ("at_most", _("is at most")),
-]
+OPERATOR_CHOICES = list(OPERATOR_LABELS.items())
 
 
 class RuleMode(models.TextChoices):
@@ -143,12 +135,12 @@ class Rule(models.Model):
         ordering = ["position", "id"]
 
     def __str__(self):
-        return self.describe()
+        # Never builds the engine rule: a row the engine refuses must still print (admin, logs).
+        return f"{self._meta.verbose_name} {self.key}"
 
     def describe(self) -> str:
-        """The rule in plain words, in the active language."""
+        """The rule in plain words, in the active language; raises RuleError when it is invalid."""
         from scoring.convert import engine_rule
-        from scoring.describe import describe
 
         return describe(engine_rule(self.rule_kind, self))
 

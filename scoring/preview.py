@@ -28,7 +28,7 @@ from django.utils import timezone
 from leads.models import Activity, Lead, Stage, StageChange
 from scoring import engine
 from scoring.convert import spec_from_rows
-from scoring.describe import describe
+from scoring.describe import describe, reasons_not
 from scoring.facts import (
     NO_ENGAGEMENT,
     engagement_rows,
@@ -93,7 +93,7 @@ def _percent(part: int, whole: int) -> int | None:
 def _reasons(result: engine.ScoreResult) -> list[str]:
     if result.qualifies:
         return [f"{describe(line.rule)} ({line.points:+d})" for line in result.lines]
-    return result.reasons_not
+    return reasons_not(result)
 
 
 # Up to this many leads every lead is judged; beyond it a sample of about SAMPLED_LEADS stands

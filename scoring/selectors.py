@@ -9,7 +9,7 @@ from accounts.roles import Role, has_role
 from leads.models import Lead, Stage, StageChange
 from scoring import engine
 from scoring.convert import RULE_MODELS, rules_of
-from scoring.describe import describe
+from scoring.describe import describe, reasons_not
 from scoring.diff import KIND_LABELS
 from scoring.facts import NO_ENGAGEMENT, activities_of, engagement_by_lead, profile_values
 from scoring.facts import lead_facts as to_lead_facts
@@ -67,6 +67,10 @@ class LeadScoreSection:
             (describe(gate), gate not in unmet)
             for gate in self.result.gates_met + self.result.gates_unmet
         ]
+
+    @property
+    def reasons_not(self) -> list[str]:
+        return reasons_not(self.result)
 
     @property
     def negatives(self) -> list[str]:

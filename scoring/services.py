@@ -20,6 +20,7 @@ from leads.lifecycle import PlannedMove, move_stages
 from leads.models import Lead, Stage
 from scoring import engine
 from scoring.convert import spec_from_rows
+from scoring.describe import explanation
 from scoring.facts import (
     NO_ENGAGEMENT,
     activities_of,
@@ -70,10 +71,9 @@ class RescoreSummary:
 
 
 def explanation_of(result: engine.ScoreResult) -> dict:
-    """What Lead.score_explanation and an MQL StageChange keep: the engine's as_dict() (rule ids
-    and the words of the moment; pages re-word rules from the agreement in the reader's language).
-    """
-    return result.as_dict()
+    """What Lead.score_explanation and an MQL StageChange keep: rule ids and the words of the
+    moment (pages re-word rules from the agreement in the reader's language)."""
+    return explanation(result)
 
 
 class Explainer:
@@ -124,8 +124,9 @@ def rescore_leads(
 ) -> RescoreSummary:
     """Score these leads under the published agreement and move the newly qualifying to MQL.
 
-    Queries: the published version, the profiles, the engagement aggregates, the update of the
-    scores that changed, then one batch move of the leads that qualify before MQL. With
+    Queries: the published version, the profiles, the values property conditions meet (when
+    the agreement has any), the engagement aggregates, the update of the scores that changed,
+    then one batch move of the leads that qualify before MQL. With
     `allow_moves=False` (decay) only the scores change.
     """
     now = now or timezone.now()

@@ -18,6 +18,8 @@ from accounts.roles import Role, has_role
 from core.errors import ApplicationError, ConflictError, PermissionDenied
 from leads.models import Lead
 from scoring.convert import RULE_MODELS, rules_of, spec_from_rows
+from scoring.describe import error_message
+from scoring.engine import RuleError
 from scoring.models import (
     Agreement,
     AgreementStatus,
@@ -68,8 +70,8 @@ def check_agreement(agreement: Agreement) -> None:
     """Refuse an agreement the engine cannot build or no lead could ever meet."""
     try:
         spec = spec_from_rows(agreement)
-    except ValueError as error:
-        raise ApplicationError(str(error)) from None
+    except RuleError as error:
+        raise ApplicationError(error_message(error)) from None
     problems = impossible_gates(spec)
     if problems:
         raise ApplicationError(" ".join(problems))

@@ -1,8 +1,20 @@
+import re
+from pathlib import Path
+
 import pytest
 from django.utils import translation
 
-from scoring.describe import describe
-from scoring.engine import ActionRule, ChannelRule, NegativeRule, ProfileRule, PropertyCondition
+from scoring import engine
+from scoring.describe import ERRORS, describe, error_message
+from scoring.engine import (
+    ActionRule,
+    ChannelRule,
+    NegativeRule,
+    ProfileRule,
+    PropertyCondition,
+    RuleError,
+)
+from scoring.models import ProfileRule as ProfileRuleRow
 from scoring.starter import starter_agreement
 
 
@@ -227,3 +239,53 @@ def test_a_sentence_is_plain_text_in_any_language():
     for language in ("th", "zh-hans", "ru", "ar"):
         with translation.override(language):
             assert type(describe(rule)) is str
+
+
+@pytest.mark.parametrize(
+    ("make", "code", "words"),
+    [
+        (
+            lambda: ProfileRule(id=1, field="company_size", operator="at_least", value="50"),
+            "value_not_number",
+            "“is at least” needs a number, not “50”.",
+        ),
+        (
+            lambda: ProfileRule(id=1, field="title", operator="matches", value="(?<=vp)"),
+            "pattern_invalid",
+            "Not a valid pattern: invalid perl operator: (?<=. Accord reads patterns as RE2, "
+            "which has no look-arounds and no back-references.",
+        ),
+        (
+            lambda: ProfileRule(id=1, field="favourite_colour"),
+            "field_unknown",
+            "Unknown field favourite_colour. Use a lead field such as title, or attributes.<key>.",
+        ),
+        (
+            lambda: ActionRule(id=1, kind="demo_request", points=5, cap=0),
+            "cap_below_one",
+            "A cap counts at least one activity.",
+        ),
+    ],
+)
+def test_the_engine_refuses_with_a_code_that_describe_words(make, code, words):
+    with pytest.raises(RuleError) as refused:
+        make()
+
+    assert refused.value.code == code
+    assert error_message(refused.value) == words
+
+
+def test_every_refusal_the_engine_can_raise_has_words():
+    raised = set()
+    for path in (Path(engine.__file__).parent).glob("*.py"):
+        raised |= set(re.findall(r'RuleError\(\s*"(\w+)"', path.read_text()))
+
+    assert raised and raised <= set(ERRORS)
+
+
+def test_a_rule_row_the_engine_refuses_still_prints():
+    row = ProfileRuleRow(key="colour", field="favourite_colour", operator="equals", value=None)
+
+    assert str(row) == "profile rule colour"
+    with pytest.raises(RuleError):
+        row.describe()

@@ -187,8 +187,9 @@ def test_the_query_count_does_not_grow_with_the_batch(count, django_assert_max_n
         ebook(lead)
     current_agreement_spec()
 
-    # published version, profiles, engagement aggregates, one bulk update (savepoint-free)
-    with django_assert_max_num_queries(4):
+    # published version, profiles, the values the starter's conditions meet, engagement
+    # aggregates, one bulk update (savepoint-free)
+    with django_assert_max_num_queries(5):
         summary = rescore_leads([lead.pk for lead in leads])
 
     assert summary.scored == count

@@ -114,6 +114,18 @@ def test_an_htmx_add_rule_returns_the_section_partial_only(client, marketer, dra
         ),
         (
             "profile",
+            {"field": "title", "operator": "matches", "value_text": "(?!ceo)", "mode": "gate"},
+            "value_text",
+            "no look-arounds",
+        ),
+        (
+            "profile",
+            {"field": "title", "operator": "matches", "value_text": "a" * 301, "mode": "gate"},
+            "value_text",
+            "at most 300 characters",
+        ),
+        (
+            "profile",
             {"field": "title", "operator": "matches", "value_text": "ceo$x", "mode": "gate"},
             "value_text",
             "cannot match any text",
