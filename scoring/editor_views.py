@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import EVERY_ROLE, Role, role_required
+from accounts.capabilities import capability_required
 from core.errors import ApplicationError
 from scoring import editing, engine
 from scoring.convert import RULE_MODELS
@@ -66,7 +66,7 @@ def _section(request, agreement, kind, *, status=200, changed=False, **parts) ->
     return response
 
 
-@role_required(Role.MARKETER)
+@capability_required("agreement.edit")
 def edit(request, pk):
     agreement = _draft(request, pk)
     sections = [_section_context(agreement, kind) for kind in RULE_MODELS]
@@ -83,7 +83,7 @@ def edit(request, pk):
 
 
 @require_POST
-@role_required(Role.MARKETER)
+@capability_required("agreement.edit")
 def edit_settings(request, pk):
     agreement = _draft(request, pk)
     form = SettingsForm(request.POST, instance=Agreement.objects.get(pk=pk))
@@ -111,7 +111,7 @@ def edit_settings(request, pk):
 
 
 @require_POST
-@role_required(Role.MARKETER)
+@capability_required("agreement.edit")
 def add_rule(request, pk, kind):
     agreement, kind = _draft(request, pk), _kind(kind)
     form = RULE_FORMS[kind](request.POST, prefix=f"add-{kind}")
@@ -141,7 +141,7 @@ def _rule(agreement, kind, rule_id):
     return get_object_or_404(RULE_MODELS[kind], agreement=agreement, pk=rule_id)
 
 
-@role_required(Role.MARKETER)
+@capability_required("agreement.edit")
 def rule(request, pk, kind, rule_id):
     """GET: the rule's edit form in place; POST: save it."""
     agreement, kind = _draft(request, pk), _kind(kind)
@@ -169,7 +169,7 @@ def rule(request, pk, kind, rule_id):
 
 
 @require_POST
-@role_required(Role.MARKETER)
+@capability_required("agreement.edit")
 def move_rule(request, pk, kind, rule_id):
     agreement, kind = _draft(request, pk), _kind(kind)
     row = _rule(agreement, kind, rule_id)
@@ -188,7 +188,7 @@ def move_rule(request, pk, kind, rule_id):
 
 
 @require_POST
-@role_required(Role.MARKETER)
+@capability_required("agreement.edit")
 def remove_rule(request, pk, kind, rule_id):
     agreement, kind = _draft(request, pk), _kind(kind)
     row = _rule(agreement, kind, rule_id)
@@ -211,14 +211,14 @@ def _change(request, agreement, kind, change) -> HttpResponse:
 
 
 @require_GET
-@role_required(Role.MARKETER)
+@capability_required("agreement.edit")
 def section(request, pk, kind):
     """The section as saved: what Cancel shows."""
     return _section(request, _draft(request, pk), _kind(kind))
 
 
 @require_GET
-@role_required(*EVERY_ROLE)
+@capability_required("agreement.view")
 def preview(request, pk):
     agreement = get_object_or_404(agreements_for(request.user), pk=pk)
     return render(

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role, role_required
+from accounts.capabilities import capability_required
 from core.errors import ApplicationError
 from sla import policies
 from sla.calendars import save_team_calendar, teams_with_hours
@@ -14,16 +14,14 @@ from sla.forms import SlaPolicyForm, TeamCalendarForm
 from sla.models import SlaPolicy, TeamCalendar
 from teams.models import Team
 
-manager_only = role_required(Role.MANAGER)
 
-
-@manager_only
+@capability_required("sla.manage")
 def policy_list(request):
     rows = SlaPolicy.objects.select_related("channel", "team")
     return render(request, "sla/policy_list.html", {"policies": rows})
 
 
-@manager_only
+@capability_required("sla.manage")
 def policy_edit(request, pk=None):
     policy = get_object_or_404(SlaPolicy, pk=pk) if pk else SlaPolicy()
     form = SlaPolicyForm(request.POST or None, instance=policy)
@@ -41,7 +39,7 @@ def policy_edit(request, pk=None):
     return render(request, "sla/policy_form.html", {"form": form, "policy": policy}, status=status)
 
 
-@manager_only
+@capability_required("sla.manage")
 @require_POST
 def policy_deactivate(request, pk):
     policy = get_object_or_404(SlaPolicy, pk=pk)
@@ -54,7 +52,7 @@ def policy_deactivate(request, pk):
     return redirect("sla:policies")
 
 
-@manager_only
+@capability_required("sla.manage")
 def hours_list(request):
     return render(
         request,
@@ -63,7 +61,7 @@ def hours_list(request):
     )
 
 
-@manager_only
+@capability_required("sla.manage")
 def hours_edit(request, team_pk):
     team = get_object_or_404(Team, pk=team_pk)
     calendar = TeamCalendar.objects.filter(team=team).first()

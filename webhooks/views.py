@@ -3,17 +3,16 @@
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role, role_required
+from accounts.capabilities import capability_required
 from core.errors import ApplicationError
 from webhooks import services
 from webhooks.forms import SubscriptionForm
 from webhooks.models import Delivery, Subscription
 
-WEBHOOK_KEEPERS = (Role.MANAGER, Role.ADMIN)
 SHOWN_DELIVERIES = 50
 
 
-@role_required(*WEBHOOK_KEEPERS)
+@capability_required("webhooks.manage")
 def subscription_list(request):
     form = SubscriptionForm(request.POST or None, initial={"is_active": True})
     if request.method == "POST" and form.is_valid():
@@ -27,7 +26,7 @@ def subscription_list(request):
     return render(request, "webhooks/list.html", context, status=status)
 
 
-@role_required(*WEBHOOK_KEEPERS)
+@capability_required("webhooks.manage")
 def subscription_detail(request, pk):
     subscription = get_object_or_404(Subscription, pk=pk)
     form = SubscriptionForm(request.POST or None, instance=subscription)
@@ -43,7 +42,7 @@ def subscription_detail(request, pk):
 
 
 @require_POST
-@role_required(*WEBHOOK_KEEPERS)
+@capability_required("webhooks.manage")
 def delivery_replay(request, pk):
     delivery = get_object_or_404(Delivery, pk=pk)
     error, status = "", 200

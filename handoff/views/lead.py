@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role, role_required
+from accounts.capabilities import capability_required
 from core.errors import ApplicationError
 from handoff import services
 from handoff.forms import (
@@ -24,8 +24,6 @@ from handoff.models import Qualification
 from handoff.selectors import lead_handoff_section
 from handoff.views.errors import add_error
 from leads.models import Lead
-
-LEAD_ROLES = (Role.SDR, Role.ACCOUNT_EXECUTIVE, Role.MANAGER)
 
 
 def lead_section_context(*, lead: Lead, user, **forms) -> dict:
@@ -61,7 +59,7 @@ def _reload(request, lead, message):
 
 
 @require_POST
-@role_required(*LEAD_ROLES)
+@capability_required("handoff.work_leads")
 def lead_status(request, pk):
     lead = get_object_or_404(Lead, pk=pk)
     form = StatusForm(request.POST)
@@ -79,7 +77,7 @@ def lead_status(request, pk):
 
 
 @require_POST
-@role_required(*LEAD_ROLES)
+@capability_required("handoff.work_leads")
 def qualification(request, pk):
     lead = get_object_or_404(Lead, pk=pk)
     instance = Qualification.objects.filter(lead=lead).first() or Qualification(lead=lead)
@@ -96,7 +94,7 @@ def qualification(request, pk):
 
 
 @require_POST
-@role_required(Role.SDR, Role.MANAGER)
+@capability_required("handoff.qualify")
 def promote(request, pk):
     lead = get_object_or_404(Lead, pk=pk)
     form = PromoteForm(request.POST)
@@ -120,7 +118,7 @@ def promote(request, pk):
 
 
 @require_POST
-@role_required(Role.SDR, Role.MANAGER)
+@capability_required("handoff.qualify")
 def return_to_marketing(request, pk):
     """The SAL-to-SQL decision's other answer: back to marketing with a reason."""
     lead = get_object_or_404(Lead, pk=pk)
@@ -142,7 +140,7 @@ def return_to_marketing(request, pk):
 
 
 @require_POST
-@role_required(*LEAD_ROLES)
+@capability_required("handoff.work_leads")
 def open_opportunity(request, pk):
     lead = get_object_or_404(Lead, pk=pk)
     form = OpportunityForm(request.POST)

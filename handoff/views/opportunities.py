@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
-from accounts.roles import Role, RoleRequiredMixin, role_required
+from accounts.capabilities import CapabilityRequiredMixin, capability_required
 from core.errors import ApplicationError
 from handoff.filters import OpportunityFilter
 from handoff.forms import OpportunityUpdateForm
@@ -12,13 +12,11 @@ from handoff.selectors import opportunities_for
 from handoff.services import update_opportunity
 from handoff.views.errors import add_error
 
-OPPORTUNITY_ROLES = (Role.ACCOUNT_EXECUTIVE, Role.MANAGER)
 
-
-class OpportunityListView(RoleRequiredMixin, ListView):
+class OpportunityListView(CapabilityRequiredMixin, ListView):
     """An account executive's pipeline (a manager's: everyone's), by close date."""
 
-    allowed_roles = OPPORTUNITY_ROLES
+    capability = "opportunities.work"
     template_name = "handoff/opportunity_list.html"
     paginate_by = 50
 
@@ -34,7 +32,7 @@ class OpportunityListView(RoleRequiredMixin, ListView):
         return context
 
 
-@role_required(*OPPORTUNITY_ROLES)
+@capability_required("opportunities.work")
 def opportunity_detail(request, pk):
     opportunity = get_object_or_404(Opportunity.objects.select_related("lead", "owner"), pk=pk)
     # The form edits its own copy, so the page still shows the saved opportunity on errors.

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role, role_required
+from accounts.capabilities import capability_required
 from core.errors import ApplicationError
 from handoff.forms import (
     AddMemberForm,
@@ -22,7 +22,7 @@ from handoff.services import teams as team_services
 from handoff.views.errors import add_error
 from teams.models import Team, TeamMember
 
-manager_only = role_required(Role.MANAGER)
+manager_only = capability_required("teams.manage")
 
 
 @manager_only

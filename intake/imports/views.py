@@ -7,19 +7,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role, role_required
+from accounts.capabilities import capability_required
 from core.errors import ApplicationError
 from intake.imports import services
 from intake.imports.export import rejected_rows_csv
 from intake.imports.forms import MappingForm, UploadForm
 from intake.models import ImportJob, ImportStatus
 
-IMPORTERS = (Role.MARKETER, Role.ADMIN)
 SAMPLE_ROWS = 3
 SHOWN_REJECTIONS = 100
 
 
-@role_required(*IMPORTERS)
+@capability_required("intake.import")
 def import_list(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
@@ -40,7 +39,7 @@ def import_list(request):
     return render(request, "intake/imports/list.html", {"form": form, "jobs": jobs}, status=status)
 
 
-@role_required(*IMPORTERS)
+@capability_required("intake.import")
 def import_map(request, pk):
     job = get_object_or_404(ImportJob.objects.select_related("source", "channel"), pk=pk)
     if job.status not in (ImportStatus.UPLOADED, ImportStatus.CHECKED):
@@ -72,7 +71,7 @@ def import_map(request, pk):
     return render(request, "intake/imports/map.html", context, status=status)
 
 
-@role_required(*IMPORTERS)
+@capability_required("intake.import")
 def import_detail(request, pk, *, error: ApplicationError | None = None):
     job = get_object_or_404(ImportJob.objects.select_related("source", "channel"), pk=pk)
     context = {
@@ -84,14 +83,14 @@ def import_detail(request, pk, *, error: ApplicationError | None = None):
     return render(request, "intake/imports/detail.html", context, status=status)
 
 
-@role_required(*IMPORTERS)
+@capability_required("intake.import")
 def import_progress(request, pk):
     job = get_object_or_404(ImportJob, pk=pk)
     return render(request, "intake/imports/_progress.html", {"job": job})
 
 
 @require_POST
-@role_required(*IMPORTERS)
+@capability_required("intake.import")
 def import_start(request, pk):
     job = get_object_or_404(ImportJob, pk=pk)
     try:
@@ -104,7 +103,7 @@ def import_start(request, pk):
     return redirect("intake:import-detail", pk=job.pk)
 
 
-@role_required(*IMPORTERS)
+@capability_required("intake.import")
 def import_rejections(request, pk):
     job = get_object_or_404(ImportJob, pk=pk)
     response = StreamingHttpResponse(rejected_rows_csv(job), content_type="text/csv; charset=utf-8")
