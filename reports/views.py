@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from accounts.capabilities import CapabilityRequiredMixin
-from core.errors import ApplicationError
+from core.forms import refusals_on
 from reports import charts
 from reports.csv import csv_response
 from reports.economics import METRIC_LABELS, METRICS, channel_economics, latest_currency, spend_grid
@@ -147,11 +147,9 @@ class SpendView(CapabilityRequiredMixin, TemplateView):
         month, currency = self.picker.cleaned_data["month"], self.picker.cleaned_data["currency"]
         form = SpendGridForm(request.POST, cells=self.cells())
         if form.is_valid():
-            try:
+            with refusals_on(form):
                 channel_spend_save(month=month, currency=currency, amounts=form.amounts())
-            except ApplicationError as error:
-                form.add_error(None, error.message)
-            else:
+            if not form.errors:
                 messages.success(
                     request,
                     _("Spend for %(month)s in %(currency)s saved.")

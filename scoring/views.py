@@ -1,6 +1,6 @@
 """The agreement as a readable document, its history, diff and the sign-off and publish steps.
 
-Views stay thin: they call scoring.versions and show a refusal in place with its status code.
+Views stay thin: they call scoring.versions; core.middleware shows a refusal.
 """
 
 from django.contrib import messages
@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.capabilities import capability_required, may
-from core.errors import ApplicationError
 from scoring import versions
 from scoring.diff import diff_versions
 from scoring.models import SignoffSide
@@ -112,13 +111,9 @@ def create(request):
 
 
 def _act(request, pk, action, success: str):
-    """Run a lifecycle step; on refusal show the document with the message and its status."""
+    """Run a lifecycle step; a refusal is shown by core.middleware."""
     agreement = _agreement_for(request, pk)
-    try:
-        action(agreement)
-    except ApplicationError as error:
-        context = _detail_context(request, agreement) | {"error": error.message}
-        return render(request, "scoring/agreement_detail.html", context, status=error.status_code)
+    action(agreement)
     messages.success(request, success)
     return redirect("scoring:detail", pk=agreement.pk)
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.capabilities import capability_required
-from core.errors import ApplicationError
+from core.forms import refusals_on
 from sla import policies
 from sla.calendars import save_team_calendar, teams_with_hours
 from sla.forms import SlaPolicyForm, TeamCalendarForm
@@ -28,11 +28,9 @@ def policy_edit(request, pk=None):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with refusals_on(form):
                 policies.save_policy(policy=form.instance)
-            except ApplicationError as refused:
-                form.add_error(None, refused.message)
-            else:
+            if not form.errors:
                 messages.success(request, _("Policy saved; it applies to clocks started from now."))
                 return redirect("sla:policies")
         status = 400
@@ -43,11 +41,7 @@ def policy_edit(request, pk=None):
 @require_POST
 def policy_deactivate(request, pk):
     policy = get_object_or_404(SlaPolicy, pk=pk)
-    try:
-        policies.deactivate_policy(policy=policy)
-    except ApplicationError as refused:
-        messages.error(request, refused.message)
-        return redirect("sla:policies")
+    policies.deactivate_policy(policy=policy)
     messages.success(request, _("Policy deactivated; running clocks keep it."))
     return redirect("sla:policies")
 

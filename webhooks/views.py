@@ -4,7 +4,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.capabilities import capability_required
-from core.errors import ApplicationError
 from webhooks import services
 from webhooks.forms import SubscriptionForm
 from webhooks.models import Delivery, Subscription
@@ -45,12 +44,7 @@ def subscription_detail(request, pk):
 @capability_required("webhooks.manage")
 def delivery_replay(request, pk):
     delivery = get_object_or_404(Delivery, pk=pk)
-    error, status = "", 200
-    try:
-        delivery = services.replay(delivery=delivery)
-    except ApplicationError as refused:
-        error, status = refused.message, refused.status_code
-    context = {"delivery": delivery, "error": error}
+    delivery = services.replay(delivery=delivery)
     if request.htmx:
-        return render(request, "webhooks/_delivery_row.html", context, status=status)
+        return render(request, "webhooks/_delivery_row.html", {"delivery": delivery})
     return redirect("webhooks:detail", pk=delivery.subscription_id)

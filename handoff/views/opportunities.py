@@ -4,13 +4,12 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from accounts.capabilities import CapabilityRequiredMixin, capability_required
-from core.errors import ApplicationError
+from core.forms import refusals_on
 from handoff.filters import OpportunityFilter
 from handoff.forms import OpportunityUpdateForm
 from handoff.models import Opportunity
 from handoff.selectors import opportunities_for
 from handoff.services import update_opportunity
-from handoff.views.errors import add_error
 
 
 class OpportunityListView(CapabilityRequiredMixin, ListView):
@@ -42,20 +41,16 @@ def opportunity_detail(request, pk):
         if form.is_valid():
             changes = {name: form.cleaned_data[name] for name in form.changed_data}
             changes.pop("lost_reason", None)
-            try:
+            with refusals_on(form):
                 update_opportunity(
                     opportunity=opportunity,
                     user=request.user,
                     changes=changes,
                     lost_reason=form.cleaned_data["lost_reason"],
                 )
-            except ApplicationError as error:
-                add_error(form, error)
-                status = error.status_code
-            else:
+            if not form.errors:
                 messages.success(request, _("Opportunity saved."))
                 return redirect("handoff:opportunity", pk)
-        else:
-            status = 400
+        status = 400
     context = {"opportunity": opportunity, "form": form}
     return render(request, "handoff/opportunity_detail.html", context, status=status)

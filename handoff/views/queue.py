@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.capabilities import capability_required, may
-from core.errors import ApplicationError
+from core.forms import refusals_on
 from handoff import services
 from handoff.access import may_work
 from handoff.forms import AcceptForm, FirstTouchForm, ReassignForm, ReturnForm, StatusForm
@@ -19,7 +19,6 @@ from handoff.selectors import (
     queue_for_user,
     with_clocks,
 )
-from handoff.views.errors import add_error
 
 # How often an open queue page asks for fresh rows.
 POLL_SECONDS = 10
@@ -75,7 +74,7 @@ def queue_rows(request):
     return render(request, "handoff/partials/queue_rows.html", _queue_context(request))
 
 
-def _panel(request, handoff, *, status=200, message="", error="", **forms):
+def _panel(request, handoff, *, status=200, message="", **forms):
     handoff = Handoff.objects.select_related("lead", "lead__channel", "assignee", "team").get(
         pk=handoff.pk
     )
@@ -83,7 +82,6 @@ def _panel(request, handoff, *, status=200, message="", error="", **forms):
     context = {
         "handoff": handoff,
         "message": message,
-        "error": error,
         "may_work": handoff.is_open and may_work(handoff, request.user),
         "first_touch_form": forms.get("first_touch_form") or FirstTouchForm(),
         "accept_form": forms.get("accept_form") or AcceptForm(),
@@ -115,26 +113,19 @@ def work_panel(request, pk):
 @capability_required("queue.work")
 def claim(request, pk):
     handoff = get_object_or_404(Handoff, pk=pk)
-    try:
-        services.claim_handoff(handoff=handoff, user=request.user)
-    except ApplicationError as error:
-        return _panel(request, handoff, status=error.status_code, error=error.message)
+    services.claim_handoff(handoff=handoff, user=request.user)
     return _done(request, handoff, _("It is yours. Log the first touch when you reach them."))
 
 
 def _form_action(request, pk, form_class, form_key, act, message):
-    """Validate the form, run the action, and answer with the panel (errors in place)."""
+    """Validate the form, run the action, and answer with the panel (input errors in place)."""
     handoff = get_object_or_404(Handoff, pk=pk)
     form = form_class(request.POST)
-    if not form.is_valid():
+    if form.is_valid():
+        with refusals_on(form):
+            act(handoff, form.cleaned_data)
+    if form.errors:
         return _panel(request, handoff, status=400, **{form_key: form})
-    try:
-        act(handoff, form.cleaned_data)
-    except ApplicationError as error:
-        if error.status_code == 400:
-            add_error(form, error)
-            return _panel(request, handoff, status=400, **{form_key: form})
-        return _panel(request, handoff, status=error.status_code, error=error.message)
     return _done(request, handoff, message)
 
 
