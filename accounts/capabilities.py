@@ -9,12 +9,13 @@ from a capability here.
 
 from functools import wraps
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import AccessMixin
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from rest_framework import permissions
 
 from accounts.roles import EVERY_ROLE, Role, roles_of
+from core.errors import PermissionDenied
 
 MARKETER, SDR, AE, MANAGER, ADMIN = (
     Role.MARKETER,
@@ -35,20 +36,29 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         "intake.import": (MARKETER, ADMIN),
         "intake.manage_forms": (MARKETER, ADMIN),
         "intake.post_activities": (MARKETER, MANAGER, ADMIN),
-        # The MQL agreement
+        # The MQL agreement; editing includes seeing drafts still in progress
         "agreement.view": EVERY_ROLE,
         "agreement.edit": (MARKETER,),
         "agreement.publish": (MARKETER,),
         "agreement.sign_off_marketing": (MARKETER,),
         "agreement.sign_off_sales": (SDR, MANAGER),
-        # The queue, the lead's sales sections, opportunities
+        # The queue: working it, every team's pool and the "all" tab, moving leads between reps,
+        # and being someone the queue hands leads to (a team member, a reassignment's target)
         "queue.work": (SDR, MANAGER),
+        "queue.work_any": (MANAGER,),
         "queue.reassign": (MANAGER,),
-        "handoff.view_lead_sections": (SDR, AE, MANAGER),
+        "queue.take_leads": (SDR,),
+        # The lead page's sales sections (status, qualification, opening an opportunity; the
+        # lead itself is checked by handoff.access), on any lead, and the SAL-to-SQL decision
+        "handoff.work_leads": (SDR, AE, MANAGER),
+        "handoff.work_any_lead": (MANAGER,),
         "handoff.qualify": (SDR, MANAGER),
         "handoff.view_returned": (MARKETER, MANAGER),
+        # Opportunities: the pipeline pages, everyone's pipeline, and who may own one
         "opportunities.work": (AE, MANAGER),
-        # Set-up
+        "opportunities.work_any": (MANAGER,),
+        "opportunities.own": (AE,),
+        # Set-up; teams.manage also covers return reasons and the SQL criteria
         "teams.manage": (MANAGER,),
         "sla.manage": (MANAGER,),
         "webhooks.manage": (MANAGER, ADMIN),
@@ -58,6 +68,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         "reports.enter_spend": (MARKETER,),
         # Everyone's own things
         "notifications.view": EVERY_ROLE,
+        "accounts.profile": EVERY_ROLE,
     }.items()
 }
 
@@ -69,9 +80,10 @@ def roles_with(capability: str) -> frozenset[str]:
         raise LookupError(f"Unknown capability {capability!r}; add it to CAPABILITIES.") from None
 
 
-def may(user, capability: str) -> bool:
-    """Whether `user` holds a role that has `capability`."""
-    return bool(roles_of(user) & roles_with(capability))
+def may(user, capability: str, *others: str) -> bool:
+    """Whether `user` holds a role that has `capability` (or any of `others`)."""
+    roles = roles_of(user)
+    return any(roles & roles_with(name) for name in (capability, *others))
 
 
 def capabilities_of(user) -> frozenset[str]:
@@ -79,21 +91,31 @@ def capabilities_of(user) -> frozenset[str]:
     return frozenset(name for name, holders in CAPABILITIES.items() if roles & holders)
 
 
-def require(user, capability: str, message: str | None = None) -> None:
-    """For services: raise PermissionDenied (403) unless `user` may."""
-    if not may(user, capability):
+def users_who_may(capability: str):
+    """Active users whose roles hold `capability`, e.g. the reps a lead may be given to."""
+    return (
+        get_user_model()
+        .objects.filter(groups__name__in=roles_with(capability), is_active=True)
+        .distinct()
+    )
+
+
+def require(user, capability: str, message: str | None = None, *, others=()) -> None:
+    """Raise the domain's PermissionDenied (403, also Django's) unless `user` may."""
+    if not may(user, capability, *others):
         raise PermissionDenied(message or _("Your role may not do this."))
 
 
-def capability_required(capability: str):
-    """View decorator: 403 for a signed-in user without `capability` (LoginRequiredMiddleware
-    sends anonymous users to the login page before this runs)."""
-    roles_with(capability)
+def capability_required(capability: str, *others: str):
+    """View decorator: 403 for a signed-in user without `capability` (or any of `others`);
+    LoginRequiredMiddleware sends anonymous users to the login page before this runs."""
+    for name in (capability, *others):
+        roles_with(name)
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            require(request.user, capability)
+            require(request.user, capability, others=others)
             return view(request, *args, **kwargs)
 
         return wrapped
@@ -102,7 +124,7 @@ def capability_required(capability: str):
 
 
 class CapabilityRequiredMixin(AccessMixin):
-    capability: str = "leads.view"
+    capability: str
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -113,14 +135,19 @@ class CapabilityRequiredMixin(AccessMixin):
 
 class HasCapability(permissions.BasePermission):
     """The API's one permission class: the view names its `capability` (or, per method,
-    `capabilities = {"GET": ..., "POST": ...}`); anonymous callers get 401, others 403."""
+    `capabilities = {"GET": ..., "POST": ...}`); anonymous callers get 401, others 403.
+
+    A method the view does not list (HEAD, OPTIONS, or one it does not answer, which then gets
+    405) needs `capability` if the view has one, else the GET capability."""
 
     def has_permission(self, request, view):
         if not request.user or not request.user.is_authenticated:
             return False
-        by_method = getattr(view, "capabilities", None)
-        capability = by_method.get(request.method) if by_method else None
-        return may(request.user, capability or view.capability)
+        by_method = getattr(view, "capabilities", {})
+        capability = (
+            by_method.get(request.method) or getattr(view, "capability", None) or by_method["GET"]
+        )
+        return may(request.user, capability)
 
 
 class TemplateCapabilities:

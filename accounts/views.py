@@ -5,15 +5,16 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from rest_framework.authtoken.models import Token
 
-from accounts.roles import EVERY_ROLE, Role, RoleRequiredMixin, role_required, roles_of
+from accounts.capabilities import CapabilityRequiredMixin, capability_required
+from accounts.roles import Role, roles_of
 from accounts.services import api_token_issue, api_token_revoke
 
 # The new key waits here between the POST and the page that shows it, once.
 NEW_KEY_SESSION_KEY = "accounts_new_api_token"
 
 
-class ProfileView(RoleRequiredMixin, TemplateView):
-    allowed_roles = EVERY_ROLE
+class ProfileView(CapabilityRequiredMixin, TemplateView):
+    capability = "accounts.profile"
     template_name = "accounts/profile.html"
 
     def get_context_data(self, **kwargs):
@@ -27,7 +28,7 @@ class ProfileView(RoleRequiredMixin, TemplateView):
 
 
 @require_POST
-@role_required(*EVERY_ROLE)
+@capability_required("accounts.profile")
 def issue_token(request):
     token = api_token_issue(user=request.user)
     request.session[NEW_KEY_SESSION_KEY] = token.key
@@ -35,7 +36,7 @@ def issue_token(request):
 
 
 @require_POST
-@role_required(*EVERY_ROLE)
+@capability_required("accounts.profile")
 def revoke_token(request):
     if api_token_revoke(user=request.user):
         messages.success(request, _("Your API token was revoked; it no longer works."))

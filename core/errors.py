@@ -1,5 +1,7 @@
 """The one exception family for domain refusals; views and the API map it to HTTP once."""
 
+from django.core import exceptions
+
 
 class ApplicationError(Exception):
     """A request the domain refuses (HTTP 400): the message is shown to the user as is."""
@@ -12,7 +14,10 @@ class ApplicationError(Exception):
         self.extra = extra or {}
 
 
-class PermissionDenied(ApplicationError):
+class PermissionDenied(ApplicationError, exceptions.PermissionDenied):
+    """Also Django's PermissionDenied, so code that knows only Django's (the test client, the
+    admin, a plain 403 handler) still answers 403."""
+
     status_code = 403
 
 

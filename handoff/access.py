@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role, has_role
+from accounts.capabilities import may
 from core.errors import ConflictError, PermissionDenied
 from handoff.models import Handoff, Outcome
 from leads.models import Lead, Stage
@@ -13,10 +13,6 @@ SALES_STAGES = (Stage.SQL, Stage.OPPORTUNITY, Stage.CUSTOMER)
 
 def display_name(user) -> str:
     return user.get_full_name() or user.get_username()
-
-
-def is_manager(user) -> bool:
-    return has_role(user, Role.MANAGER)
 
 
 def is_team_member(user, team_id: int | None) -> bool:
@@ -41,9 +37,9 @@ def someone_has_it(handoff: Handoff) -> ConflictError:
 
 def check_may_work(handoff: Handoff, user) -> None:
     """SDRs work the handoffs assigned to them and their team's pool; managers work any."""
-    if is_manager(user):
+    if may(user, "queue.work_any"):
         return
-    if not has_role(user, Role.SDR):
+    if not may(user, "queue.work"):
         raise PermissionDenied(_("Only sales development reps and managers work the queue."))
     if handoff.assignee_id == user.pk:
         return
@@ -64,11 +60,11 @@ def may_work(handoff: Handoff, user) -> bool:
 def check_may_handle_lead(lead: Lead, user) -> None:
     """Managers, the lead's owner, the rep working or who accepted it, and account executives
     once it is an SQL may update a lead's status, qualification and opportunities."""
-    if is_manager(user) or lead.owner_id == user.pk:
+    if may(user, "handoff.work_any_lead") or lead.owner_id == user.pk:
         return
-    if has_role(user, Role.ACCOUNT_EXECUTIVE) and lead.stage in SALES_STAGES:
+    if may(user, "opportunities.work") and lead.stage in SALES_STAGES:
         return
-    if has_role(user, Role.SDR):
+    if may(user, "queue.work"):
         latest = lead.handoffs.order_by("-created_at", "-id").first()
         if latest is not None and latest.outcome == Outcome.ACCEPTED:
             if latest.assignee_id == user.pk:

@@ -12,13 +12,13 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import generics, mixins, permissions, viewsets
+from rest_framework import generics, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.roles import Role, has_role
+from accounts.capabilities import HasCapability
 from core.api import CursorPagination
 from handoff import services
 from handoff.filters import QueueFilter
@@ -43,24 +43,6 @@ from handoff.serializers import (
 from leads.models import Lead
 from leads.serializers import error_responses
 
-
-def holds_role(*roles):
-    class HoldsRole(permissions.BasePermission):
-        def has_permission(self, request, view):
-            return has_role(request.user, *roles)
-
-    return HoldsRole
-
-
-QUEUE_PERMISSIONS = [permissions.IsAuthenticated, holds_role(Role.SDR, Role.MANAGER)]
-LEAD_PERMISSIONS = [
-    permissions.IsAuthenticated,
-    holds_role(Role.SDR, Role.ACCOUNT_EXECUTIVE, Role.MANAGER),
-]
-OPPORTUNITY_PERMISSIONS = [
-    permissions.IsAuthenticated,
-    holds_role(Role.ACCOUNT_EXECUTIVE, Role.MANAGER, Role.SDR),
-]
 READ_ERRORS = error_responses(401, 403, 404)
 LIST_ERRORS = error_responses(400, 401, 403, 404)
 ACTION_ERRORS = {
@@ -90,7 +72,8 @@ class QueuePagination(CursorPagination):
     )
 )
 class QueueView(generics.ListAPIView):
-    permission_classes = QUEUE_PERMISSIONS
+    permission_classes = [HasCapability]
+    capability = "queue.work"
     serializer_class = HandoffSerializer
     pagination_class = QueuePagination
     filterset_class = QueueFilter
@@ -104,7 +87,8 @@ class QueueView(generics.ListAPIView):
 
 
 class HandoffViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    permission_classes = QUEUE_PERMISSIONS
+    permission_classes = [HasCapability]
+    capability = "queue.work"
     serializer_class = HandoffSerializer
     queryset = Handoff.objects.select_related("lead", "lead__channel", "assignee", "team")
 
@@ -197,7 +181,8 @@ class HandoffViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 class QualificationView(APIView):
     """A lead's BANT answers; PUT saves the fields it is given and leaves the others."""
 
-    permission_classes = LEAD_PERMISSIONS
+    permission_classes = [HasCapability]
+    capability = "handoff.work_leads"
 
     @extend_schema(
         summary=_("A lead's qualification"),
@@ -224,7 +209,8 @@ class QualificationView(APIView):
 
 
 class PromoteView(APIView):
-    permission_classes = [permissions.IsAuthenticated, holds_role(Role.SDR, Role.MANAGER)]
+    permission_classes = [HasCapability]
+    capability = "handoff.qualify"
 
     @extend_schema(
         summary=_("Promote a SAL to SQL"),
@@ -252,7 +238,8 @@ class PromoteView(APIView):
 
 
 class ReturnFromSalView(APIView):
-    permission_classes = [permissions.IsAuthenticated, holds_role(Role.SDR, Role.MANAGER)]
+    permission_classes = [HasCapability]
+    capability = "handoff.qualify"
 
     @extend_schema(
         summary=_("Return a SAL to marketing"),
@@ -303,7 +290,9 @@ class OpportunityViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    permission_classes = OPPORTUNITY_PERMISSIONS
+    # SDRs open opportunities on the SQLs they promoted; the list shows only one's own.
+    permission_classes = [HasCapability]
+    capability = "handoff.work_leads"
     serializer_class = OpportunitySerializer
     queryset = Opportunity.objects.none()  # typed for the schema; get_queryset scopes it
 

@@ -1,8 +1,7 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from accounts import capabilities
 from handoff.models import (
     FirstTouchChannel,
     Opportunity,
@@ -16,13 +15,8 @@ from leads.models import Channel, LeadStatus
 from teams.models import AssignmentMode, Team, TeamMember
 
 
-def users_with_role(role: str):
-    return (
-        get_user_model()
-        .objects.filter(groups__name=role, is_active=True)
-        .distinct()
-        .order_by("username")
-    )
+def users_who_may(capability: str):
+    return capabilities.users_who_may(capability).order_by("username")
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -68,7 +62,7 @@ class StatusForm(forms.Form):
 class ReassignForm(forms.Form):
     assignee = UserChoiceField(
         label=_("Give to"),
-        queryset=users_with_role(Role.SDR),
+        queryset=users_who_may("queue.take_leads"),
         required=False,
         empty_label=_("Back to the pool"),
     )
@@ -89,7 +83,7 @@ class QualificationForm(forms.ModelForm):
 class PromoteForm(forms.Form):
     account_executive = UserChoiceField(
         label=_("Hand to account executive"),
-        queryset=users_with_role(Role.ACCOUNT_EXECUTIVE),
+        queryset=users_who_may("opportunities.own"),
         required=False,
         empty_label=_("Nobody yet"),
     )
@@ -97,7 +91,7 @@ class PromoteForm(forms.Form):
 
 class OpportunityForm(forms.ModelForm):
     owner = UserChoiceField(
-        label=_("Owner (account executive)"), queryset=users_with_role(Role.ACCOUNT_EXECUTIVE)
+        label=_("Owner (account executive)"), queryset=users_who_may("opportunities.own")
     )
 
     class Meta:
@@ -129,7 +123,7 @@ class OpportunityUpdateForm(OpportunityForm):
 
 class TeamForm(forms.ModelForm):
     manager = UserChoiceField(
-        label=_("Manager"), queryset=users_with_role(Role.MANAGER), required=False
+        label=_("Manager"), queryset=users_who_may("teams.manage"), required=False
     )
     # Stored on the channel (leads.Channel.teams), edited here where managers look for it.
     channels = forms.ModelMultipleChoiceField(
@@ -162,7 +156,7 @@ class MemberForm(forms.ModelForm):
 
 
 class AddMemberForm(MemberForm):
-    user = UserChoiceField(label=_("Rep"), queryset=users_with_role(Role.SDR))
+    user = UserChoiceField(label=_("Rep"), queryset=users_who_may("queue.take_leads"))
 
     class Meta(MemberForm.Meta):
         fields = ["user", "weight", "cap"]

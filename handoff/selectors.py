@@ -6,8 +6,8 @@ Each list runs a fixed number of queries whatever its length.
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.roles import Role, has_role
-from handoff.access import is_manager, may_work
+from accounts.capabilities import may
+from handoff.access import may_work
 from handoff.assignment import with_open_load
 from handoff.filters import QueueFilter
 from handoff.models import (
@@ -42,11 +42,11 @@ def queue_base(*, user, view: str) -> QuerySet[Handoff]:
     handoffs = Handoff.objects.filter(outcome=Outcome.OPEN).select_related(
         "lead", "lead__channel", "assignee", "team"
     )
-    if view == ALL and is_manager(user):
+    if view == ALL and may(user, "queue.work_any"):
         pass
     elif view == POOL:
         handoffs = handoffs.filter(assignee__isnull=True)
-        if not is_manager(user):
+        if not may(user, "queue.work_any"):
             handoffs = handoffs.filter(team_id__in=_team_ids(user))
     else:
         handoffs = handoffs.filter(assignee=user)
@@ -62,7 +62,7 @@ def queue_counts(*, user) -> dict[str, int | None]:
     index (all open handoffs only for a manager, the one who sees that tab)."""
     open_handoffs = Handoff.objects.filter(outcome=Outcome.OPEN)
     pool = open_handoffs.filter(assignee__isnull=True)
-    manager = is_manager(user)
+    manager = may(user, "queue.work_any")
     if not manager:
         pool = pool.filter(team_id__in=_team_ids(user))
     return {
@@ -115,7 +115,7 @@ def returned_handoffs() -> QuerySet[Handoff]:
 
 def opportunities_for(*, user) -> QuerySet[Opportunity]:
     opportunities = Opportunity.objects.select_related("lead", "owner")
-    if not is_manager(user):
+    if not may(user, "opportunities.work_any"):
         opportunities = opportunities.filter(owner=user)
     return opportunities
 
@@ -154,7 +154,7 @@ def lead_handoff_section(*, lead: Lead, user, now=None) -> dict:
         "opportunities": list(lead.opportunities.select_related("owner")),
         "is_sal": lead.stage == Stage.SAL,
         "is_sql": lead.stage == Stage.SQL,
-        "may_act": has_role(user, Role.SDR, Role.MANAGER, Role.ACCOUNT_EXECUTIVE),
+        "may_act": may(user, "handoff.work_leads"),
     }
 
 

@@ -14,13 +14,13 @@ from drf_spectacular.utils import (
     PolymorphicProxySerializer,
     extend_schema,
 )
-from rest_framework import permissions
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
 
+from accounts.capabilities import HasCapability
 from intake.ingest import MAX_BATCH, ingest_activities
 from intake.serializers import ActivityItemSerializer, IngestResultSerializer
-from leads.api import HoldsARole, JSONParser
+from leads.api import JSONParser
 from leads.serializers import RETRY_AFTER, error_responses
 
 
@@ -41,7 +41,8 @@ class ActivityIngestView(APIView):
     """Bodies are decoded by msgspec in intake.ingest, not by DRF parsers or serializers; the
     parser listed here only names the media type in the schema."""
 
-    permission_classes = [permissions.IsAuthenticated, HoldsARole]
+    permission_classes = [HasCapability]
+    capability = "intake.post_activities"
     parser_classes = [JSONParser]
 
     @extend_schema(

@@ -12,13 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role, role_required
+from accounts.capabilities import capability_required
 from intake import capture
 from intake.capture_forms import FormKeyForm
 from intake.models import FormKey
 from leads.models import Channel
-
-FORM_KEEPERS = (Role.MARKETER, Role.ADMIN)
 
 
 def cors_headers(response, form_key: FormKey, origin: str | None):
@@ -91,7 +89,7 @@ def capture_form(request, key):
     return cors_headers(render(request, "intake/capture/thanks.html"), form_key, origin)
 
 
-@role_required(*FORM_KEEPERS)
+@capability_required("intake.manage_forms")
 def form_keys(request):
     form = FormKeyForm(request.POST or None)
     status = 200
@@ -127,7 +125,7 @@ def snippet(form_key: FormKey, endpoint: str) -> str:
 
 
 @require_POST
-@role_required(*FORM_KEEPERS)
+@capability_required("intake.manage_forms")
 def form_key_toggle(request, pk):
     form_key = get_object_or_404(FormKey.objects.select_related("channel"), pk=pk)
     capture.set_form_key_active(form_key=form_key, active=not form_key.is_active)

@@ -24,11 +24,10 @@ from core.errors import ApplicationError
 from core.sql import in_values
 from leads.models import Activity, ActivityKind, Channel, Lead, normalize_email
 from leads.services import (
-    LEAD_WRITERS,
     json_problem,
     leads_by_email,
     postgresql_cursor,
-    require_role,
+    require_capability,
     store_leads,
     text_problem,
 )
@@ -163,7 +162,7 @@ def ingest_activities(
     `source` scopes the idempotency keys (external_id) to the sending system. An unknown email
     creates a lead only when `create_leads`; otherwise that item is rejected.
     """
-    require_role(actor, LEAD_WRITERS)
+    require_capability(actor, "intake.post_activities")
     now = now or timezone.now()
     valid, rejected = parse_batch(payload)
     outcomes: dict[int, ItemOutcome] = {

@@ -8,11 +8,11 @@ only. A signed-in user without a role gets 403, an anonymous caller 401.
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, parsers, permissions
+from rest_framework import generics, parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 
-from accounts.roles import EVERY_ROLE, has_role
+from accounts.capabilities import HasCapability
 from leads.filters import LeadFilter
 from leads.models import Lead
 from leads.serializers import (
@@ -34,15 +34,9 @@ class JSONParser(parsers.JSONParser):
             raise ParseError(_("The JSON is nested too deeply.")) from None
 
 
-class HoldsARole(permissions.BasePermission):
-    """Any of Accord's roles; finer rules live in the services."""
-
-    def has_permission(self, request, view):
-        return has_role(request.user, *EVERY_ROLE)
-
-
 class LeadListView(generics.ListAPIView):
-    permission_classes = [permissions.IsAuthenticated, HoldsARole]
+    permission_classes = [HasCapability]
+    capabilities = {"GET": "leads.view", "POST": "leads.edit"}
     parser_classes = [JSONParser]
     serializer_class = LeadSerializer
     filterset_class = LeadFilter
@@ -79,7 +73,9 @@ class LeadListView(generics.ListAPIView):
 
 
 class LeadDetailView(generics.RetrieveAPIView):
-    permission_classes = [permissions.IsAuthenticated, HoldsARole]
+    # Which fields a sales role may change is the service's rule (status only).
+    permission_classes = [HasCapability]
+    capabilities = {"GET": "leads.view", "PATCH": "leads.set_status"}
     parser_classes = [JSONParser]
     serializer_class = LeadSerializer
     queryset = Lead.objects.select_related("channel")

@@ -29,14 +29,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.roles import Role, has_role
+from accounts.capabilities import may, require
 from core.errors import PermissionDenied
 from leads import hooks
 from leads.models import Channel, Lead, LeadStatus, normalize_email, search_key
-
-# Who may create and edit every field of a lead; sales roles may only set the work status.
-LEAD_WRITERS = (Role.MARKETER, Role.MANAGER, Role.ADMIN)
-STATUS_EDITORS = (Role.SDR, Role.ACCOUNT_EXECUTIVE, *LEAD_WRITERS)
 
 TEXT_FIELDS = (
     "first_name",
@@ -464,15 +460,15 @@ def bulk_upsert_leads(rows: list, *, now: datetime | None = None) -> BulkUpsertR
     return result
 
 
-def require_role(actor, roles) -> None:
-    """403 unless `actor` holds one of `roles`; None is the system (an import, a web form)."""
-    if actor is not None and not has_role(actor, *roles):
-        raise PermissionDenied(_("Your role may not change leads."))
+def require_capability(actor, capability: str) -> None:
+    """403 unless `actor` may; None is the system (an import, a web form)."""
+    if actor is not None:
+        require(actor, capability, _("Your role may not change leads."))
 
 
 def upsert_lead(*, data: dict, actor=None) -> tuple[Lead, bool]:
     """Create the lead with this email, or update it; (lead, created). Raises ValidationError."""
-    require_role(actor, LEAD_WRITERS)
+    require_capability(actor, "leads.edit")
     outcome = store_leads([data]).outcomes[0]
     if outcome.status == "rejected":
         raise ValidationError(outcome.errors)
@@ -486,10 +482,10 @@ def update_lead(*, lead_id: int, data: dict, actor) -> Lead:
 
     Raises ValidationError (bad input, or an email another lead has), PermissionDenied.
     """
-    require_role(actor, STATUS_EDITORS)
+    require_capability(actor, "leads.set_status")
     if not isinstance(data, Mapping):
         raise ValidationError({"non_field_errors": [NOT_AN_OBJECT]})
-    if not has_role(actor, *LEAD_WRITERS) and set(data) - {"status"}:
+    if not may(actor, "leads.edit") and set(data) - {"status"}:
         raise PermissionDenied(_("Your role may change the lead's status only."))
     values, errors = clean_lead_data(data, channels=channels_named_in([data]), partial=True)
     if errors:

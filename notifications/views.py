@@ -1,12 +1,12 @@
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.roles import EVERY_ROLE, role_required
+from accounts.capabilities import capability_required
 from notifications.selectors import notifications_for, unread_count
 from notifications.services import mark_read
 
 
-@role_required(*EVERY_ROLE)
+@capability_required("notifications.view")
 def notification_list(request):
     return render(
         request,
@@ -26,7 +26,7 @@ def unread_badge(request):
 
 
 @require_POST
-@role_required(*EVERY_ROLE)
+@capability_required("notifications.view")
 def read(request):
     ids = request.POST.getlist("notification")
     mark_read(user=request.user, notification_ids=[int(i) for i in ids if i.isdigit()] or None)

@@ -4,7 +4,7 @@ of the handoff and scoring apps and the timeline merged across leads and handoff
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import DetailView
 
-from accounts.roles import EVERY_ROLE, Role, RoleRequiredMixin, has_role, role_required
+from accounts.capabilities import CapabilityRequiredMixin, capability_required, may
 from handoff.views.lead import lead_section_context
 from leads.models import Lead
 from pages.timeline import TimelineCursor, lead_timeline
@@ -12,16 +12,17 @@ from scoring.selectors import lead_score_section
 
 
 def home(request):
-    """Sends each person to the page they work in most."""
-    if has_role(request.user, Role.MANAGER):
+    """Sends each person to the page they work in most: whoever watches the SLA lands on it,
+    whoever works the queue on the queue, everyone else on the leads."""
+    if may(request.user, "reports.sla"):
         return redirect("reports:sla_dashboard")
-    if has_role(request.user, Role.SDR):
+    if may(request.user, "queue.work"):
         return redirect("handoff:queue")
     return redirect("leads:list")
 
 
-class LeadDetailView(RoleRequiredMixin, DetailView):
-    allowed_roles = EVERY_ROLE
+class LeadDetailView(CapabilityRequiredMixin, DetailView):
+    capability = "leads.view"
     template_name = "leads/lead_detail.html"
     queryset = Lead.objects.select_related("channel", "owner")
 
@@ -34,7 +35,7 @@ class LeadDetailView(RoleRequiredMixin, DetailView):
         return context
 
 
-@role_required(*EVERY_ROLE)
+@capability_required("leads.view")
 def timeline_page(request, pk):
     """The next page of a lead's timeline, asked for by its "Show older" button."""
     lead = get_object_or_404(Lead, pk=pk)

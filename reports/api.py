@@ -7,24 +7,17 @@ and marketers only: another role gets 403, an anonymous caller 401.
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.roles import has_role
+from accounts.capabilities import HasCapability
 from leads.serializers import RETRY_AFTER, error_responses
-from reports.access import REPORT_ROLES
 from reports.economics import channel_economics
 from reports.filters import ReportFilterForm
 from reports.forms import EconomicsFilterForm
 from reports.selectors import funnel_report, returns_report
 from reports.serializers import EconomicsSerializer, FunnelSerializer, ReturnsSerializer
-
-
-class ReadsReports(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return has_role(request.user, *REPORT_ROLES)
 
 
 def _query(name, kind, description):
@@ -51,7 +44,8 @@ COHORT_DESCRIPTION = gettext_lazy(
 
 
 class ReportAPIView(APIView):
-    permission_classes = [permissions.IsAuthenticated, ReadsReports]
+    permission_classes = [HasCapability]
+    capability = "reports.view"
     form_class = ReportFilterForm
 
     def filter_form(self, request):

@@ -3,20 +3,15 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.roles import Role, has_role
+from accounts.capabilities import HasCapability
 from leads.serializers import error_responses
 from reports import breaches
 from reports.forms import BreachReportForm
 from sla.models import Step
-
-
-class IsManager(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return has_role(request.user, Role.MANAGER)
 
 
 class CountsSerializer(serializers.Serializer):
@@ -87,7 +82,8 @@ FILTER_PARAMETERS = [
 
 
 class BreachReportView(APIView):
-    permission_classes = [permissions.IsAuthenticated, IsManager]
+    permission_classes = [HasCapability]
+    capability = "reports.sla"
 
     @extend_schema(
         summary=_("SLA breach report"),

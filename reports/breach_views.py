@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role, role_required
+from accounts.capabilities import capability_required
 from reports import breaches
 from reports.csv import csv_response
 from reports.forms import BreachReportForm
@@ -16,7 +16,6 @@ from reports.sla_overview import manager_overview
 from sla.models import ClockState
 from sla.selectors import attach_calendars
 
-manager_only = role_required(Role.MANAGER)
 DRILLDOWN_PAGE_SIZE = 50
 
 
@@ -33,12 +32,12 @@ def filters_query(filters: breaches.BreachFilters, **extra) -> str:
     return urlencode({name: value for name, value in query.items() if value})
 
 
-@manager_only
+@capability_required("reports.sla")
 def dashboard(request):
     return render(request, "sla/dashboard.html", manager_overview(now=timezone.now()))
 
 
-@manager_only
+@capability_required("reports.sla")
 def breach_report(request):
     form = BreachReportForm.from_query(request.GET)
     if not form.is_valid():
@@ -105,7 +104,7 @@ def breach_report(request):
     )
 
 
-@manager_only
+@capability_required("reports.sla")
 def breach_drilldown(request):
     form = BreachReportForm.from_query(request.GET)
     state = request.GET.get("state") or None

@@ -7,10 +7,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from accounts.roles import RoleRequiredMixin
-from core.errors import ApplicationError
+from accounts.capabilities import CapabilityRequiredMixin
+from core.forms import refusals_on
 from reports import charts
-from reports.access import REPORT_ROLES, SPEND_ROLES
 from reports.csv import csv_response
 from reports.economics import METRIC_LABELS, METRICS, channel_economics, latest_currency, spend_grid
 from reports.exports import economics_table, funnel_table, returns_table
@@ -21,14 +20,14 @@ from reports.selectors import funnel_report, returns_report
 from reports.services import channel_spend_save
 
 
-class ReportView(RoleRequiredMixin, TemplateView):
+class ReportView(CapabilityRequiredMixin, TemplateView):
     """A report page and its CSV twin (`export=True`): the same filters, the same figures.
 
     Subclasses say how to `build` the report from the valid filter form and how to flatten it
     into a `table` for the CSV.
     """
 
-    allowed_roles = REPORT_ROLES
+    capability = "reports.view"
     form_class = ReportFilterForm
     export = False
     name = ""
@@ -114,13 +113,13 @@ class ChannelEconomicsView(ReportView):
         }
 
 
-class SpendView(RoleRequiredMixin, TemplateView):
+class SpendView(CapabilityRequiredMixin, TemplateView):
     """The marketer's monthly grid: channels down, one amount each, saved together.
 
     The month and currency come from the URL, so the grid a marketer saves is the one they see.
     """
 
-    allowed_roles = SPEND_ROLES
+    capability = "reports.enter_spend"
     template_name = "reports/spend.html"
 
     @cached_property
@@ -148,11 +147,9 @@ class SpendView(RoleRequiredMixin, TemplateView):
         month, currency = self.picker.cleaned_data["month"], self.picker.cleaned_data["currency"]
         form = SpendGridForm(request.POST, cells=self.cells())
         if form.is_valid():
-            try:
+            with refusals_on(form):
                 channel_spend_save(month=month, currency=currency, amounts=form.amounts())
-            except ApplicationError as error:
-                form.add_error(None, error.message)
-            else:
+            if not form.errors:
                 messages.success(
                     request,
                     _("Spend for %(month)s in %(currency)s saved.")

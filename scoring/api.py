@@ -5,11 +5,11 @@ browser editor, where both teams read what they sign."""
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions
+from rest_framework import generics
 from rest_framework.response import Response
 
+from accounts.capabilities import HasCapability
 from core.api import CursorPagination
-from leads.api import HoldsARole
 from leads.serializers import error_responses
 from scoring.models import AgreementStatus
 from scoring.selectors import agreements_for, with_rules
@@ -21,7 +21,8 @@ class ByVersion(CursorPagination):
 
 
 class AgreementMixin:
-    permission_classes = [permissions.IsAuthenticated, HoldsARole]
+    permission_classes = [HasCapability]
+    capability = "agreement.view"
     serializer_class = AgreementSerializer
 
     def get_queryset(self):

@@ -3,7 +3,7 @@
 Every change posts the revision the page was loaded with (one hidden input, refreshed out of
 band after each save). A successful change answers with the rule section alone and the
 `rules-changed` event that refreshes the preview; bad input answers 400 with the form and its
-errors, a stale revision 409 with the message, in the same place.
+errors in the same place; a stale revision (409) is shown by core.middleware.
 """
 
 import json
@@ -12,8 +12,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import EVERY_ROLE, Role, role_required
-from core.errors import ApplicationError
+from accounts.capabilities import capability_required
+from core.forms import refusals_on
 from scoring import editing, engine
 from scoring.convert import RULE_MODELS
 from scoring.diff import KIND_LABELS
@@ -45,7 +45,7 @@ def _revision(request) -> int:
         return -1
 
 
-def _section_context(agreement, kind, *, add_form=None, editing=None, error=None) -> dict:
+def _section_context(agreement, kind, *, add_form=None, editing=None) -> dict:
     rows = [(row, row.describe()) for row in RULE_MODELS[kind].objects.filter(agreement=agreement)]
     return {
         "agreement": agreement,
@@ -54,7 +54,6 @@ def _section_context(agreement, kind, *, add_form=None, editing=None, error=None
         "rows": rows,
         "add_form": add_form or RULE_FORMS[kind](prefix=f"add-{kind}"),
         "editing": editing,
-        "error": error,
     }
 
 
@@ -66,7 +65,7 @@ def _section(request, agreement, kind, *, status=200, changed=False, **parts) ->
     return response
 
 
-@role_required(Role.MARKETER)
+@capability_required("agreement.edit")
 def edit(request, pk):
     agreement = _draft(request, pk)
     sections = [_section_context(agreement, kind) for kind in RULE_MODELS]
@@ -83,13 +82,13 @@ def edit(request, pk):
 
 
 @require_POST
-@role_required(Role.MARKETER)
+@capability_required("agreement.edit")
 def edit_settings(request, pk):
     agreement = _draft(request, pk)
     form = SettingsForm(request.POST, instance=Agreement.objects.get(pk=pk))
-    status, error, changed = 400, None, False
+    status, changed = 400, False
     if form.is_valid():
-        try:
+        with refusals_on(form):
             agreement = editing.update_settings(
                 agreement=agreement,
                 user=request.user,
@@ -97,12 +96,10 @@ def edit_settings(request, pk):
                 values={name: form.cleaned_data[name] for name in form.fields},
             )
             form, status, changed = SettingsForm(instance=agreement), 200, True
-        except ApplicationError as refusal:
-            status, error = refusal.status_code, refusal.message
     response = render(
         request,
         "scoring/partials/settings_form.html",
-        {"agreement": agreement, "settings_form": form, "error": error, "oob_revision": changed},
+        {"agreement": agreement, "settings_form": form, "oob_revision": changed},
         status=status,
     )
     if changed:
@@ -111,29 +108,21 @@ def edit_settings(request, pk):
 
 
 @require_POST
-@role_required(Role.MARKETER)
+@capability_required("agreement.edit")
 def add_rule(request, pk, kind):
     agreement, kind = _draft(request, pk), _kind(kind)
     form = RULE_FORMS[kind](request.POST, prefix=f"add-{kind}")
-    if not form.is_valid():
+    if form.is_valid():
+        with refusals_on(form):
+            agreement = editing.add_rule(
+                agreement=agreement,
+                user=request.user,
+                revision=_revision(request),
+                kind=kind,
+                rule=form.instance,
+            )
+    if form.errors:
         return _section(request, agreement, kind, status=400, add_form=form)
-    try:
-        agreement = editing.add_rule(
-            agreement=agreement,
-            user=request.user,
-            revision=_revision(request),
-            kind=kind,
-            rule=form.instance,
-        )
-    except ApplicationError as refusal:
-        return _section(
-            request,
-            agreement,
-            kind,
-            status=refusal.status_code,
-            add_form=form,
-            error=refusal.message,
-        )
     return _section(request, agreement, kind, changed=True)
 
 
@@ -141,7 +130,7 @@ def _rule(agreement, kind, rule_id):
     return get_object_or_404(RULE_MODELS[kind], agreement=agreement, pk=rule_id)
 
 
-@role_required(Role.MARKETER)
+@capability_required("agreement.edit")
 def rule(request, pk, kind, rule_id):
     """GET: the rule's edit form in place; POST: save it."""
     agreement, kind = _draft(request, pk), _kind(kind)
@@ -150,26 +139,21 @@ def rule(request, pk, kind, rule_id):
         form = RULE_FORMS[kind](instance=row, prefix=f"rule-{row.pk}")
         return _section(request, agreement, kind, editing=(row.pk, form))
     form = RULE_FORMS[kind](request.POST, instance=row, prefix=f"rule-{row.pk}")
-    if not form.is_valid():
+    if form.is_valid():
+        with refusals_on(form):
+            agreement = editing.change_rule(
+                agreement=agreement,
+                user=request.user,
+                revision=_revision(request),
+                rule=form.instance,
+            )
+    if form.errors:
         return _section(request, agreement, kind, status=400, editing=(row.pk, form))
-    try:
-        agreement = editing.change_rule(
-            agreement=agreement, user=request.user, revision=_revision(request), rule=form.instance
-        )
-    except ApplicationError as refusal:
-        return _section(
-            request,
-            agreement,
-            kind,
-            status=refusal.status_code,
-            editing=(row.pk, form),
-            error=refusal.message,
-        )
     return _section(request, agreement, kind, changed=True)
 
 
 @require_POST
-@role_required(Role.MARKETER)
+@capability_required("agreement.edit")
 def move_rule(request, pk, kind, rule_id):
     agreement, kind = _draft(request, pk), _kind(kind)
     row = _rule(agreement, kind, rule_id)
@@ -188,7 +172,7 @@ def move_rule(request, pk, kind, rule_id):
 
 
 @require_POST
-@role_required(Role.MARKETER)
+@capability_required("agreement.edit")
 def remove_rule(request, pk, kind, rule_id):
     agreement, kind = _draft(request, pk), _kind(kind)
     row = _rule(agreement, kind, rule_id)
@@ -203,22 +187,19 @@ def remove_rule(request, pk, kind, rule_id):
 
 
 def _change(request, agreement, kind, change) -> HttpResponse:
-    try:
-        agreement = change(_revision(request))
-    except ApplicationError as refusal:
-        return _section(request, agreement, kind, status=refusal.status_code, error=refusal.message)
+    agreement = change(_revision(request))
     return _section(request, agreement, kind, changed=True)
 
 
 @require_GET
-@role_required(Role.MARKETER)
+@capability_required("agreement.edit")
 def section(request, pk, kind):
     """The section as saved: what Cancel shows."""
     return _section(request, _draft(request, pk), _kind(kind))
 
 
 @require_GET
-@role_required(*EVERY_ROLE)
+@capability_required("agreement.view")
 def preview(request, pk):
     agreement = get_object_or_404(agreements_for(request.user), pk=pk)
     return render(

@@ -5,7 +5,7 @@ import dataclasses
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from accounts.roles import Role, has_role
+from accounts.capabilities import may
 from leads.models import Lead, Stage, StageChange
 from scoring import engine
 from scoring.convert import RULE_MODELS, rules_of
@@ -18,9 +18,9 @@ from scoring.services import current_agreement_spec
 
 
 def agreements_for(user) -> QuerySet:
-    """Versions a user may see: drafts only for marketers (they are work in progress)."""
+    """Versions a user may see: drafts in progress only for those who edit them."""
     agreements = Agreement.objects.select_related("author", "published_by")
-    if not has_role(user, Role.MARKETER):
+    if not may(user, "agreement.edit"):
         agreements = agreements.exclude(status=AgreementStatus.DRAFT, submitted_at=None)
     return agreements
 

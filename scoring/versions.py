@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from accounts.roles import Role, has_role
+from accounts.capabilities import may, require
 from core.errors import ApplicationError, ConflictError, PermissionDenied
 from leads.models import Lead
 from scoring.convert import RULE_MODELS, rules_of, spec_from_rows
@@ -30,12 +30,9 @@ from scoring.models import (
 )
 from scoring.validation import impossible_gates
 
-SALES_SIGNERS = (Role.SDR, Role.MANAGER)
-
 
 def check_may_edit(user) -> None:
-    if not has_role(user, Role.MARKETER):
-        raise PermissionDenied(_("Only marketers edit the MQL agreement."))
+    require(user, "agreement.edit", _("Only marketers edit the MQL agreement."))
 
 
 def _next_version() -> int:
@@ -127,11 +124,9 @@ def sign_off(*, agreement: Agreement, user, side: str) -> Signoff:
     if not locked.is_submitted:
         raise ApplicationError(_("Only a submitted draft can be signed."))
     if side == SignoffSide.MARKETING:
-        if not has_role(user, Role.MARKETER):
-            raise PermissionDenied(_("Only a marketer signs for marketing."))
+        require(user, "agreement.sign_off_marketing", _("Only a marketer signs for marketing."))
     elif side == SignoffSide.SALES:
-        if not has_role(user, *SALES_SIGNERS):
-            raise PermissionDenied(_("Only an SDR or a manager signs for sales."))
+        require(user, "agreement.sign_off_sales", _("Only an SDR or a manager signs for sales."))
         if locked.author_id == user.pk:
             raise PermissionDenied(_("The author of a version cannot sign it for sales."))
     else:
@@ -147,7 +142,7 @@ def sign_off(*, agreement: Agreement, user, side: str) -> Signoff:
 
 
 def may_publish(user) -> bool:
-    return has_role(user, Role.MARKETER)
+    return may(user, "agreement.publish")
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 """The agreement as a readable document, its history, diff and the sign-off and publish steps.
 
-Views stay thin: they call scoring.versions and show a refusal in place with its status code.
+Views stay thin: they call scoring.versions; core.middleware shows a refusal.
 """
 
 from django.contrib import messages
@@ -8,8 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import EVERY_ROLE, Role, has_role, role_required
-from core.errors import ApplicationError
+from accounts.capabilities import capability_required, may
 from scoring import versions
 from scoring.diff import diff_versions
 from scoring.models import SignoffSide
@@ -20,7 +19,7 @@ def _agreement_for(request, pk):
     return get_object_or_404(agreements_for(request.user), pk=pk)
 
 
-@role_required(*EVERY_ROLE)
+@capability_required("agreement.view")
 def current(request):
     agreement = published_agreement()
     if agreement is None:
@@ -33,9 +32,8 @@ def _detail_context(request, agreement) -> dict:
     signed = {signoff.side: signoff for signoff in agreement.signoffs.select_related("user")}
     signed_by_me = any(signoff.user_id == user.pk for signoff in signed.values())
     may_sign = {
-        SignoffSide.MARKETING: has_role(user, Role.MARKETER),
-        SignoffSide.SALES: has_role(user, *versions.SALES_SIGNERS)
-        and agreement.author_id != user.pk,
+        SignoffSide.MARKETING: may(user, "agreement.sign_off_marketing"),
+        SignoffSide.SALES: may(user, "agreement.sign_off_sales") and agreement.author_id != user.pk,
     }
     sides = [
         {
@@ -55,20 +53,20 @@ def _detail_context(request, agreement) -> dict:
         "sections": document(agreement),
         "sides": sides,
         "fully_signed": len(signed) == len(SignoffSide.values),
-        "may_edit": has_role(user, Role.MARKETER),
+        "may_edit": may(user, "agreement.edit"),
         "may_publish": versions.may_publish(user),
         "run": latest_run(agreement),
         "published": published,
     }
 
 
-@role_required(*EVERY_ROLE)
+@capability_required("agreement.view")
 def detail(request, pk):
     agreement = _agreement_for(request, pk)
     return render(request, "scoring/agreement_detail.html", _detail_context(request, agreement))
 
 
-@role_required(*EVERY_ROLE)
+@capability_required("agreement.view")
 def history(request):
     agreements = agreements_for(request.user).prefetch_related("signoffs__user")
     return render(
@@ -77,12 +75,12 @@ def history(request):
         {
             "agreements": agreements,
             "published": published_agreement(),
-            "may_edit": has_role(request.user, Role.MARKETER),
+            "may_edit": may(request.user, "agreement.edit"),
         },
     )
 
 
-@role_required(*EVERY_ROLE)
+@capability_required("agreement.view")
 def diff(request):
     visible = agreements_for(request.user)
     try:
@@ -103,7 +101,7 @@ def diff(request):
 
 
 @require_POST
-@role_required(Role.MARKETER)
+@capability_required("agreement.edit")
 def create(request):
     copy_of = None
     if request.POST.get("copy_of"):
@@ -113,19 +111,15 @@ def create(request):
 
 
 def _act(request, pk, action, success: str):
-    """Run a lifecycle step; on refusal show the document with the message and its status."""
+    """Run a lifecycle step; a refusal is shown by core.middleware."""
     agreement = _agreement_for(request, pk)
-    try:
-        action(agreement)
-    except ApplicationError as error:
-        context = _detail_context(request, agreement) | {"error": error.message}
-        return render(request, "scoring/agreement_detail.html", context, status=error.status_code)
+    action(agreement)
     messages.success(request, success)
     return redirect("scoring:detail", pk=agreement.pk)
 
 
 @require_POST
-@role_required(Role.MARKETER)
+@capability_required("agreement.edit")
 def submit(request, pk):
     return _act(
         request,
@@ -136,7 +130,7 @@ def submit(request, pk):
 
 
 @require_POST
-@role_required(Role.MARKETER, *versions.SALES_SIGNERS)
+@capability_required("agreement.sign_off_marketing", "agreement.sign_off_sales")
 def sign(request, pk):
     side = request.POST.get("side", "")
     return _act(
@@ -148,7 +142,7 @@ def sign(request, pk):
 
 
 @require_POST
-@role_required(Role.MARKETER)
+@capability_required("agreement.publish")
 def publish(request, pk):
     return _act(
         request,
@@ -158,7 +152,7 @@ def publish(request, pk):
     )
 
 
-@role_required(*EVERY_ROLE)
+@capability_required("agreement.view")
 def progress(request, pk):
     agreement = _agreement_for(request, pk)
     return render(

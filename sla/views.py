@@ -6,55 +6,47 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role, role_required
-from core.errors import ApplicationError
+from accounts.capabilities import capability_required
+from core.forms import refusals_on
 from sla import policies
 from sla.calendars import save_team_calendar, teams_with_hours
 from sla.forms import SlaPolicyForm, TeamCalendarForm
 from sla.models import SlaPolicy, TeamCalendar
 from teams.models import Team
 
-manager_only = role_required(Role.MANAGER)
 
-
-@manager_only
+@capability_required("sla.manage")
 def policy_list(request):
     rows = SlaPolicy.objects.select_related("channel", "team")
     return render(request, "sla/policy_list.html", {"policies": rows})
 
 
-@manager_only
+@capability_required("sla.manage")
 def policy_edit(request, pk=None):
     policy = get_object_or_404(SlaPolicy, pk=pk) if pk else SlaPolicy()
     form = SlaPolicyForm(request.POST or None, instance=policy)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with refusals_on(form):
                 policies.save_policy(policy=form.instance)
-            except ApplicationError as refused:
-                form.add_error(None, refused.message)
-            else:
+            if not form.errors:
                 messages.success(request, _("Policy saved; it applies to clocks started from now."))
                 return redirect("sla:policies")
         status = 400
     return render(request, "sla/policy_form.html", {"form": form, "policy": policy}, status=status)
 
 
-@manager_only
+@capability_required("sla.manage")
 @require_POST
 def policy_deactivate(request, pk):
     policy = get_object_or_404(SlaPolicy, pk=pk)
-    try:
-        policies.deactivate_policy(policy=policy)
-    except ApplicationError as refused:
-        messages.error(request, refused.message)
-        return redirect("sla:policies")
+    policies.deactivate_policy(policy=policy)
     messages.success(request, _("Policy deactivated; running clocks keep it."))
     return redirect("sla:policies")
 
 
-@manager_only
+@capability_required("sla.manage")
 def hours_list(request):
     return render(
         request,
@@ -63,7 +55,7 @@ def hours_list(request):
     )
 
 
-@manager_only
+@capability_required("sla.manage")
 def hours_edit(request, team_pk):
     team = get_object_or_404(Team, pk=team_pk)
     calendar = TeamCalendar.objects.filter(team=team).first()

@@ -3,17 +3,15 @@
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role, role_required
-from core.errors import ApplicationError
+from accounts.capabilities import capability_required
 from webhooks import services
 from webhooks.forms import SubscriptionForm
 from webhooks.models import Delivery, Subscription
 
-WEBHOOK_KEEPERS = (Role.MANAGER, Role.ADMIN)
 SHOWN_DELIVERIES = 50
 
 
-@role_required(*WEBHOOK_KEEPERS)
+@capability_required("webhooks.manage")
 def subscription_list(request):
     form = SubscriptionForm(request.POST or None, initial={"is_active": True})
     if request.method == "POST" and form.is_valid():
@@ -27,7 +25,7 @@ def subscription_list(request):
     return render(request, "webhooks/list.html", context, status=status)
 
 
-@role_required(*WEBHOOK_KEEPERS)
+@capability_required("webhooks.manage")
 def subscription_detail(request, pk):
     subscription = get_object_or_404(Subscription, pk=pk)
     form = SubscriptionForm(request.POST or None, instance=subscription)
@@ -43,15 +41,10 @@ def subscription_detail(request, pk):
 
 
 @require_POST
-@role_required(*WEBHOOK_KEEPERS)
+@capability_required("webhooks.manage")
 def delivery_replay(request, pk):
     delivery = get_object_or_404(Delivery, pk=pk)
-    error, status = "", 200
-    try:
-        delivery = services.replay(delivery=delivery)
-    except ApplicationError as refused:
-        error, status = refused.message, refused.status_code
-    context = {"delivery": delivery, "error": error}
+    delivery = services.replay(delivery=delivery)
     if request.htmx:
-        return render(request, "webhooks/_delivery_row.html", context, status=status)
+        return render(request, "webhooks/_delivery_row.html", {"delivery": delivery})
     return redirect("webhooks:detail", pk=delivery.subscription_id)

@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from accounts.roles import Role, has_role
+from accounts.capabilities import may, require
+from accounts.roles import Role
 from core.errors import ApplicationError, PermissionDenied
 from handoff.access import (
     check_may_handle_lead,
     check_may_work,
     display_name,
-    is_manager,
     is_team_member,
     someone_has_it,
 )
@@ -185,9 +185,8 @@ def _free_capacity_later(handoff: Handoff) -> None:
 def claim_handoff(*, handoff: Handoff, user, now=None) -> Handoff:
     """Take a lead from the pool: a conditional update, so exactly one of two claims wins."""
     now = now or timezone.now()
-    if not (is_manager(user) or has_role(user, Role.SDR)):
-        raise PermissionDenied(_("Only sales development reps and managers work the queue."))
-    if not is_manager(user) and not is_team_member(user, handoff.team_id):
+    require(user, "queue.work", _("Only sales development reps and managers work the queue."))
+    if not may(user, "queue.work_any") and not is_team_member(user, handoff.team_id):
         raise PermissionDenied(_("This lead is in another team's pool."))
     with transaction.atomic():
         taken = Handoff.objects.filter(
@@ -316,9 +315,8 @@ def marketers():
 def reassign_handoff(*, handoff: Handoff, to_user, user, now=None) -> Handoff:
     """A manager moves an open handoff to another rep (or back to the pool with None)."""
     now = now or timezone.now()
-    if not is_manager(user):
-        raise PermissionDenied(_("Only managers reassign leads."))
-    if to_user is not None and not has_role(to_user, Role.SDR):
+    require(user, "queue.reassign", _("Only managers reassign leads."))
+    if to_user is not None and not may(to_user, "queue.take_leads"):
         message = _("Leads go to sales development reps.")
         raise ApplicationError(message, extra={"assignee": [message]})
     with transaction.atomic():

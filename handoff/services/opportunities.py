@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role, has_role
+from accounts.capabilities import may
 from core.errors import ApplicationError, ConflictError, PermissionDenied
-from handoff.access import check_may_handle_lead, display_name, is_manager
+from handoff.access import check_may_handle_lead, display_name
 from handoff.models import EventKind, HandoffEvent, Opportunity, OpportunityStage
 from leads.lifecycle import move_stage
 from leads.models import Lead, Stage
@@ -27,7 +27,7 @@ EDITABLE_FIELDS = ("name", "amount", "currency", "expected_close_date", "stage",
 
 
 def _check_account_executive(owner) -> None:
-    if owner is None or not has_role(owner, Role.ACCOUNT_EXECUTIVE):
+    if owner is None or not may(owner, "opportunities.own"):
         message = _("The owner must be an account executive.")
         raise ApplicationError(message, extra={"owner": [message]})
 
@@ -102,7 +102,7 @@ def opportunity_payload(opportunity: Opportunity) -> dict:
 
 
 def _check_may_change(opportunity: Opportunity, user) -> None:
-    if not (is_manager(user) or opportunity.owner_id == user.pk):
+    if not (may(user, "opportunities.work_any") or opportunity.owner_id == user.pk):
         raise PermissionDenied(_("Only the owner or a manager changes this opportunity."))
 
 

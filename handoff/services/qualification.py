@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role, has_role
-from core.errors import ApplicationError, PermissionDenied
-from handoff.access import check_may_handle_lead, display_name, is_manager
+from accounts.capabilities import may, require
+from core.errors import ApplicationError
+from handoff.access import check_may_handle_lead, display_name
 from handoff.models import EventKind, HandoffEvent, Qualification, QualificationPolicy
 from handoff.models.qualification import CRITERIA
 from leads.lifecycle import move_stage
@@ -74,8 +74,7 @@ def save_qualification(*, lead: Lead, user, changes: dict) -> Qualification:
 
 
 def set_required_criteria(*, user, required: list[str]) -> QualificationPolicy:
-    if not is_manager(user):
-        raise PermissionDenied(_("Only managers choose the SQL criteria."))
+    require(user, "teams.manage", _("Only managers choose the SQL criteria."))
     unknown = [code for code in required if code not in CRITERIA]
     if unknown:
         message = _("Unknown criteria: %(codes)s") % {"codes": ", ".join(unknown)}
@@ -89,10 +88,9 @@ def set_required_criteria(*, user, required: list[str]) -> QualificationPolicy:
 
 def promote_to_sql(*, lead: Lead, user, account_executive=None, now=None) -> Lead:
     """SAL to SQL once the required criteria are met; optionally tell the account executive."""
-    if not (is_manager(user) or has_role(user, Role.SDR)):
-        raise PermissionDenied(_("Sales development reps and managers promote leads to SQL."))
+    require(user, "handoff.qualify", _("Sales development reps and managers promote leads to SQL."))
     check_may_handle_lead(lead, user)
-    if account_executive is not None and not has_role(account_executive, Role.ACCOUNT_EXECUTIVE):
+    if account_executive is not None and not may(account_executive, "opportunities.own"):
         message = _("Hand SQLs to an account executive.")
         raise ApplicationError(message, extra={"account_executive": [message]})
     missing = missing_criteria(

@@ -7,9 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role, has_role
-from core.errors import PermissionDenied
-from handoff.access import check_may_handle_lead, display_name, is_manager
+from accounts.capabilities import require
+from handoff.access import check_may_handle_lead, display_name
 from handoff.models import EventKind, Handoff, HandoffEvent, Outcome
 from handoff.services.handoffs import clean_return, marketers
 from leads.lifecycle import move_stage
@@ -24,8 +23,7 @@ from webhooks.services import emit
 def return_from_sal(*, lead: Lead, user, reason: str, note: str = "", now=None) -> Lead:
     """SAL back to marketing (recycled) with a reason, instead of promoting it to SQL."""
     now = now or timezone.now()
-    if not (is_manager(user) or has_role(user, Role.SDR)):
-        raise PermissionDenied(_("Sales development reps and managers return leads."))
+    require(user, "handoff.qualify", _("Sales development reps and managers return leads."))
     check_may_handle_lead(lead, user)
     return_reason, note = clean_return(reason, note)
     with transaction.atomic():

@@ -4,16 +4,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from accounts.roles import Role, has_role
-from core.errors import ApplicationError, PermissionDenied
-from handoff.access import is_manager
+from accounts.capabilities import may, require
+from core.errors import ApplicationError
 from handoff.models import ReturnReason
 from teams.models import AssignmentMode, Team, TeamMember
 
 
 def check_manager(user) -> None:
-    if not is_manager(user):
-        raise PermissionDenied(_("Only managers change teams and return reasons."))
+    require(user, "teams.manage", _("Only managers change teams and return reasons."))
 
 
 def _drain_later(team_id: int) -> None:
@@ -48,7 +46,7 @@ def set_team_mode(*, team: Team, user, mode: str) -> Team:
 
 def add_member(*, team: Team, user, member_user, weight: int = 1, cap: int | None = None):
     check_manager(user)
-    if not has_role(member_user, Role.SDR):
+    if not may(member_user, "queue.take_leads"):
         message = _("Teams are made of sales development reps.")
         raise ApplicationError(message, extra={"user": [message]})
     if TeamMember.objects.filter(team=team, user=member_user).exists():

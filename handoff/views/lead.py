@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role, role_required
-from core.errors import ApplicationError
+from accounts.capabilities import capability_required
+from core.forms import refusals_on
 from handoff import services
 from handoff.forms import (
     OpportunityForm,
@@ -22,10 +22,7 @@ from handoff.forms import (
 )
 from handoff.models import Qualification
 from handoff.selectors import lead_handoff_section
-from handoff.views.errors import add_error
 from leads.models import Lead
-
-LEAD_ROLES = (Role.SDR, Role.ACCOUNT_EXECUTIVE, Role.MANAGER)
 
 
 def lead_section_context(*, lead: Lead, user, **forms) -> dict:
@@ -61,99 +58,83 @@ def _reload(request, lead, message):
 
 
 @require_POST
-@role_required(*LEAD_ROLES)
+@capability_required("handoff.work_leads")
 def lead_status(request, pk):
     lead = get_object_or_404(Lead, pk=pk)
     form = StatusForm(request.POST)
     template = "handoff/partials/lead_status.html"
     if form.is_valid():
-        try:
+        with refusals_on(form):
             lead = services.set_lead_status(
                 lead=lead, user=request.user, status=form.cleaned_data["status"]
             )
-        except ApplicationError as error:
-            add_error(form, error)
-            return _fragment(request, lead, template, status=error.status_code, status_form=form)
-        return _fragment(request, lead, template, saved=True)
-    return _fragment(request, lead, template, status=400, status_form=form)
+    if form.errors:
+        return _fragment(request, lead, template, status=400, status_form=form)
+    return _fragment(request, lead, template, saved=True)
 
 
 @require_POST
-@role_required(*LEAD_ROLES)
+@capability_required("handoff.work_leads")
 def qualification(request, pk):
     lead = get_object_or_404(Lead, pk=pk)
     instance = Qualification.objects.filter(lead=lead).first() or Qualification(lead=lead)
     form = QualificationForm(request.POST, instance=instance)
     template = "handoff/partials/qualification.html"
-    if not form.is_valid():
+    if form.is_valid():
+        with refusals_on(form):
+            services.save_qualification(lead=lead, user=request.user, changes=form.cleaned_data)
+    if form.errors:
         return _fragment(request, lead, template, status=400, qualification_form=form)
-    try:
-        services.save_qualification(lead=lead, user=request.user, changes=form.cleaned_data)
-    except ApplicationError as error:
-        add_error(form, error)
-        return _fragment(request, lead, template, status=error.status_code, qualification_form=form)
     return _fragment(request, lead, template, saved=True)
 
 
 @require_POST
-@role_required(Role.SDR, Role.MANAGER)
+@capability_required("handoff.qualify")
 def promote(request, pk):
     lead = get_object_or_404(Lead, pk=pk)
     form = PromoteForm(request.POST)
     template = "handoff/partials/qualification.html"
-    if not form.is_valid():
+    if form.is_valid():
+        with refusals_on(form):
+            services.promote_to_sql(
+                lead=lead,
+                user=request.user,
+                account_executive=form.cleaned_data["account_executive"],
+            )
+    if form.errors:
         return _fragment(request, lead, template, status=400, promote_form=form)
-    try:
-        services.promote_to_sql(
-            lead=lead, user=request.user, account_executive=form.cleaned_data["account_executive"]
-        )
-    except ApplicationError as error:
-        return _fragment(
-            request,
-            lead,
-            template,
-            status=error.status_code,
-            promote_form=form,
-            promote_error=error.message,
-        )
     return _reload(request, lead, _("Promoted to SQL."))
 
 
 @require_POST
-@role_required(Role.SDR, Role.MANAGER)
+@capability_required("handoff.qualify")
 def return_to_marketing(request, pk):
     """The SAL-to-SQL decision's other answer: back to marketing with a reason."""
     lead = get_object_or_404(Lead, pk=pk)
     form = ReturnForm(request.POST)
     template = "handoff/partials/qualification.html"
-    if not form.is_valid():
+    if form.is_valid():
+        with refusals_on(form):
+            services.return_from_sal(
+                lead=lead,
+                user=request.user,
+                reason=form.cleaned_data["reason"].code,
+                note=form.cleaned_data["note"],
+            )
+    if form.errors:
         return _fragment(request, lead, template, status=400, return_form=form)
-    try:
-        services.return_from_sal(
-            lead=lead,
-            user=request.user,
-            reason=form.cleaned_data["reason"].code,
-            note=form.cleaned_data["note"],
-        )
-    except ApplicationError as error:
-        add_error(form, error)
-        return _fragment(request, lead, template, status=error.status_code, return_form=form)
     return _reload(request, lead, _("Returned to marketing."))
 
 
 @require_POST
-@role_required(*LEAD_ROLES)
+@capability_required("handoff.work_leads")
 def open_opportunity(request, pk):
     lead = get_object_or_404(Lead, pk=pk)
     form = OpportunityForm(request.POST)
     template = "handoff/partials/opportunity_form.html"
-    if not form.is_valid():
+    if form.is_valid():
+        with refusals_on(form):
+            services.open_opportunity(lead=lead, user=request.user, **form.cleaned_data)
+    if form.errors:
         return _fragment(request, lead, template, status=400, form=form, opportunity_form=form)
-    try:
-        services.open_opportunity(lead=lead, user=request.user, **form.cleaned_data)
-    except ApplicationError as error:
-        add_error(form, error)
-        return _fragment(
-            request, lead, template, status=error.status_code, form=form, opportunity_form=form
-        )
     return _reload(request, lead, _("Opportunity opened."))

@@ -3,22 +3,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
-from accounts.roles import Role, RoleRequiredMixin, role_required
-from core.errors import ApplicationError
+from accounts.capabilities import CapabilityRequiredMixin, capability_required
+from core.forms import refusals_on
 from handoff.filters import OpportunityFilter
 from handoff.forms import OpportunityUpdateForm
 from handoff.models import Opportunity
 from handoff.selectors import opportunities_for
 from handoff.services import update_opportunity
-from handoff.views.errors import add_error
-
-OPPORTUNITY_ROLES = (Role.ACCOUNT_EXECUTIVE, Role.MANAGER)
 
 
-class OpportunityListView(RoleRequiredMixin, ListView):
+class OpportunityListView(CapabilityRequiredMixin, ListView):
     """An account executive's pipeline (a manager's: everyone's), by close date."""
 
-    allowed_roles = OPPORTUNITY_ROLES
+    capability = "opportunities.work"
     template_name = "handoff/opportunity_list.html"
     paginate_by = 50
 
@@ -34,7 +31,7 @@ class OpportunityListView(RoleRequiredMixin, ListView):
         return context
 
 
-@role_required(*OPPORTUNITY_ROLES)
+@capability_required("opportunities.work")
 def opportunity_detail(request, pk):
     opportunity = get_object_or_404(Opportunity.objects.select_related("lead", "owner"), pk=pk)
     # The form edits its own copy, so the page still shows the saved opportunity on errors.
@@ -44,20 +41,16 @@ def opportunity_detail(request, pk):
         if form.is_valid():
             changes = {name: form.cleaned_data[name] for name in form.changed_data}
             changes.pop("lost_reason", None)
-            try:
+            with refusals_on(form):
                 update_opportunity(
                     opportunity=opportunity,
                     user=request.user,
                     changes=changes,
                     lost_reason=form.cleaned_data["lost_reason"],
                 )
-            except ApplicationError as error:
-                add_error(form, error)
-                status = error.status_code
-            else:
+            if not form.errors:
                 messages.success(request, _("Opportunity saved."))
                 return redirect("handoff:opportunity", pk)
-        else:
-            status = 400
+        status = 400
     context = {"opportunity": opportunity, "form": form}
     return render(request, "handoff/opportunity_detail.html", context, status=status)

@@ -4,10 +4,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role, role_required
-from core.errors import ApplicationError
+from accounts.capabilities import capability_required, may
+from core.forms import refusals_on
 from handoff import services
-from handoff.access import is_manager, may_work
+from handoff.access import may_work
 from handoff.forms import AcceptForm, FirstTouchForm, ReassignForm, ReturnForm, StatusForm
 from handoff.models import Handoff
 from handoff.selectors import (
@@ -19,9 +19,7 @@ from handoff.selectors import (
     queue_for_user,
     with_clocks,
 )
-from handoff.views.errors import add_error
 
-QUEUE_ROLES = (Role.SDR, Role.MANAGER)
 # How often an open queue page asks for fresh rows.
 POLL_SECONDS = 10
 # Rows per page: the most urgent first, as a rep works them; later pages on demand.
@@ -37,7 +35,7 @@ def _page_number(value) -> int:
 
 def _queue_context(request) -> dict:
     view = request.GET.get("view", MINE)
-    if view not in QUEUE_VIEWS or (view == ALL and not is_manager(request.user)):
+    if view not in QUEUE_VIEWS or (view == ALL and not may(request.user, "queue.work_any")):
         view = MINE
     filterset = queue_for_user(user=request.user, view=view, params=request.GET)
     page = _page_number(request.GET.get("page"))
@@ -61,23 +59,22 @@ def _queue_context(request) -> dict:
         "previous_query": page_query(page - 1) if page > 1 else "",
         "next_query": page_query(page + 1) if len(fetched) > PAGE_SIZE else "",
         "poll_seconds": POLL_SECONDS,
-        "is_manager": is_manager(request.user),
         "views": {"mine": MINE, "pool": POOL, "all": ALL},
     }
 
 
-@role_required(*QUEUE_ROLES)
+@capability_required("queue.work")
 def queue(request):
     return render(request, "handoff/queue.html", _queue_context(request))
 
 
-@role_required(*QUEUE_ROLES)
+@capability_required("queue.work")
 def queue_rows(request):
     """Polled by the open page: only the rows (and tab counts), never the work panel."""
     return render(request, "handoff/partials/queue_rows.html", _queue_context(request))
 
 
-def _panel(request, handoff, *, status=200, message="", error="", **forms):
+def _panel(request, handoff, *, status=200, message="", **forms):
     handoff = Handoff.objects.select_related("lead", "lead__channel", "assignee", "team").get(
         pk=handoff.pk
     )
@@ -85,9 +82,7 @@ def _panel(request, handoff, *, status=200, message="", error="", **forms):
     context = {
         "handoff": handoff,
         "message": message,
-        "error": error,
         "may_work": handoff.is_open and may_work(handoff, request.user),
-        "is_manager": is_manager(request.user),
         "first_touch_form": forms.get("first_touch_form") or FirstTouchForm(),
         "accept_form": forms.get("accept_form") or AcceptForm(),
         "return_form": forms.get("return_form") or ReturnForm(),
@@ -109,40 +104,33 @@ def _done(request, handoff, message):
     return _panel(request, handoff, message=message)
 
 
-@role_required(*QUEUE_ROLES)
+@capability_required("queue.work")
 def work_panel(request, pk):
     return _panel(request, get_object_or_404(Handoff, pk=pk))
 
 
 @require_POST
-@role_required(*QUEUE_ROLES)
+@capability_required("queue.work")
 def claim(request, pk):
     handoff = get_object_or_404(Handoff, pk=pk)
-    try:
-        services.claim_handoff(handoff=handoff, user=request.user)
-    except ApplicationError as error:
-        return _panel(request, handoff, status=error.status_code, error=error.message)
+    services.claim_handoff(handoff=handoff, user=request.user)
     return _done(request, handoff, _("It is yours. Log the first touch when you reach them."))
 
 
 def _form_action(request, pk, form_class, form_key, act, message):
-    """Validate the form, run the action, and answer with the panel (errors in place)."""
+    """Validate the form, run the action, and answer with the panel (input errors in place)."""
     handoff = get_object_or_404(Handoff, pk=pk)
     form = form_class(request.POST)
-    if not form.is_valid():
+    if form.is_valid():
+        with refusals_on(form):
+            act(handoff, form.cleaned_data)
+    if form.errors:
         return _panel(request, handoff, status=400, **{form_key: form})
-    try:
-        act(handoff, form.cleaned_data)
-    except ApplicationError as error:
-        if error.status_code == 400:
-            add_error(form, error)
-            return _panel(request, handoff, status=400, **{form_key: form})
-        return _panel(request, handoff, status=error.status_code, error=error.message)
     return _done(request, handoff, message)
 
 
 @require_POST
-@role_required(*QUEUE_ROLES)
+@capability_required("queue.work")
 def first_touch(request, pk):
     return _form_action(
         request,
@@ -157,7 +145,7 @@ def first_touch(request, pk):
 
 
 @require_POST
-@role_required(*QUEUE_ROLES)
+@capability_required("queue.work")
 def accept(request, pk):
     return _form_action(
         request,
@@ -172,7 +160,7 @@ def accept(request, pk):
 
 
 @require_POST
-@role_required(*QUEUE_ROLES)
+@capability_required("queue.work")
 def return_to_marketing(request, pk):
     return _form_action(
         request,
@@ -187,7 +175,7 @@ def return_to_marketing(request, pk):
 
 
 @require_POST
-@role_required(*QUEUE_ROLES)
+@capability_required("queue.work")
 def set_status(request, pk):
     return _form_action(
         request,
@@ -202,7 +190,7 @@ def set_status(request, pk):
 
 
 @require_POST
-@role_required(Role.MANAGER)
+@capability_required("queue.reassign")
 def reassign(request, pk):
     return _form_action(
         request,

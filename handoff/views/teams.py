@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role, role_required
-from core.errors import ApplicationError
+from accounts.capabilities import capability_required
+from core.forms import refusals_on
 from handoff.forms import (
     AddMemberForm,
     MemberForm,
@@ -19,10 +19,9 @@ from handoff.models import QualificationPolicy, ReturnReason
 from handoff.selectors import team_overview
 from handoff.services import set_required_criteria
 from handoff.services import teams as team_services
-from handoff.views.errors import add_error
 from teams.models import Team, TeamMember
 
-manager_only = role_required(Role.MANAGER)
+manager_only = capability_required("teams.manage")
 
 
 @manager_only
@@ -30,13 +29,11 @@ def team_list(request):
     form = TeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         team = form.save(commit=False)
-        try:
+        with refusals_on(form):
             team_services.save_team(
                 team=team, user=request.user, channels=form.cleaned_data["channels"]
             )
-        except ApplicationError as error:
-            add_error(form, error)
-        else:
+        if not form.errors:
             messages.success(request, _("Team created."))
             return redirect("handoff:team", team.pk)
     teams = Team.objects.select_related("manager").prefetch_related("memberships__user")
@@ -62,15 +59,13 @@ def team_detail(request, pk):
     if request.method == "POST":
         form = TeamForm(request.POST, instance=team, prefix="team")
         if form.is_valid():
-            try:
+            with refusals_on(form):
                 team_services.save_team(
                     team=form.save(commit=False),
                     user=request.user,
                     channels=form.cleaned_data["channels"],
                 )
-            except ApplicationError as error:
-                add_error(form, error)
-            else:
+            if not form.errors:
                 messages.success(request, _("Team saved."))
                 return redirect("handoff:team", team.pk)
         return _team_page(request, team, status=400, team_form=form)
@@ -96,7 +91,7 @@ def add_member(request, pk):
     team = get_object_or_404(Team, pk=pk)
     form = AddMemberForm(request.POST, prefix="add")
     if form.is_valid():
-        try:
+        with refusals_on(form):
             team_services.add_member(
                 team=team,
                 user=request.user,
@@ -104,9 +99,7 @@ def add_member(request, pk):
                 weight=form.cleaned_data["weight"],
                 cap=form.cleaned_data["cap"],
             )
-        except ApplicationError as error:
-            add_error(form, error)
-        else:
+        if not form.errors:
             messages.success(request, _("Rep added."))
             return redirect("handoff:team", team.pk)
     return _team_page(request, team, status=400, add_form=form)

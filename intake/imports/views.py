@@ -7,40 +7,37 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Role, role_required
-from core.errors import ApplicationError
+from accounts.capabilities import capability_required
+from core.forms import refusals_on
 from intake.imports import services
 from intake.imports.export import rejected_rows_csv
 from intake.imports.forms import MappingForm, UploadForm
 from intake.models import ImportJob, ImportStatus
 
-IMPORTERS = (Role.MARKETER, Role.ADMIN)
 SAMPLE_ROWS = 3
 SHOWN_REJECTIONS = 100
 
 
-@role_required(*IMPORTERS)
+@capability_required("intake.import")
 def import_list(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with refusals_on(form, field="file"):
                 job = services.create_import(
                     upload=form.cleaned_data["file"],
                     user=request.user,
                     source=form.cleaned_data["source"],
                 )
-            except ApplicationError as error:
-                form.add_error("file", error.message)
-            else:
+            if not form.errors:
                 return redirect("intake:import-map", pk=job.pk)
         status = 400
     jobs = ImportJob.objects.select_related("source", "created_by")[:50]
     return render(request, "intake/imports/list.html", {"form": form, "jobs": jobs}, status=status)
 
 
-@role_required(*IMPORTERS)
+@capability_required("intake.import")
 def import_map(request, pk):
     job = get_object_or_404(ImportJob.objects.select_related("source", "channel"), pk=pk)
     if job.status not in (ImportStatus.UPLOADED, ImportStatus.CHECKED):
@@ -51,16 +48,14 @@ def import_map(request, pk):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with refusals_on(form):
                 services.dry_run(
                     job=job,
                     mapping=form.mapping,
                     channel=form.cleaned_data["channel"],
                     save_as=form.cleaned_data["save_as"],
                 )
-            except ApplicationError as error:
-                form.add_error(None, error.message)
-            else:
+            if not form.errors:
                 return redirect("intake:import-detail", pk=job.pk)
         status = 400
     samples = [row.values for row in islice(services.data_rows(job), SAMPLE_ROWS)]
@@ -72,39 +67,31 @@ def import_map(request, pk):
     return render(request, "intake/imports/map.html", context, status=status)
 
 
-@role_required(*IMPORTERS)
-def import_detail(request, pk, *, error: ApplicationError | None = None):
+@capability_required("intake.import")
+def import_detail(request, pk):
     job = get_object_or_404(ImportJob.objects.select_related("source", "channel"), pk=pk)
-    context = {
-        "job": job,
-        "rejections": job.rejections.all()[:SHOWN_REJECTIONS],
-        "error": error.message if error else "",
-    }
-    status = error.status_code if error else 200
-    return render(request, "intake/imports/detail.html", context, status=status)
+    context = {"job": job, "rejections": job.rejections.all()[:SHOWN_REJECTIONS]}
+    return render(request, "intake/imports/detail.html", context)
 
 
-@role_required(*IMPORTERS)
+@capability_required("intake.import")
 def import_progress(request, pk):
     job = get_object_or_404(ImportJob, pk=pk)
     return render(request, "intake/imports/_progress.html", {"job": job})
 
 
 @require_POST
-@role_required(*IMPORTERS)
+@capability_required("intake.import")
 def import_start(request, pk):
     job = get_object_or_404(ImportJob, pk=pk)
-    try:
-        if job.status == ImportStatus.FAILED:
-            services.resume_import(job=job)
-        else:
-            services.start_import(job=job)
-    except ApplicationError as error:
-        return import_detail(request, pk, error=error)
+    if job.status == ImportStatus.FAILED:
+        services.resume_import(job=job)
+    else:
+        services.start_import(job=job)
     return redirect("intake:import-detail", pk=job.pk)
 
 
-@role_required(*IMPORTERS)
+@capability_required("intake.import")
 def import_rejections(request, pk):
     job = get_object_or_404(ImportJob, pk=pk)
     response = StreamingHttpResponse(rejected_rows_csv(job), content_type="text/csv; charset=utf-8")

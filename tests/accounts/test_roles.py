@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from accounts.roles import Role, has_role
+from accounts.roles import Role, roles_of
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,9 +17,7 @@ def test_every_role_exists_as_a_group_with_permissions():
 def test_a_person_may_hold_several_roles():
     user = UserFactory(roles=[Role.SDR, Role.MANAGER])
 
-    assert has_role(user, Role.SDR)
-    assert has_role(user, Role.MANAGER)
-    assert not has_role(user, Role.MARKETER)
+    assert roles_of(user) == {Role.SDR, Role.MANAGER}
 
 
 def test_login_page_is_public_and_logs_in(client):

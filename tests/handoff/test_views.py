@@ -147,6 +147,32 @@ def test_a_second_claim_in_place_gets_409_naming_who_has_it(client, pool_team, s
     assert b"sasha has this lead" in response.content
 
 
+def test_a_second_claim_shows_who_has_it_in_the_message_area(client, pool_team, sdr, sdr2):
+    handoff = mql_handoff()
+    services.claim_handoff(handoff=handoff, user=sdr2)
+    client.force_login(sdr)
+
+    response = client.post(reverse("handoff:claim", args=[handoff.pk]), **HTMX)
+
+    assert response["HX-Retarget"] == "#messages"
+
+
+def test_a_second_claim_without_htmx_goes_back_to_the_queue_with_who_has_it(
+    client, pool_team, sdr, sdr2
+):
+    handoff = mql_handoff()
+    services.claim_handoff(handoff=handoff, user=sdr2)
+    client.force_login(sdr)
+    queue = "http://testserver" + reverse("handoff:queue")
+
+    response = client.post(
+        reverse("handoff:claim", args=[handoff.pk]), headers={"Referer": queue}, follow=True
+    )
+
+    assert response.redirect_chain == [(queue, 302)]
+    assert b"sasha has this lead" in response.content
+
+
 def test_accept_without_every_check_shows_the_error_in_place(client, pool_team, sdr):
     handoff = mql_handoff()
     client.force_login(sdr)

@@ -1,0 +1,65 @@
+"""One place that turns a domain refusal into what a person in the browser sees."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import ApplicationError
+
+# The page's message area (base.html), where flash messages appear.
+MESSAGES_TARGET = "#messages"
+
+
+class DomainErrorMiddleware:
+    """Answers an ApplicationError a view lets through (400 bad input, 403 not allowed,
+    409 someone got there first), so that views do not catch it themselves.
+
+    What a CRM user expects:
+    - An htmx action (a button in the queue, a form on the lead page): the page stays as it is
+      and the message appears in the page's message area, with the refusal's status. The
+      answer is a small fragment retargeted there (HX-Retarget, HX-Reswap), because the element
+      that asked may be a button or a row that must not be replaced by a sentence; accord.js
+      swaps 400/403/409 answers into their target.
+    - A form posted without htmx: back to the page they came from (its Referer, on this host
+      only) with the message shown on top, as after a success; they keep their place and can
+      act on the message.
+    - Otherwise (a page opened by address, or nowhere safe to go back to): a page with the
+      message and the refusal's status, so the status stays true for the browser and scripts.
+
+    Refusals about a form's input are better shown next to its fields: views do that with
+    core.forms.refusals_on and never reach here. The API maps the same errors in core.api.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ApplicationError):
+            return None
+        message, status = exception.message, exception.status_code
+        if getattr(request, "htmx", False):
+            response = render(
+                request, "errors/refusal_message.html", {"message": message}, status=status
+            )
+            response["HX-Retarget"] = MESSAGES_TARGET
+            response["HX-Reswap"] = "innerHTML"
+            return response
+        back = request.headers.get("Referer", "")
+        if request.method == "POST" and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            messages.error(request, message)
+            return redirect(back)
+        context = {"title": TITLES.get(status, TITLES[400]), "message": message}
+        return render(request, "errors/refusal.html", context, status=status)
+
+
+TITLES = {
+    400: _("This cannot be done"),
+    403: _("Not allowed"),
+    409: _("Someone got there first"),
+}
