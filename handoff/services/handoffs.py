@@ -5,7 +5,7 @@ once cannot both win; the loser gets a ConflictError naming who has the lead.
 """
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,10 +22,8 @@ from handoff.access import (
     someone_has_it,
 )
 from handoff.assignment import (
-    assign_handoff,
     assign_new_handoffs,
     give_to,
-    team_for_channel,
     teams_for_channels,
 )
 from handoff.models import (
@@ -57,61 +55,50 @@ def open_handoff(
     actor=None,
     now=None,
 ) -> Handoff:
-    """Queue a lead that has just become an MQL; call it inside the transaction of that move.
-
-    Calling it again while the handoff is open returns the same handoff.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        locked = Lead.objects.select_for_update().get(pk=lead.pk)
-        if locked.stage != Stage.MQL:
-            raise ApplicationError(_("Only an MQL can enter the queue."))
-        existing = Handoff.objects.filter(lead=locked, outcome=Outcome.OPEN).first()
-        if existing is not None:
-            return existing
-        try:
-            with transaction.atomic():
-                handoff = Handoff.objects.create(
-                    lead=locked,
-                    agreement_version=agreement_version,
-                    score=score,
-                    explanation=explanation,
-                    team=team_for_channel(locked.channel_id),
-                    created_at=now,
-                    # Replaced at once by the accept-or-return clock's due time.
-                    sla_due_at=now,
-                )
-        except IntegrityError:
-            return Handoff.objects.get(lead=locked, outcome=Outcome.OPEN)
-        sla_services.start_clocks(handoff=handoff, now=now)
-        HandoffEvent.objects.create(
-            lead=locked,
-            handoff=handoff,
-            kind=EventKind.OPENED,
-            actor=actor,
-            data={"score": score, "agreement_version": agreement_version},
-            created_at=now,
-        )
-        return assign_handoff(handoff=handoff, now=now)
+    """Queue one lead that has just become an MQL: `open_handoffs` for a batch of one, so a
+    single lead takes the very path a rescoring run takes. Calling it again while the handoff
+    is open returns the same handoff."""
+    (handoff,) = open_handoffs(
+        leads=[lead],
+        agreement_version=agreement_version,
+        explanations={lead.pk: explanation},
+        scores={lead.pk: score},
+        actor=actor,
+        now=now,
+    )
+    return handoff
 
 
 def open_handoffs(
-    *, leads: list[Lead], agreement_version: int | None, explanations: dict[int, dict], now=None
+    *,
+    leads: list[Lead],
+    agreement_version: int | None,
+    explanations: dict[int, dict],
+    scores: dict[int, int] | None = None,
+    actor=None,
+    now=None,
 ) -> list[Handoff]:
-    """`open_handoff` for many leads that have just become MQLs, in one transaction: the leads
-    are locked in id order, the handoffs, clocks and events written one statement each, then
-    the handoffs are assigned in turn (so round-robin stays as fair as one at a time).
+    """Queue leads that have just become MQLs, in one transaction; call it inside the
+    transaction of their moves. The leads are locked in id order (so the check that each is an
+    MQL, and the one open handoff per lead, hold against anyone opening at the same time), the
+    handoffs, clocks and events are written one statement each, then the handoffs are assigned
+    in turn (so round-robin stays as fair as one at a time).
 
-    `explanations` holds each lead's score explanation; a lead with an open handoff keeps it.
+    `explanations` holds each lead's score explanation, whose total is its score unless
+    `scores` says otherwise; a lead with an open handoff keeps it. Returns the handoffs in the
+    order of the locked leads.
     """
     now = now or timezone.now()
+    scores = scores or {}
     with transaction.atomic():
         locked = list(
             Lead.objects.select_for_update()
             .filter(pk__in=[lead.pk for lead in leads])
             .order_by("pk")
         )
-        if any(lead.stage != Stage.MQL for lead in locked):
+        if len(locked) != len({lead.pk for lead in leads}) or any(
+            lead.stage != Stage.MQL for lead in locked
+        ):
             raise ApplicationError(_("Only an MQL can enter the queue."))
         existing = {
             handoff.lead_id: handoff
@@ -122,7 +109,7 @@ def open_handoffs(
             Handoff(
                 lead=lead,
                 agreement_version=agreement_version,
-                score=explanations[lead.pk]["total"],
+                score=scores.get(lead.pk, explanations[lead.pk].get("total", 0)),
                 explanation=explanations[lead.pk],
                 team=teams[lead.channel_id],
                 created_at=now,
@@ -140,13 +127,15 @@ def open_handoffs(
                 lead_id=handoff.lead_id,
                 handoff=handoff,
                 kind=EventKind.OPENED,
+                actor=actor,
                 data={"score": handoff.score, "agreement_version": agreement_version},
                 created_at=now,
             )
             for handoff in new
         )
         assign_new_handoffs(handoffs=new, now=now)
-    return [*existing.values(), *new]
+    opened = {handoff.lead_id: handoff for handoff in new}
+    return [existing.get(lead.pk) or opened[lead.pk] for lead in locked]
 
 
 def _locked(handoff: Handoff) -> Handoff:
