@@ -1,10 +1,6 @@
-from datetime import datetime
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from handoff import sla
 
 
 class Outcome(models.TextChoices):
@@ -84,7 +80,7 @@ class Handoff(models.Model):
         verbose_name=_("return reason"),
     )
     return_note = models.TextField(_("return note"), blank=True)
-    # The accept-or-return clock; sla.py sets it and clock_state() reads it.
+    # The accept-or-return clock's due time (sla.services sets it): the queue's order.
     sla_due_at = models.DateTimeField(_("due by"))
 
     class Meta:
@@ -147,16 +143,6 @@ class Handoff(models.Model):
     @property
     def is_open(self) -> bool:
         return self.outcome == Outcome.OPEN
-
-    @property
-    def closed_at(self) -> datetime | None:
-        return self.accepted_at or self.returned_at
-
-    def clock_state(self, now: datetime) -> str:
-        """on_time, at_risk, breached or met: the colour of the accept-or-return clock."""
-        return sla.clock_state(
-            started_at=self.created_at, due_at=self.sla_due_at, stopped_at=self.closed_at, now=now
-        )
 
     @property
     def top_reasons(self) -> list[dict]:
