@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 
+from accounts.capabilities import may
 from accounts.roles import Role, has_role
 from core.errors import ConflictError, PermissionDenied
 from handoff.models import Handoff, Outcome
@@ -21,6 +22,12 @@ def is_manager(user) -> bool:
 
 def is_team_member(user, team_id: int | None) -> bool:
     return team_id is not None and TeamMember.objects.filter(team_id=team_id, user=user).exists()
+
+
+def check_may(user, capability: str, message: str) -> None:
+    """The capability table's answer as the domain's 403, which views show in place."""
+    if not may(user, capability):
+        raise PermissionDenied(str(message))
 
 
 def someone_has_it(handoff: Handoff) -> ConflictError:
@@ -53,12 +60,30 @@ def check_may_work(handoff: Handoff, user) -> None:
         raise PermissionDenied(_("This lead is in another team's pool."))
 
 
-def may_work(handoff: Handoff, user) -> bool:
+def passes(check, *args) -> bool:
+    """Whether `check(*args)` lets the user through: neither a 403 nor a 409."""
     try:
-        check_may_work(handoff, user)
+        check(*args)
     except (PermissionDenied, ConflictError):
         return False
     return True
+
+
+def may_work(handoff: Handoff, user) -> bool:
+    return passes(check_may_work, handoff, user)
+
+
+def check_may_decide(handoff: Handoff, user) -> None:
+    """Who may close a handoff or end its SAL: the queue's rule while it is open, the lead's
+    once it was accepted."""
+    if handoff.is_open:
+        check_may_work(handoff, user)
+    else:
+        check_may_handle_lead(handoff.lead, user)
+
+
+def may_decide(handoff: Handoff, user) -> bool:
+    return passes(check_may_decide, handoff, user)
 
 
 def check_may_handle_lead(lead: Lead, user) -> None:

@@ -7,7 +7,7 @@ class HandoffConfig(AppConfig):
     verbose_name = _("Handoff and queue")
 
     def ready(self):
-        from handoff.assignment import return_to_pool
+        from handoff.services.outcomes import return_to_pool
         from sla import hooks
 
         hooks.return_to_pool.register(return_to_pool)

@@ -6,8 +6,9 @@ Each list runs a fixed number of queries whatever its length.
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts.capabilities import may
 from accounts.roles import Role, has_role
-from handoff.access import is_manager, may_work
+from handoff.access import is_manager, may_decide, may_work
 from handoff.assignment import with_open_load
 from handoff.filters import QueueFilter
 from handoff.models import (
@@ -145,6 +146,12 @@ def lead_handoff_section(*, lead: Lead, user, now=None) -> dict:
         "clocks": clocks,
         "current_handoff": current,
         "may_work_handoff": current is not None and current.is_open and may_work(current, user),
+        # An MQL waiting in the queue or a SAL, by someone who may decide its handoff.
+        "may_disqualify": current is not None
+        and (current.is_open or (current.outcome == Outcome.ACCEPTED and lead.stage == Stage.SAL))
+        and may(user, "leads.disqualify")
+        and may_decide(current, user),
+        "may_reinstate": lead.stage == Stage.DISQUALIFIED and may(user, "leads.reinstate"),
         "qualification": qualification,
         "criteria": [
             {"code": code, "label": label, "required": code in required, "met": met[code]}

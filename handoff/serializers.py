@@ -140,6 +140,16 @@ class ReturnSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class DisqualifySerializer(ReturnSerializer):
+    reason = serializers.SlugField(
+        help_text=_("A disqualification reason code, e.g. junk, competitor, student, duplicate.")
+    )
+
+
+class ReinstateSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class ReassignSerializer(serializers.Serializer):
     assignee = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.filter(is_active=True),

@@ -17,10 +17,25 @@ class FirstTouchChannel(models.TextChoices):
     MEETING = "meeting", _("Meeting")
 
 
-class ReturnReason(models.Model):
-    """Why sales hands a lead back; managed by managers, seeded by a data migration."""
+class ReasonKind(models.TextChoices):
+    RETURN = "return", _("Return to marketing")
+    DISQUALIFY = "disqualify", _("Disqualify")
 
-    code = models.SlugField(_("code"), max_length=50, unique=True)
+
+class ReturnReason(models.Model):
+    """Why sales closes a handoff without accepting it, or ends a SAL: a return to marketing
+    (the lead goes back to nurture) or a disqualification (junk, competitor, student: it never
+    should have been a lead). Managed by managers in one list, seeded by data migrations.
+
+    One list with a kind rather than a second model: both kinds are chosen the same way (a code,
+    a note when it is "other"), managed on the same page, stored on the same handoff column and
+    counted side by side by the returns report.
+    """
+
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ReasonKind.choices, default=ReasonKind.RETURN
+    )
+    code = models.SlugField(_("code"), max_length=50)
     label = models.CharField(_("label"), max_length=200)
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -29,6 +44,12 @@ class ReturnReason(models.Model):
         ordering = ["position", "label"]
         verbose_name = _("return reason")
         verbose_name_plural = _("return reasons")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "code"], name="returnreason_code_per_kind"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ReasonKind.values), name="returnreason_kind_valid"
+            ),
+        ]
 
     def __str__(self):
         return self.label
@@ -71,6 +92,8 @@ class Handoff(models.Model):
     first_touch_at = models.DateTimeField(_("first touch at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    disqualified_at = models.DateTimeField(_("disqualified at"), null=True, blank=True)
+    # The reason of a return or a disqualification (of the matching kind).
     return_reason = models.ForeignKey(
         ReturnReason,
         models.PROTECT,
@@ -100,6 +123,11 @@ class Handoff(models.Model):
                 condition=~models.Q(outcome="returned")
                 | models.Q(return_reason__isnull=False, returned_at__isnull=False),
                 name="handoff_returned_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(outcome="disqualified")
+                | models.Q(return_reason__isnull=False, disqualified_at__isnull=False),
+                name="handoff_disqualified_has_reason",
             ),
             models.CheckConstraint(
                 condition=~models.Q(outcome="accepted") | models.Q(accepted_at__isnull=False),
@@ -158,6 +186,8 @@ class EventKind(models.TextChoices):
     FIRST_TOUCH = "first_touch", _("First touch")
     ACCEPTED = "accepted", _("Accepted into SAL")
     RETURNED = "returned", _("Returned to marketing")
+    DISQUALIFIED = "disqualified", _("Disqualified")
+    REINSTATED = "reinstated", _("Reinstated")
     REASSIGNED = "reassigned", _("Reassigned")
     STATUS_CHANGED = "status_changed", _("Status changed")
     QUALIFICATION_SAVED = "qualification_saved", _("Qualification updated")

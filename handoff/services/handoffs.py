@@ -1,22 +1,19 @@
-"""The queue's actions: open a handoff at MQL, claim, first touch, accept into SAL, return.
+"""The queue's work short of a decision: open handoffs at MQL, claim, first touch, reassign.
+Decisions (accept, return, disqualify, escalation to the pool) are handoff.services.outcomes.
 
 Each action locks the handoff (or claims it with a conditional update), so two reps acting at
 once cannot both win; the loser gets a ConflictError naming who has the lead.
 """
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
 from accounts.roles import Role, has_role
 from core.errors import ApplicationError, PermissionDenied
 from handoff.access import (
     check_may_handle_lead,
     check_may_work,
-    display_name,
     is_manager,
     is_team_member,
     someone_has_it,
@@ -32,16 +29,10 @@ from handoff.models import (
     Handoff,
     HandoffEvent,
     Outcome,
-    ReturnReason,
 )
-from leads.lifecycle import move_stage
 from leads.models import Lead, LeadStatus, Stage
-from notifications.models import NotificationKind
-from notifications.services import notify_many
 from sla import services as sla_services
 from sla.models import Clock, Step
-from webhooks.models import Event
-from webhooks.services import emit
 
 ACCEPTANCE_CHECKS = ("meets_mql_spec", "can_start_conversation", "role_could_buy")
 
@@ -138,13 +129,19 @@ def open_handoffs(
     return [existing.get(lead.pk) or opened[lead.pk] for lead in locked]
 
 
+def lock_handoff(handoff: Handoff) -> Handoff:
+    """The handoff's row, locked, then read with its assignee (whom a 409 names) and lead.
+
+    Two queries, not one locking join: after waiting for a concurrent writer, PostgreSQL hands
+    back the locked row as written but the joined assignee as it was before, and the 409 would
+    name nobody (or the wrong rep).
+    """
+    list(Handoff.objects.select_for_update().filter(pk=handoff.pk).values_list("pk"))
+    return Handoff.objects.select_related("assignee", "lead").get(pk=handoff.pk)
+
+
 def _locked(handoff: Handoff) -> Handoff:
-    """The handoff's row, locked, with its assignee (whom a 409 names) in the same query."""
-    locked = (
-        Handoff.objects.select_for_update(of=("self",))
-        .select_related("assignee")
-        .get(pk=handoff.pk)
-    )
+    locked = lock_handoff(handoff)
     if locked.outcome != Outcome.OPEN:
         raise someone_has_it(locked)
     return locked
@@ -162,13 +159,6 @@ def _event(handoff: Handoff, kind: str, user, now, **fields) -> HandoffEvent:
     return HandoffEvent.objects.create(
         lead_id=handoff.lead_id, handoff=handoff, kind=kind, actor=user, created_at=now, **fields
     )
-
-
-def _free_capacity_later(handoff: Handoff) -> None:
-    """A rep cleared work: pooled leads of the team may now flow to someone with room."""
-    if handoff.team_id is not None:
-        team_id = handoff.team_id
-        transaction.on_commit(lambda: async_task("handoff.tasks.assign_waiting_handoffs", team_id))
 
 
 def claim_handoff(*, handoff: Handoff, user, now=None) -> Handoff:
@@ -205,101 +195,6 @@ def log_first_touch(*, handoff: Handoff, user, channel: str, note: str = "", now
         sla_services.stop_clock(handoff=locked, step=Step.FIRST_TOUCH, now=now)
         _event(locked, EventKind.FIRST_TOUCH, user, now, channel=channel, note=note.strip())
     return locked
-
-
-def accept_handoff(*, handoff: Handoff, user, checklist: dict, now=None) -> Handoff:
-    """Accept into SAL; all three acceptance checks must be ticked."""
-    now = now or timezone.now()
-    unchecked = [check for check in ACCEPTANCE_CHECKS if checklist.get(check) is not True]
-    if unchecked:
-        message = _("Tick all three checks to accept this lead.")
-        raise ApplicationError(message, extra={check: [message] for check in unchecked})
-    with transaction.atomic():
-        locked = _locked(handoff)
-        check_may_work(locked, user)
-        # The moved lead serves the SLA facts and the webhook below without reading it again.
-        locked.lead, _change = move_stage(
-            locked.lead_id,
-            Stage.SAL,
-            expected_from=Stage.MQL,
-            actor=user,
-            reason=_("Accepted from the queue"),
-            context={"handoff": locked.pk},
-        )
-        _take(locked, user, now)
-        locked.outcome, locked.accepted_at = Outcome.ACCEPTED, now
-        locked.save(update_fields=["assignee", "claimed_at", "outcome", "accepted_at"])
-        sla_services.decide_clocks(handoff=locked, now=now, accepted=True)
-        Lead.objects.filter(pk=locked.lead_id).update(owner_id=locked.assignee_id, updated_at=now)
-        _event(locked, EventKind.ACCEPTED, user, now, data={"checklist": list(ACCEPTANCE_CHECKS)})
-        emit(Event.HANDOFF_ACCEPTED, lead=locked.lead, data={"handoff": locked.pk})
-        _free_capacity_later(locked)
-    return locked
-
-
-def return_handoff(*, handoff: Handoff, user, reason: str, note: str = "", now=None) -> Handoff:
-    """Hand the lead back to marketing with a reason: it moves to recycled."""
-    now = now or timezone.now()
-    return_reason, note = clean_return(reason, note)
-    with transaction.atomic():
-        locked = _locked(handoff)
-        check_may_work(locked, user)
-        lead, _change = move_stage(
-            locked.lead_id,
-            Stage.RECYCLED,
-            expected_from=Stage.MQL,
-            actor=user,
-            reason=f"{return_reason.label}: {note}" if note else return_reason.label,
-            context={"handoff": locked.pk, "return_reason": return_reason.code},
-        )
-        _take(locked, user, now)
-        locked.outcome, locked.returned_at = Outcome.RETURNED, now
-        locked.return_reason, locked.return_note = return_reason, note
-        locked.save(
-            update_fields=[
-                "assignee",
-                "claimed_at",
-                "outcome",
-                "returned_at",
-                "return_reason",
-                "return_note",
-            ]
-        )
-        sla_services.decide_clocks(handoff=locked, now=now, accepted=False)
-        _event(
-            locked, EventKind.RETURNED, user, now, note=note, data={"reason": return_reason.code}
-        )
-        emit(
-            Event.HANDOFF_RETURNED,
-            lead=lead,
-            data={"handoff": locked.pk, "reason": return_reason.code, "note": note},
-        )
-        notify_many(
-            users=marketers(),
-            kind=NotificationKind.LEAD_RETURNED,
-            text=_("%(rep)s returned %(lead)s: %(reason)s")
-            % {"rep": display_name(user), "lead": lead, "reason": return_reason.label},
-            url=reverse("leads:detail", args=[lead.pk]),
-        )
-        _free_capacity_later(locked)
-    return locked
-
-
-def clean_return(reason: str, note: str) -> tuple[ReturnReason, str]:
-    """The active reason for `reason` and the trimmed note, or field errors."""
-    note = (note or "").strip()
-    return_reason = ReturnReason.objects.filter(code=reason, is_active=True).first()
-    if return_reason is None:
-        message = _("Choose one of the return reasons.")
-        raise ApplicationError(message, extra={"reason": [message]})
-    if return_reason.code == "other" and not note:
-        message = _("Say why in the note when the reason is “other”.")
-        raise ApplicationError(message, extra={"note": [message]})
-    return return_reason, note
-
-
-def marketers():
-    return get_user_model().objects.filter(groups__name=Role.MARKETER, is_active=True).distinct()
 
 
 def reassign_handoff(*, handoff: Handoff, to_user, user, now=None) -> Handoff:

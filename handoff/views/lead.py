@@ -10,20 +10,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.capabilities import capability_required
 from accounts.roles import Role, role_required
 from core.errors import ApplicationError
 from handoff import services
 from handoff.forms import (
+    DisqualifyForm,
     OpportunityForm,
     PromoteForm,
     QualificationForm,
+    ReinstateForm,
     ReturnForm,
     StatusForm,
 )
 from handoff.models import Qualification
 from handoff.selectors import lead_handoff_section
 from handoff.views.errors import add_error
-from leads.models import Lead
+from leads.models import Lead, Stage
 
 LEAD_ROLES = (Role.SDR, Role.ACCOUNT_EXECUTIVE, Role.MANAGER)
 
@@ -37,6 +40,8 @@ def lead_section_context(*, lead: Lead, user, **forms) -> dict:
     )
     section["promote_form"] = forms.get("promote_form") or PromoteForm()
     section["return_form"] = forms.get("return_form") or ReturnForm()
+    section["disqualify_form"] = forms.get("disqualify_form") or DisqualifyForm()
+    section["reinstate_form"] = forms.get("reinstate_form") or ReinstateForm()
     section["opportunity_form"] = forms.get("opportunity_form") or OpportunityForm(
         initial={"name": lead.organization or str(lead)}
     )
@@ -119,26 +124,75 @@ def promote(request, pk):
     return _reload(request, lead, _("Promoted to SQL."))
 
 
+def _decide(request, pk, form_class, form_key, template, act, message):
+    """Validate the form, make the decision on the lead, and reload the page; refusals are
+    shown in the form's fragment (400 next to the field, 403 and 409 above it)."""
+    lead = get_object_or_404(Lead, pk=pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _fragment(request, lead, template, status=400, **{form_key: form})
+    try:
+        act(lead, form.cleaned_data)
+    except ApplicationError as error:
+        add_error(form, error)
+        return _fragment(request, lead, template, status=error.status_code, **{form_key: form})
+    return _reload(request, lead, message)
+
+
 @require_POST
 @role_required(Role.SDR, Role.MANAGER)
 def return_to_marketing(request, pk):
     """The SAL-to-SQL decision's other answer: back to marketing with a reason."""
-    lead = get_object_or_404(Lead, pk=pk)
-    form = ReturnForm(request.POST)
-    template = "handoff/partials/qualification.html"
-    if not form.is_valid():
-        return _fragment(request, lead, template, status=400, return_form=form)
-    try:
-        services.return_from_sal(
-            lead=lead,
+    return _decide(
+        request,
+        pk,
+        ReturnForm,
+        "return_form",
+        "handoff/partials/qualification.html",
+        lambda lead, data: services.return_handoff(
+            handoff=services.lead_handoff(lead),
             user=request.user,
-            reason=form.cleaned_data["reason"].code,
-            note=form.cleaned_data["note"],
-        )
-    except ApplicationError as error:
-        add_error(form, error)
-        return _fragment(request, lead, template, status=error.status_code, return_form=form)
-    return _reload(request, lead, _("Returned to marketing."))
+            reason=data["reason"].code,
+            note=data["note"],
+            expected_from=Stage.SAL,
+        ),
+        _("Returned to marketing."),
+    )
+
+
+@require_POST
+@capability_required("leads.disqualify")
+def disqualify(request, pk):
+    """Rule the lead out from its page: an MQL waiting in the queue, or a SAL."""
+    return _decide(
+        request,
+        pk,
+        DisqualifyForm,
+        "disqualify_form",
+        "handoff/partials/lead_decision.html",
+        lambda lead, data: services.disqualify_handoff(
+            handoff=services.lead_handoff(lead),
+            user=request.user,
+            reason=data["reason"].code,
+            note=data["note"],
+            expected_from=lead.stage,
+        ),
+        _("Disqualified. A manager can reinstate it from this page."),
+    )
+
+
+@require_POST
+@capability_required("leads.reinstate")
+def reinstate(request, pk):
+    return _decide(
+        request,
+        pk,
+        ReinstateForm,
+        "reinstate_form",
+        "handoff/partials/lead_decision.html",
+        lambda lead, data: services.reinstate_lead(lead=lead, user=request.user, note=data["note"]),
+        _("Reinstated: the lead was rescored under the agreement in force."),
+    )
 
 
 @require_POST

@@ -4,11 +4,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.capabilities import capability_required
 from accounts.roles import Role, role_required
 from core.errors import ApplicationError
 from handoff import services
 from handoff.access import is_manager, may_work
-from handoff.forms import AcceptForm, FirstTouchForm, ReassignForm, ReturnForm, StatusForm
+from handoff.forms import (
+    AcceptForm,
+    DisqualifyForm,
+    FirstTouchForm,
+    ReassignForm,
+    ReturnForm,
+    StatusForm,
+)
 from handoff.models import Handoff
 from handoff.selectors import (
     ALL,
@@ -91,6 +99,7 @@ def _panel(request, handoff, *, status=200, message="", error="", **forms):
         "first_touch_form": forms.get("first_touch_form") or FirstTouchForm(),
         "accept_form": forms.get("accept_form") or AcceptForm(),
         "return_form": forms.get("return_form") or ReturnForm(),
+        "disqualify_form": forms.get("disqualify_form") or DisqualifyForm(),
         "status_form": forms.get("status_form")
         or StatusForm(initial={"status": handoff.lead.status}),
         "reassign_form": forms.get("reassign_form")
@@ -183,6 +192,21 @@ def return_to_marketing(request, pk):
             handoff=handoff, user=request.user, reason=data["reason"].code, note=data["note"]
         ),
         _("Returned to marketing."),
+    )
+
+
+@require_POST
+@capability_required("leads.disqualify")
+def disqualify(request, pk):
+    return _form_action(
+        request,
+        pk,
+        DisqualifyForm,
+        "disqualify_form",
+        lambda handoff, data: services.disqualify_handoff(
+            handoff=handoff, user=request.user, reason=data["reason"].code, note=data["note"]
+        ),
+        _("Disqualified: it has left the queue. A manager can reinstate it from the lead page."),
     )
 
 

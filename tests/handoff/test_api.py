@@ -300,8 +300,12 @@ def test_the_schema_documents_every_endpoint(api):
         "/api/v1/handoffs/{id}/first-touch/",
         "/api/v1/handoffs/{id}/accept/",
         "/api/v1/handoffs/{id}/return/",
+        "/api/v1/handoffs/{id}/disqualify/",
         "/api/v1/leads/{id}/qualification/",
         "/api/v1/leads/{id}/promote/",
+        "/api/v1/leads/{id}/return/",
+        "/api/v1/leads/{id}/disqualify/",
+        "/api/v1/leads/{id}/reinstate/",
         "/api/v1/opportunities/",
         "/api/v1/opportunities/{id}/won/",
     ):
@@ -309,3 +313,10 @@ def test_the_schema_documents_every_endpoint(api):
     accept = paths["/api/v1/handoffs/{id}/accept/"]["post"]
     assert set(accept["responses"]) >= {"200", "400", "403", "409"}
     assert "requestBody" in accept
+    for path in ("/api/v1/handoffs/{id}/disqualify/", "/api/v1/leads/{id}/disqualify/"):
+        disqualify = paths[path]["post"]
+        assert set(disqualify["responses"]) >= {"200", "400", "403", "409"}
+        assert "requestBody" in disqualify
+    clock = schema["components"]["schemas"]["Handoff"]["properties"]["clock"]
+    assert "business time" in clock["description"]
+    assert clock["nullable"] is True

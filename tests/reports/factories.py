@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
-from handoff.models import Handoff, Outcome, ReturnReason
+from handoff.models import Handoff, Outcome, ReasonKind, ReturnReason
 from leads.lifecycle import move_stage
 from leads.models import Stage
 from teams.models import Team
@@ -46,10 +46,10 @@ def walk(lead, start, *steps, version=None, reason=None):
     return moment
 
 
-def return_reason(code):
+def return_reason(code, kind=ReasonKind.RETURN):
     """The reason a data migration seeds; recreated when a transactional test flushed it."""
     reason, _ = ReturnReason.objects.get_or_create(
-        code=code, defaults={"label": code.replace("_", " ").capitalize()}
+        kind=kind, code=code, defaults={"label": code.replace("_", " ").capitalize()}
     )
     return reason
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.roles import Role
-from handoff.services import accept_handoff, open_handoff, return_from_sal, return_handoff
+from handoff.services import accept_handoff, open_handoff, return_handoff
 from leads.lifecycle import move_stage
 from leads.models import Stage
 from reports.economics import channel_economics
@@ -224,7 +224,7 @@ def test_a_return_after_acceptance_shows_in_the_funnel_and_the_returns_alike(mak
     handoff = open_handoff(lead=lead, agreement_version=3, score=70, explanation={})
     checks = {"meets_mql_spec": True, "can_start_conversation": True, "role_could_buy": True}
     accept_handoff(handoff=handoff, user=manager, checklist=checks)
-    return_from_sal(lead=lead, user=manager, reason="no_fit")
+    return_handoff(handoff=handoff, user=manager, reason="no_fit", expected_from=Stage.SAL)
     today = ReportFilters(date_from=date.today() - D, date_to=date.today() + D)
 
     funnel, returns = funnel_report(filters=today), returns_report(filters=today)
