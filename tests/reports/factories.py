@@ -137,3 +137,20 @@ def build_october(rep, tag: str = "") -> October:
         created=at(10, 3), channel=webinars, campaign="spring", email=f"L10{tag}@x.io"
     )
     return October(webinars=webinars, paid=paid, team=team, leads=leads)
+
+
+def disqualified_lead(channel, mql_at, *, email, reason="junk"):
+    """An MQL of agreement v2 that sales ruled out a day later, as handoff.services writes it."""
+    lead = make_lead(created=mql_at - 2 * D, channel=channel, email=email)
+    walk(lead, mql_at, version=2)
+    with time_machine.travel(mql_at + D, tick=False):
+        move_stage(lead.pk, Stage.DISQUALIFIED, context={"disqualify_reason": reason})
+    return Handoff.objects.create(
+        lead=lead,
+        score=60,
+        created_at=mql_at,
+        sla_due_at=mql_at + D,
+        outcome=Outcome.DISQUALIFIED,
+        disqualified_at=mql_at + D,
+        return_reason=return_reason(reason, ReasonKind.DISQUALIFY),
+    )
