@@ -101,3 +101,14 @@ def check_may_handle_lead(lead: Lead, user) -> None:
         elif latest is not None and latest.outcome == Outcome.OPEN and may_work(latest, user):
             return
     raise PermissionDenied(_("You do not work this lead."))
+
+
+def check_may_set_status(lead: Lead, user) -> None:
+    """Who may set a lead's work status, in the browser and the API alike: before the lead ever
+    entered the queue it is marketing's, so the lead writers (leads.edit) may; from then on,
+    whoever may handle it (check_may_handle_lead: managers, the owner, the rep working it, an
+    account executive once it is an SQL)."""
+    check_may(user, "leads.set_status", _("Your role may not change a lead's status."))
+    if may(user, "leads.edit") and not lead.handoffs.exists():
+        return
+    check_may_handle_lead(lead, user)

@@ -6,7 +6,6 @@ from handoff.services.handoffs import (
     log_first_touch,
     open_handoff,
     reassign_handoff,
-    set_lead_status,
 )
 from handoff.services.opportunities import open_opportunity, update_opportunity
 from handoff.services.outcomes import (
@@ -22,6 +21,7 @@ from handoff.services.qualification import (
     save_qualification,
     set_required_criteria,
 )
+from handoff.services.status import set_lead_status
 
 __all__ = [
     "accept_handoff",

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from accounts.roles import Role, has_role
 from core.errors import ApplicationError, PermissionDenied
 from handoff.access import (
-    check_may_handle_lead,
     check_may_work,
     is_manager,
     is_team_member,
@@ -30,7 +29,7 @@ from handoff.models import (
     HandoffEvent,
     Outcome,
 )
-from leads.models import Lead, LeadStatus, Stage
+from leads.models import Lead, Stage
 from sla import services as sla_services
 from sla.models import Clock, Step
 
@@ -213,28 +212,4 @@ def reassign_handoff(*, handoff: Handoff, to_user, user, now=None) -> Handoff:
             _event(locked, EventKind.REASSIGNED, user, now, data={"assignee": None})
         elif to_user.pk != locked.assignee_id:
             give_to(handoff=locked, user=to_user, actor=user, now=now)
-    return locked
-
-
-def set_lead_status(*, lead: Lead, user, status: str, now=None) -> Lead:
-    now = now or timezone.now()
-    if status not in LeadStatus.values:
-        message = _("Choose one of the lead statuses.")
-        raise ApplicationError(message, extra={"status": [message]})
-    check_may_handle_lead(lead, user)
-    with transaction.atomic():
-        locked = Lead.objects.select_for_update().get(pk=lead.pk)
-        if locked.status == status:
-            return locked
-        previous = locked.status
-        Lead.objects.filter(pk=locked.pk).update(status=status, updated_at=now)
-        locked.status = status
-        HandoffEvent.objects.create(
-            lead=locked,
-            handoff=locked.handoffs.filter(outcome=Outcome.OPEN).first(),
-            kind=EventKind.STATUS_CHANGED,
-            actor=user,
-            data={"from": previous, "to": status},
-            created_at=now,
-        )
     return locked
