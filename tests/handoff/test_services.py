@@ -284,9 +284,7 @@ class TestStatus:
             with pytest.raises(PermissionDenied):
                 services.set_lead_status(lead=handoff.lead, user=user, status="connected")
 
-    def test_before_the_queue_a_lead_writer_sets_it_as_the_api_lets_them(
-        self, outsider, marketer
-    ):
+    def test_before_the_queue_a_lead_writer_sets_it_as_the_api_lets_them(self, outsider, marketer):
         lead = LeadFactory()
 
         with pytest.raises(PermissionDenied):
