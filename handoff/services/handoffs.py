@@ -129,14 +129,11 @@ def open_handoffs(
 
 
 def lock_handoff(handoff: Handoff) -> Handoff:
-    """The handoff's row, locked, then read with its assignee (whom a 409 names) and lead.
-
-    Two queries, not one locking join: after waiting for a concurrent writer, PostgreSQL hands
-    back the locked row as written but the joined assignee as it was before, and the 409 would
-    name nobody (or the wrong rep).
-    """
-    list(Handoff.objects.select_for_update().filter(pk=handoff.pk).values_list("pk"))
-    return Handoff.objects.select_related("assignee", "lead").get(pk=handoff.pk)
+    """The handoff's row, locked. Its assignee (whom a 409 names) and lead are read when first
+    needed, after the lock, rather than joined into the locking query: after waiting for a
+    concurrent writer, PostgreSQL hands back the locked row as written but a joined assignee as
+    it was before, and the 409 would name nobody (or the wrong rep)."""
+    return Handoff.objects.select_for_update().get(pk=handoff.pk)
 
 
 def _locked(handoff: Handoff) -> Handoff:

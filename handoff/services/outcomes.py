@@ -180,9 +180,9 @@ def decide(
 ) -> Handoff:
     """Make `decision` on the handoff of a lead the caller saw in `expected_from`.
 
-    Queries: the reason, the lock on the handoff (with its assignee), the access rule's reads,
-    the stage move (leads.lifecycle), the handoff's row, the clocks, the event, then the webhook
-    and notification rows.
+    Queries: the reason, the lock on the handoff, the access rule's reads, the stage move
+    (leads.lifecycle), the handoff's row, the clocks, the event, then the webhook and
+    notification rows.
     """
     now = now or timezone.now()
     transition = transition_for(decision, expected_from)
@@ -204,8 +204,8 @@ def decide(
                 transition.to_stage,
                 expected_from=transition.from_stage,
                 actor=user,
-                reason=_stage_reason(transition, chosen, note),
-                context=_stage_context(transition, locked, chosen),
+                reason=_stage_reason(chosen, note),
+                context=_stage_context(locked, chosen),
             )
         _write(locked, transition, user, chosen, note, now)
         _stop_clocks(locked, transition, now)
@@ -240,13 +240,13 @@ def _locked(handoff: Handoff, transition: Transition) -> Handoff:
     return locked
 
 
-def _stage_reason(transition: Transition, chosen: ReturnReason | None, note: str) -> str:
+def _stage_reason(chosen: ReturnReason | None, note: str) -> str:
     if chosen is None:
         return _("Accepted from the queue")
     return f"{chosen.label}: {note}" if note else chosen.label
 
 
-def _stage_context(transition: Transition, handoff: Handoff, chosen) -> dict:
+def _stage_context(handoff: Handoff, chosen) -> dict:
     context = {"handoff": handoff.pk}
     if chosen is not None:
         # leads.passes and the funnel count a move to recycled with a return reason as a return.

@@ -2,11 +2,8 @@
 MQL or a SAL out with a reason, it leaves the queue with its clocks stopped, and a manager can
 reinstate it."""
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core.errors import ApplicationError, ConflictError, PermissionDenied
@@ -14,11 +11,11 @@ from handoff import services
 from handoff.models import EventKind, Handoff, HandoffEvent, Outcome
 from handoff.selectors import ALL, queue_base
 from leads.lifecycle import StaleMove
-from leads.models import ActivityKind, Lead, Stage, StageChange
+from leads.models import Lead, Stage, StageChange
 from scoring.services import rescore_leads
 from sla.models import Clock, Step
-from tests.factories import ActivityFactory, LeadFactory
 from tests.handoff.factories import mql_handoff
+from tests.scoring.test_rescore import engaged_lead
 
 pytestmark = pytest.mark.django_db
 CHECKS = {"meets_mql_spec": True, "can_start_conversation": True, "role_could_buy": True}
@@ -33,18 +30,8 @@ def sal(pool_team, sdr):
 
 
 def engaged_mql(**profile):
-    """A lead the published agreement makes an MQL (an ebook and a contact request)."""
-    lead = LeadFactory(**profile)
-    for kind, properties in (
-        (ActivityKind.CONTENT_DOWNLOAD, {"asset_type": "ebook"}),
-        (ActivityKind.CONTACT_REQUEST, {}),
-    ):
-        ActivityFactory(
-            lead=lead,
-            kind=kind,
-            occurred_at=timezone.now() - timedelta(days=1),
-            properties=properties,
-        )
+    """A lead the published agreement makes an MQL, queued by rescoring."""
+    lead = engaged_lead(**profile)
     rescore_leads([lead.pk])
     return Handoff.objects.get(lead=lead, outcome=Outcome.OPEN)
 
