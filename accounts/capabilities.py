@@ -32,6 +32,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         "leads.view": EVERY_ROLE,
         "leads.edit": (MARKETER, MANAGER, ADMIN),
         "leads.set_status": (SDR, AE, MARKETER, MANAGER, ADMIN),
+        "leads.disqualify": (SDR, MANAGER),
+        "leads.reinstate": (MANAGER,),
         # Intake
         "intake.import": (MARKETER, ADMIN),
         "intake.manage_forms": (MARKETER, ADMIN),

@@ -19,6 +19,12 @@ def is_team_member(user, team_id: int | None) -> bool:
     return team_id is not None and TeamMember.objects.filter(team_id=team_id, user=user).exists()
 
 
+def check_may(user, capability: str, message: str) -> None:
+    """The capability table's answer as the domain's 403, which views show in place."""
+    if not may(user, capability):
+        raise PermissionDenied(str(message))
+
+
 def someone_has_it(handoff: Handoff) -> ConflictError:
     """The 409 told to the rep who came second: who has the lead, or what became of it."""
     if handoff.outcome != Outcome.OPEN:
@@ -49,12 +55,30 @@ def check_may_work(handoff: Handoff, user) -> None:
         raise PermissionDenied(_("This lead is in another team's pool."))
 
 
-def may_work(handoff: Handoff, user) -> bool:
+def passes(check, *args) -> bool:
+    """Whether `check(*args)` lets the user through: neither a 403 nor a 409."""
     try:
-        check_may_work(handoff, user)
+        check(*args)
     except (PermissionDenied, ConflictError):
         return False
     return True
+
+
+def may_work(handoff: Handoff, user) -> bool:
+    return passes(check_may_work, handoff, user)
+
+
+def check_may_decide(handoff: Handoff, user) -> None:
+    """Who may close a handoff or end its SAL: the queue's rule while it is open, the lead's
+    once it was accepted."""
+    if handoff.is_open:
+        check_may_work(handoff, user)
+    else:
+        check_may_handle_lead(handoff.lead, user)
+
+
+def may_decide(handoff: Handoff, user) -> bool:
+    return passes(check_may_decide, handoff, user)
 
 
 def check_may_handle_lead(lead: Lead, user) -> None:
@@ -72,3 +96,14 @@ def check_may_handle_lead(lead: Lead, user) -> None:
         elif latest is not None and latest.outcome == Outcome.OPEN and may_work(latest, user):
             return
     raise PermissionDenied(_("You do not work this lead."))
+
+
+def check_may_set_status(lead: Lead, user) -> None:
+    """Who may set a lead's work status, in the browser and the API alike: before the lead ever
+    entered the queue it is marketing's, so the lead writers (leads.edit) may; from then on,
+    whoever may handle it (check_may_handle_lead: managers, the owner, the rep working it, an
+    account executive once it is an SQL)."""
+    check_may(user, "leads.set_status", _("Your role may not change a lead's status."))
+    if may(user, "leads.edit") and not lead.handoffs.exists():
+        return
+    check_may_handle_lead(lead, user)

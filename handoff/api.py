@@ -27,6 +27,7 @@ from handoff.selectors import QUEUE_VIEWS, opportunities_for, queue_base
 from handoff.serializers import (
     AcceptSerializer,
     ConflictSerializer,
+    DisqualifySerializer,
     FirstTouchSerializer,
     HandoffSerializer,
     LeadRefSerializer,
@@ -37,10 +38,11 @@ from handoff.serializers import (
     PromoteSerializer,
     QualificationSerializer,
     ReassignSerializer,
+    ReinstateSerializer,
     ReturnSerializer,
     StatusSerializer,
 )
-from leads.models import Lead
+from leads.models import Lead, Stage
 from leads.serializers import error_responses
 
 READ_ERRORS = error_responses(401, 403, 404)
@@ -153,6 +155,22 @@ class HandoffViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return self._answer(handoff)
 
     @extend_schema(
+        summary=_("Disqualify from the queue"),
+        description=_(
+            "The MQL is ruled out with a disqualification reason (e.g. junk, competitor, "
+            "student, duplicate; other needs a note): it leaves the queue, its clocks stop, and "
+            "only a manager can reinstate it."
+        ),
+        request=DisqualifySerializer,
+        responses={200: HandoffSerializer, **ACTION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def disqualify(self, request, pk=None):
+        data = self._input(DisqualifySerializer)
+        handoff = services.disqualify_handoff(handoff=self.get_object(), user=request.user, **data)
+        return self._answer(handoff)
+
+    @extend_schema(
         summary=_("Reassign (managers)"),
         request=ReassignSerializer,
         responses={200: HandoffSerializer, **ACTION_ERRORS},
@@ -237,27 +255,81 @@ class PromoteView(APIView):
         return Response(LeadRefSerializer(promoted).data)
 
 
-class ReturnFromSalView(APIView):
-    permission_classes = [HasCapability]
-    capability = "handoff.qualify"
+class LeadDecisionView(APIView):
+    """A decision on the lead's latest handoff, from the lead's side; answers with the lead."""
 
-    @extend_schema(
+    permission_classes = [HasCapability]
+    input_serializer = ReturnSerializer
+
+    def post(self, request, pk):
+        lead = get_object_or_404(Lead, pk=pk)
+        serializer = self.input_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.decide(lead, request.user, serializer.validated_data)
+        return Response(
+            LeadRefSerializer(Lead.objects.select_related("channel").get(pk=lead.pk)).data
+        )
+
+
+@extend_schema_view(
+    post=extend_schema(
         summary=_("Return a SAL to marketing"),
         description=_(
             "The SAL-to-SQL decision's other answer: the lead moves to recycled with a reason "
             "(codes as for returning a handoff)."
         ),
         request=ReturnSerializer,
-        responses={200: LeadRefSerializer, **error_responses(400, 401, 403, 404, 409)},
+        responses={200: LeadRefSerializer, **ACTION_ERRORS},
     )
-    def post(self, request, pk):
-        lead = get_object_or_404(Lead, pk=pk)
-        serializer = ReturnSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        returned = services.return_from_sal(
-            lead=lead, user=request.user, **serializer.validated_data
+)
+class ReturnFromSalView(LeadDecisionView):
+    capability = "handoff.qualify"
+
+    def decide(self, lead, user, data):
+        services.return_handoff(
+            handoff=services.lead_handoff(lead), user=user, expected_from=Stage.SAL, **data
         )
-        return Response(LeadRefSerializer(returned).data)
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary=_("Disqualify a lead"),
+        description=_(
+            "An MQL waiting in the queue or a SAL is ruled out with a disqualification reason "
+            "(e.g. junk, competitor, student, duplicate; other needs a note): it leaves the "
+            "queue and its SLA clocks stop. SDRs who may work its handoff, and managers."
+        ),
+        request=DisqualifySerializer,
+        responses={200: LeadRefSerializer, **ACTION_ERRORS},
+    )
+)
+class DisqualifyLeadView(LeadDecisionView):
+    capability = "leads.disqualify"
+    input_serializer = DisqualifySerializer
+
+    def decide(self, lead, user, data):
+        services.disqualify_handoff(
+            handoff=services.lead_handoff(lead), user=user, expected_from=lead.stage, **data
+        )
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary=_("Reinstate a disqualified lead (managers)"),
+        description=_(
+            "The lead goes back to lead and is rescored under the published agreement: if it "
+            "qualifies it is an MQL again and enters the queue as a new pass."
+        ),
+        request=ReinstateSerializer,
+        responses={200: LeadRefSerializer, **ACTION_ERRORS},
+    )
+)
+class ReinstateLeadView(LeadDecisionView):
+    capability = "leads.reinstate"
+    input_serializer = ReinstateSerializer
+
+    def decide(self, lead, user, data):
+        services.reinstate_lead(lead=lead, user=user, **data)
 
 
 @extend_schema_view(

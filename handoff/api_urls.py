@@ -14,5 +14,9 @@ urlpatterns = [
     ),
     path("leads/<int:pk>/promote/", api.PromoteView.as_view(), name="api-promote"),
     path("leads/<int:pk>/return/", api.ReturnFromSalView.as_view(), name="api-return-sal"),
+    path(
+        "leads/<int:pk>/disqualify/", api.DisqualifyLeadView.as_view(), name="api-disqualify-lead"
+    ),
+    path("leads/<int:pk>/reinstate/", api.ReinstateLeadView.as_view(), name="api-reinstate-lead"),
     *router.urls,
 ]

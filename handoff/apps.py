@@ -7,7 +7,10 @@ class HandoffConfig(AppConfig):
     verbose_name = _("Handoff and queue")
 
     def ready(self):
-        from handoff.assignment import return_to_pool
-        from sla import hooks
+        from handoff.services.outcomes import return_to_pool
+        from handoff.services.status import set_lead_status
+        from leads import hooks as leads_hooks
+        from sla import hooks as sla_hooks
 
-        hooks.return_to_pool.register(return_to_pool)
+        sla_hooks.return_to_pool.register(return_to_pool)
+        leads_hooks.set_status.register(set_lead_status)

@@ -204,22 +204,3 @@ def assign_waiting(*, team_id: int, now=None) -> int:
         give_to(handoff=handoff, user=member.user, now=now)
         given += 1
     return given
-
-
-def return_to_pool(*, handoff: Handoff, now) -> None:
-    """An SLA breach takes the lead from the rep who sat on it and runs the team's assignment
-    again (called by the SLA scan through `sla.hooks.return_to_pool`)."""
-    locked = Handoff.objects.select_for_update().get(pk=handoff.pk)
-    if not locked.is_open or locked.assignee_id is None:
-        return
-    previous = locked.assignee_id
-    locked.assignee, locked.claimed_at = None, None
-    locked.save(update_fields=["assignee", "claimed_at"])
-    HandoffEvent.objects.create(
-        lead_id=locked.lead_id,
-        handoff=locked,
-        kind=EventKind.REASSIGNED,
-        data={"assignee": None, "previous": previous, "why": "sla_breach"},
-        created_at=now,
-    )
-    assign_handoff(handoff=locked, now=now)

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from handoff.models import Handoff, Opportunity, OpportunityStage, ReturnReason
+from handoff.models import Handoff, Opportunity, OpportunityStage, ReasonKind, ReturnReason
 from leads.models import Channel, LeadStatus, search_key
 
 
@@ -42,7 +42,7 @@ class ReturnedFilter(django_filters.FilterSet):
     reason = django_filters.ModelChoiceFilter(
         label=_("Reason"),
         field_name="return_reason",
-        queryset=ReturnReason.objects.all(),
+        queryset=ReturnReason.objects.filter(kind=ReasonKind.RETURN),
         to_field_name="code",
         empty_label=_("All reasons"),
     )

@@ -7,6 +7,7 @@ from handoff.models import (
     Opportunity,
     OpportunityStage,
     Qualification,
+    ReasonKind,
     ReturnReason,
 )
 from handoff.models.qualification import CRITERIA
@@ -43,15 +44,38 @@ class AcceptForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
+    """A reason of the form's kind (one list holds both kinds) and an optional note."""
+
     prefix = "return"
+    kind = ReasonKind.RETURN
     reason = forms.ModelChoiceField(
         label=_("Reason"),
-        queryset=ReturnReason.objects.filter(is_active=True),
+        queryset=ReturnReason.objects.none(),
         to_field_name="code",
         empty_label=_("Choose a reason"),
     )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].queryset = ReturnReason.objects.filter(kind=self.kind, is_active=True)
+
+
+class DisqualifyForm(ReturnForm):
+    prefix = "disqualify"
+    kind = ReasonKind.DISQUALIFY
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("Why disqualify")
+
+
+class ReinstateForm(forms.Form):
+    prefix = "reinstate"
+    note = forms.CharField(
+        label=_("Why reinstate"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -165,7 +189,7 @@ class AddMemberForm(MemberForm):
 class ReturnReasonForm(forms.ModelForm):
     class Meta:
         model = ReturnReason
-        fields = ["code", "label", "is_active", "position"]
+        fields = ["kind", "code", "label", "is_active", "position"]
 
 
 class RequiredCriteriaForm(forms.Form):

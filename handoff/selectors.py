@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.capabilities import may
-from handoff.access import may_work
+from handoff.access import may_decide, may_work
 from handoff.assignment import with_open_load
 from handoff.filters import QueueFilter
 from handoff.models import (
@@ -73,20 +73,20 @@ def queue_counts(*, user) -> dict[str, int | None]:
 
 
 def with_clocks(handoffs, now=None) -> list[Handoff]:
-    """Attach each row's clocks, the one the rep is racing, how it reads and its colour, read
-    once at `now` for the whole list, in a fixed number of queries."""
+    """Attach each row's clocks, the one the rep is racing (`sla_clock`), how it reads in
+    business time (`clock_display`) and its colour (`clock`: on_time, at_risk, breached or met;
+    None for a handoff no SLA policy times), read once at `now` for the whole list. Two queries
+    whatever the number of rows: the clocks with their policies, and the teams' calendars."""
     now = now or timezone.now()
     rows = list(handoffs)
     clocks = clocks_for_handoffs(rows)
     for handoff in rows:
         handoff.clocks_by_step = clocks.get(handoff.pk, {})
         handoff.sla_clock = queue_clock(handoff.clocks_by_step)
-        if handoff.sla_clock is None:
-            handoff.clock_display = None
-            handoff.clock = handoff.clock_state(now)
-        else:
-            handoff.clock_display = clock_display(handoff.sla_clock, now)
-            handoff.clock = handoff.clock_display.css_state
+        handoff.clock_display = (
+            None if handoff.sla_clock is None else clock_display(handoff.sla_clock, now)
+        )
+        handoff.clock = None if handoff.clock_display is None else handoff.clock_display.css_state
     return rows
 
 
@@ -145,6 +145,12 @@ def lead_handoff_section(*, lead: Lead, user, now=None) -> dict:
         "clocks": clocks,
         "current_handoff": current,
         "may_work_handoff": current is not None and current.is_open and may_work(current, user),
+        # An MQL waiting in the queue or a SAL, by someone who may decide its handoff.
+        "may_disqualify": current is not None
+        and (current.is_open or (current.outcome == Outcome.ACCEPTED and lead.stage == Stage.SAL))
+        and may(user, "leads.disqualify")
+        and may_decide(current, user),
+        "may_reinstate": lead.stage == Stage.DISQUALIFIED and may(user, "leads.reinstate"),
         "qualification": qualification,
         "criteria": [
             {"code": code, "label": label, "required": code in required, "met": met[code]}

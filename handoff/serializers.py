@@ -1,14 +1,17 @@
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from handoff.access import display_name
 from handoff.models import FirstTouchChannel, Handoff, Opportunity, Qualification
 from handoff.models.qualification import CRITERIA
+from handoff.selectors import with_clocks
 from handoff.services.handoffs import ACCEPTANCE_CHECKS
 from handoff.services.qualification import QUALIFICATION_FIELDS
 from leads.models import Lead, LeadStatus
+from sla.selectors import ClockDisplay
 
 
 class UserRefSerializer(serializers.Serializer):
@@ -42,6 +45,15 @@ class ScoreLineSerializer(serializers.Serializer):
     points = serializers.IntegerField()
 
 
+class HandoffListSerializer(serializers.ListSerializer):
+    """Reads the clocks of a whole page of handoffs at once (handoff.selectors.with_clocks),
+    so the queue answers in the same number of queries for any number of rows."""
+
+    def to_representation(self, data):
+        now = self.context.setdefault("now", timezone.now())
+        return super().to_representation(with_clocks(data, now))
+
+
 class HandoffSerializer(serializers.ModelSerializer):
     lead = LeadRefSerializer(read_only=True)
     team = serializers.StringRelatedField(read_only=True, allow_null=True)
@@ -49,7 +61,14 @@ class HandoffSerializer(serializers.ModelSerializer):
     return_reason = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     top_reasons = ScoreLineSerializer(many=True, read_only=True)
     clock = serializers.SerializerMethodField(
-        help_text=_("on_time, at_risk, breached or met: the accept-or-return clock.")
+        help_text=_(
+            "on_time, at_risk, breached or met: the SLA clock the rep is racing (the running "
+            "one due soonest, else the accept-or-return one), in the team's business time, as "
+            "the queue page shows it; null when no SLA policy times this handoff."
+        )
+    )
+    clock_text = serializers.SerializerMethodField(
+        help_text=_("How the clock reads in the queue, e.g. “2h 10m left, business hours”.")
     )
 
     class Meta:
@@ -72,12 +91,26 @@ class HandoffSerializer(serializers.ModelSerializer):
             "return_note",
             "sla_due_at",
             "clock",
+            "clock_text",
         ]
         read_only_fields = fields
+        list_serializer_class = HandoffListSerializer
 
-    def get_clock(self, handoff) -> str:
-        now = self.context.setdefault("now", timezone.now())
-        return handoff.clock_state(now)
+    def _clock(self, handoff) -> ClockDisplay | None:
+        if not hasattr(handoff, "clock_display"):  # one handoff, not a page of them
+            with_clocks([handoff], self.context.setdefault("now", timezone.now()))
+        return handoff.clock_display
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["on_time", "at_risk", "breached", "met"], allow_null=True)
+    )
+    def get_clock(self, handoff) -> str | None:
+        display = self._clock(handoff)
+        return None if display is None else display.css_state
+
+    def get_clock_text(self, handoff) -> str | None:
+        display = self._clock(handoff)
+        return None if display is None else display.text
 
 
 class FirstTouchSerializer(serializers.Serializer):
@@ -104,6 +137,16 @@ class AcceptSerializer(serializers.Serializer):
 
 class ReturnSerializer(serializers.Serializer):
     reason = serializers.SlugField(help_text=_("A return reason code, e.g. not_reachable."))
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DisqualifySerializer(ReturnSerializer):
+    reason = serializers.SlugField(
+        help_text=_("A disqualification reason code, e.g. junk, competitor, student, duplicate.")
+    )
+
+
+class ReinstateSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -56,6 +56,15 @@ def check_allowed(lead: Lead, to_stage: str) -> None:
         )
 
 
+def stale_move(lead: Lead, expected_from: str) -> StaleMove:
+    """The 409 for a move asked of a lead that is no longer where the caller saw it."""
+    return StaleMove(
+        _("This lead is already %(current)s, not %(expected)s: someone moved it first.")
+        % {"current": Stage(lead.stage).label, "expected": Stage(expected_from).label},
+        extra={"current_stage": lead.stage},
+    )
+
+
 def is_before(stage: str, other: str) -> bool:
     """True when `stage` comes earlier in the funnel than `other` (side stages are never before)."""
     if stage not in FUNNEL_ORDER or other not in FUNNEL_ORDER:
@@ -82,14 +91,7 @@ def move_stage(
         if lead is None:
             raise ApplicationError(_("This lead no longer exists."))
         if expected_from is not None and lead.stage != expected_from:
-            raise StaleMove(
-                _("This lead is already %(current)s, not %(expected)s: someone moved it first.")
-                % {
-                    "current": Stage(lead.stage).label,
-                    "expected": Stage(expected_from).label,
-                },
-                extra={"current_stage": lead.stage},
-            )
+            raise stale_move(lead, expected_from)
         check_allowed(lead, to_stage)
         change = StageChange.objects.create(
             lead=lead,

@@ -478,7 +478,8 @@ def upsert_lead(*, data: dict, actor=None) -> tuple[Lead, bool]:
 
 
 def update_lead(*, lead_id: int, data: dict, actor) -> Lead:
-    """Edit the fields `data` names. Sales roles may change the work status only.
+    """Edit the fields `data` names. Sales roles may change the work status only, and only of a
+    lead they work: the status goes through `hooks.set_status` (the handoff app's one door).
 
     Raises ValidationError (bad input, or an email another lead has), PermissionDenied.
     """
@@ -490,6 +491,7 @@ def update_lead(*, lead_id: int, data: dict, actor) -> Lead:
     values, errors = clean_lead_data(data, channels=channels_named_in([data]), partial=True)
     if errors:
         raise ValidationError(errors)
+    status = values.pop("status", None)
     try:
         with transaction.atomic():
             lead = Lead.objects.select_for_update().get(pk=lead_id)
@@ -499,6 +501,12 @@ def update_lead(*, lead_id: int, data: dict, actor) -> Lead:
                 setattr(lead, field, value)
             if changed:
                 lead.save(update_fields=[*changed, "updated_at"])
+            if status is not None:
+                # The work status has one door, with its per-lead rule and its audit row.
+                previous = lead.status
+                lead = hooks.set_status(lead=lead, user=actor, status=status)
+                if lead.status != previous:
+                    changed["status"] = status
     except IntegrityError:
         raise ValidationError({"email": [_("Another lead already has this email.")]}) from None
     if changed:

@@ -71,8 +71,9 @@ class ReturnsAPIView(ReportAPIView):
     @extend_schema(
         summary=gettext_lazy("Return reasons report"),
         description=gettext_lazy(
-            "Returns of the funnel's cohort after MQL entry, by reason, channel and agreement "
-            "version; the total equals the funnel's `returned`."
+            "Returns and disqualifications of the funnel's cohort after MQL entry, by reason, "
+            "channel and agreement version; `total` (returns) equals the funnel's `returned`, "
+            "`disqualified` its `disqualified`."
         ),
         parameters=[*DATE_RANGE, *COHORT, RETRY_AFTER],
         responses={200: ReturnsSerializer, **error_responses(400, 401, 403, 429)},

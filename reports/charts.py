@@ -47,8 +47,8 @@ def returns_charts(report: ReturnsReport) -> list[dict]:
     return [
         chart(
             "returns-by-reason",
-            _("Returns by reason"),
-            [reason.label for reason in report.reasons],
+            _("Returns and disqualifications by reason"),
+            [reason.heading for reason in report.reasons],
             [(_("Returns"), [reason.count for reason in report.reasons])],
             horizontal=True,
         )

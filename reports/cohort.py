@@ -2,8 +2,9 @@
 
 The figures of reports.funnel, which walks the stage history in Python (the definition, and what
 SQLite runs): a lead's entry is its first pass that began in the range, what the lead reached and
-how often it was returned since are columns of that pass, and its stays are those of the entry
-pass and of the lead's later passes. Two queries over about one row per cohort lead, whatever the
+how often it was returned since are columns of that pass, how often it was disqualified since is
+counted in the stage history, and its stays are those of the entry pass and of the lead's later
+passes. Two queries over about one row per cohort lead, whatever the
 range: the counts, and the medians (percentile_cont), each for the total and every breakdown.
 """
 
@@ -14,10 +15,11 @@ from typing import Any
 from django.db import connection
 
 from handoff.models import Handoff
-from leads.models import FunnelPass, Stage
+from leads.models import FunnelPass, Stage, StageChange
 from reports.filters import ReportFilters
 
 PASSES = FunnelPass._meta.db_table
+MOVES = StageChange._meta.db_table
 # The column that says whether a pass's lead reached each step after the entry.
 REACHED = {
     Stage.SAL: "reached_sal",
@@ -51,6 +53,7 @@ class Figures:
     key: Any
     counts: dict[str, int]
     returned: int
+    disqualified: int
     median_stays: dict[str, timedelta | None]
 
 
@@ -103,8 +106,16 @@ def funnel_figures(filters: ReportFilters) -> list[Figures]:
         f"""
         SELECT GROUPING({", ".join(KEYS)}), {", ".join(KEYS)}, count(*),
             {", ".join(f"count(*) FILTER (WHERE {column})" for column in REACHED.values())},
-            coalesce(sum(returns), 0)
-        FROM {PASSES} AS entry WHERE {entries}
+            coalesce(sum(returns), 0), coalesce(sum(disqualified.moves), 0)
+        FROM {PASSES} AS entry
+        -- The lead's disqualifications after its entry, looked up per cohort lead in the
+        -- stage history (off stagechange_lead_idx); the passes do not keep them.
+        CROSS JOIN LATERAL (
+            SELECT count(*) AS moves FROM {MOVES} AS move
+            WHERE move.lead_id = entry.lead_id AND move.to_stage = '{Stage.DISQUALIFIED}'
+                AND (move.created_at, move.id) > (entry.entered_at, entry.change_id)
+        ) AS disqualified
+        WHERE {entries}
         GROUP BY {GROUP_BY}
         """,
         params,
@@ -139,13 +150,14 @@ def funnel_figures(filters: ReportFilters) -> list[Figures]:
         params,
     )
     figures = []
-    for (breakdown, key), (mqls, *reached, returned) in counts.items():
+    for (breakdown, key), (mqls, *reached, returned, disqualified) in counts.items():
         figures.append(
             Figures(
                 breakdown=breakdown,
                 key=key,
                 counts={Stage.MQL: mqls, **dict(zip(REACHED, reached, strict=True))},
                 returned=returned,
+                disqualified=disqualified,
                 median_stays={
                     stage: None if median is None else timedelta(microseconds=median)
                     for stage, median in zip(

@@ -4,6 +4,7 @@ from itertools import pairwise
 
 from django.utils.translation import gettext as _
 
+from handoff.models import ReasonKind
 from reports.economics import METRIC_LABELS, METRICS, EconomicsReport
 from reports.funnel import STEP_LABELS, STEPS, TIMED_STAGES
 from reports.selectors import FunnelReport, ReturnsReport
@@ -27,6 +28,7 @@ def funnel_table(report: FunnelReport):
             for a, b in pairwise(STEPS)
         ),
         _("Returned"),
+        _("Disqualified"),
         *(_("Median hours in %(stage)s") % {"stage": STEP_LABELS[stage]} for stage in TIMED_STAGES),
     ]
 
@@ -38,6 +40,7 @@ def funnel_table(report: FunnelReport):
             *(count for _step, count, _rate in steps),
             *(_share(rate) for _step, _count, rate in steps[1:]),
             row.returned,
+            row.disqualified,
             *(_hours(duration) for _stage, duration in row.stays),
         ]
 
@@ -48,12 +51,13 @@ def funnel_table(report: FunnelReport):
 
 
 def returns_table(report: ReturnsReport):
-    header = [_("Breakdown"), _("Group"), _("Return reason"), _("Returns"), _("Share")]
+    header = [_("Breakdown"), _("Group"), _("Reason"), _("Count"), _("Share")]
+    everything = {ReasonKind.RETURN: _("All returns"), ReasonKind.DISQUALIFY: _("All disqualified")}
     rows = [
-        [_("All returns"), "", reason.label, reason.count, _share(reason.share)]
+        [everything[reason.kind], "", reason.label, reason.count, _share(reason.share)]
         for reason in report.reasons
     ]
-    labels = {reason.reason_id: reason.label for reason in report.reasons}
+    labels = {reason.reason_id: reason.heading for reason in report.reasons}
     for heading, groups in (
         (_("By channel"), report.by_channel),
         (_("By agreement version"), report.by_agreement_version),

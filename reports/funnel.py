@@ -1,8 +1,9 @@
 """The funnel as a pure function of stage-change rows: no database here, tested directly.
 
 Cohort: leads that entered MQL in the date range (their first MQL move in it). A later stage
-counts when the lead reached it at any time after that entry, even after the range ended. Time in
-a stage runs from the move into it to the lead's next move, for stays that have ended.
+counts when the lead reached it at any time after that entry, even after the range ended, and so
+do its returns to marketing and its disqualifications. Time in a stage runs from the move into it
+to the lead's next move, for stays that have ended.
 """
 
 from collections import Counter
@@ -50,6 +51,9 @@ class LeadPath:
     reached: frozenset[str]
     returns: int
     stays: tuple[tuple[str, timedelta], ...] = ()
+    # Moves to disqualified since the entry: a person ruled the lead out (a hard negative in
+    # the agreement only keeps a lead out of MQL, so it never enters the cohort).
+    disqualified: int = 0
 
 
 def lead_paths(
@@ -93,6 +97,7 @@ def lead_paths(
                 reached=frozenset(row.to_stage for row in after),
                 returns=sum(1 for row in after[1:] if row.is_return),
                 stays=stays,
+                disqualified=sum(1 for row in after[1:] if row.to_stage == Stage.DISQUALIFIED),
             )
         )
     return paths
@@ -105,6 +110,7 @@ class FunnelRow:
     counts: dict[str, int]
     returned: int
     median_stays: dict[str, timedelta | None] = field(default_factory=dict)
+    disqualified: int = 0
 
     @property
     def steps(self) -> list[tuple[str, int, float | None]]:
@@ -143,6 +149,7 @@ def summarize(paths: list[LeadPath], *, key: Hashable = None, label: str = "") -
         label=label,
         counts={step: reached[step] for step in STEPS},
         returned=sum(path.returns for path in paths),
+        disqualified=sum(path.disqualified for path in paths),
         median_stays={
             stage: median(durations) if durations else None for stage, durations in stays.items()
         },

@@ -4,8 +4,9 @@
 Both reports read the same cohort (leads that entered MQL in the range, narrowed by team, channel,
 campaign and agreement version) so that their numbers agree: the funnel counts the cohort's
 returns to marketing after entry (moves to recycled with a return reason in their context; a lost
-opportunity also recycles a lead but is not a return), the returns report counts the cohort's
-returned handoffs after entry, and handoff.services.return_handoff makes one of each.
+opportunity also recycles a lead but is not a return) and its disqualifications (moves to
+disqualified), the returns report counts the cohort's returned and disqualified handoffs after
+entry, and handoff.services.outcomes makes one of each together.
 
 The campaign is the lead's `attributes["campaign"]`, the campaign that brought the lead in;
 activities' campaigns are not used, because a lead touched by several campaigns would be counted
@@ -20,9 +21,10 @@ from typing import NamedTuple
 from django.db import connection
 from django.db.models import Case, F, OuterRef, Subquery, When
 from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from handoff.models import Handoff, Outcome
+from handoff.models import Handoff, Outcome, ReasonKind
 from leads.models import Channel, Lead, Stage, StageChange
 from reports.cohort import funnel_figures
 from reports.filters import ReportFilters
@@ -88,7 +90,7 @@ def cohort_changes(filters: ReportFilters):
             version=Case(
                 When(to_stage=Stage.MQL, then=KT("context__agreement_version")), default=None
             ),
-            # handoff.services.return_handoff records the reason; a lost opportunity has none.
+            # handoff.services.outcomes records the reason; a lost opportunity has none.
             return_reason=Case(
                 When(to_stage=Stage.RECYCLED, then=KT("context__return_reason")), default=None
             ),
@@ -186,6 +188,7 @@ def funnel_from_passes(filters: ReportFilters) -> FunnelReport:
                 label=labels[item.breakdown](item.key),
                 counts=item.counts,
                 returned=item.returned,
+                disqualified=item.disqualified,
                 median_stays=item.median_stays,
             )
         )
@@ -202,10 +205,11 @@ def funnel_from_passes(filters: ReportFilters) -> FunnelReport:
 
 @dataclass(frozen=True)
 class Return:
-    """One returned handoff of a cohort lead."""
+    """One returned or disqualified handoff of a cohort lead."""
 
     reason_id: int
     reason: str
+    kind: str
     channel_id: int | None
     channel: str
     agreement_version: int | None
@@ -213,7 +217,7 @@ class Return:
 
 @dataclass(frozen=True)
 class ReturnGroup:
-    """Returns of one channel or agreement version, counted per reason."""
+    """Returns and disqualifications of one channel or agreement version, counted per reason."""
 
     key: Hashable
     label: str
@@ -230,15 +234,28 @@ class ReasonRow:
     label: str
     count: int
     share: float
+    kind: str = ReasonKind.RETURN
+
+    @property
+    def heading(self) -> str:
+        """The label where both kinds stand side by side (each has its "Other")."""
+        if self.kind == ReasonKind.DISQUALIFY:
+            return _("Disqualified: %(reason)s") % {"reason": self.label}
+        return self.label
 
 
 @dataclass(frozen=True)
 class ReturnsReport:
+    """`total` counts returns to marketing (the funnel's "Returned"), `disqualified` the
+    disqualifications (the funnel's "Disqualified"); reasons and groups hold both, each reason
+    with its share of all of them."""
+
     filters: ReportFilters
     total: int
     reasons: list[ReasonRow]
     by_channel: list[ReturnGroup]
     by_agreement_version: list[ReturnGroup]
+    disqualified: int = 0
 
     def matrix(self, groups: list[ReturnGroup]) -> list[tuple[ReturnGroup, list[tuple]]]:
         """Each group with (count, share of the group) per reason, in the order of `reasons`."""
@@ -263,25 +280,30 @@ class ReturnsReport:
 
 
 def cohort_returns(filters: ReportFilters) -> list[Return]:
-    """Returned handoffs of cohort leads, at or after the lead's MQL entry in the range."""
+    """Returned and disqualified handoffs of cohort leads, at or after the lead's MQL entry in
+    the range."""
     entry = _mql_entries(filters).filter(lead_id=OuterRef("lead_id")).order_by("created_at", "id")
     rows = (
-        Handoff.objects.filter(filters.lead_conditions(), outcome=Outcome.RETURNED)
+        Handoff.objects.filter(
+            filters.lead_conditions(), outcome__in=(Outcome.RETURNED, Outcome.DISQUALIFIED)
+        )
         .annotate(
             entered_at=Subquery(entry.values("created_at")[:1]),
             entry_context=Subquery(entry.values("context")[:1]),
+            decided_at=Coalesce("returned_at", "disqualified_at"),
         )
-        .filter(entered_at__isnull=False, returned_at__gte=F("entered_at"))
+        .filter(entered_at__isnull=False, decided_at__gte=F("entered_at"))
         .values_list(
             "return_reason_id",
             "return_reason__label",
+            "return_reason__kind",
             "lead__channel_id",
             "lead__channel__name",
             "entry_context",
         )
     )
     returns = []
-    for reason_id, reason, channel_id, channel, context in rows:
+    for reason_id, reason, kind, channel_id, channel, context in rows:
         version = agreement_version_of((context or {}).get("agreement_version"))
         if filters.agreement_version is not None and version != filters.agreement_version:
             continue
@@ -289,6 +311,7 @@ def cohort_returns(filters: ReportFilters) -> list[Return]:
             Return(
                 reason_id=reason_id,
                 reason=reason,
+                kind=kind,
                 channel_id=channel_id,
                 channel=channel or "",
                 agreement_version=version,
@@ -316,18 +339,23 @@ def _groups(returns: list[Return], *, key, label) -> list[ReturnGroup]:
 
 def returns_report(*, filters: ReportFilters) -> ReturnsReport:
     returns = cohort_returns(filters)
-    total = len(returns)
     per_reason = Counter(item.reason_id for item in returns)
-    labels = {item.reason_id: item.reason for item in returns}
+    reasons = {item.reason_id: item for item in returns}
+    disqualified = sum(1 for item in returns if item.kind == ReasonKind.DISQUALIFY)
     return ReturnsReport(
         filters=filters,
-        total=total,
+        total=len(returns) - disqualified,
+        disqualified=disqualified,
         reasons=[
             ReasonRow(
-                reason_id=reason_id, label=labels[reason_id], count=count, share=count / total
+                reason_id=reason_id,
+                label=reasons[reason_id].reason,
+                count=count,
+                share=count / len(returns),
+                kind=reasons[reason_id].kind,
             )
             for reason_id, count in sorted(
-                per_reason.items(), key=lambda item: (-item[1], labels[item[0]])
+                per_reason.items(), key=lambda item: (-item[1], reasons[item[0]].reason)
             )
         ],
         by_channel=_groups(returns, key=by_channel, label=channel_label),

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from handoff.models import ReasonKind
 from leads.models import Stage
 from reports.funnel import STEPS
 
@@ -50,6 +51,9 @@ class FunnelRowSerializer(serializers.Serializer):
     counts = serializers.SerializerMethodField()
     conversion = serializers.SerializerMethodField()
     returned = serializers.IntegerField(help_text=_("Returns to marketing after MQL entry."))
+    disqualified = serializers.IntegerField(
+        help_text=_("Disqualifications (a person's decision, with a reason) after MQL entry.")
+    )
     median_stay_seconds = serializers.SerializerMethodField()
 
     @extend_schema_field(StepCountsSerializer)
@@ -78,6 +82,9 @@ class FunnelSerializer(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason_id = serializers.IntegerField()
+    kind = serializers.ChoiceField(
+        choices=ReasonKind.choices, help_text=_("A return to marketing, or a disqualification.")
+    )
     label = serializers.CharField()
     count = serializers.IntegerField()
     share = serializers.FloatField()
@@ -86,7 +93,9 @@ class ReasonSerializer(serializers.Serializer):
 class GroupReasonSerializer(serializers.Serializer):
     reason_id = serializers.IntegerField()
     count = serializers.IntegerField()
-    share = serializers.FloatField(help_text=_("Share of this group's returns."))
+    share = serializers.FloatField(
+        help_text=_("Share of this group's returns and disqualifications.")
+    )
 
 
 class ReturnGroupSerializer(serializers.Serializer):
@@ -105,7 +114,10 @@ class ReturnGroupSerializer(serializers.Serializer):
 
 class ReturnsSerializer(serializers.Serializer):
     filters = FiltersSerializer()
-    total = serializers.IntegerField()
+    total = serializers.IntegerField(help_text=_("Returns to marketing (the funnel's returned)."))
+    disqualified = serializers.IntegerField(
+        help_text=_("Disqualifications (the funnel's disqualified).")
+    )
     reasons = ReasonSerializer(many=True)
     by_channel = ReturnGroupSerializer(many=True)
     by_agreement_version = ReturnGroupSerializer(many=True)

@@ -1,15 +1,28 @@
 from django.db import migrations
 
-from handoff.reasons import DEFAULT_REASONS, seed_default_reasons
+# The reasons as this migration first wrote them (handoff.reasons has grown since).
+REASONS = [
+    ("not_reachable", "Not reachable"),
+    ("wrong_person", "Wrong person / no authority"),
+    ("no_fit", "No fit"),
+    ("bad_timing", "Bad timing"),
+    ("duplicate", "Duplicate"),
+    ("student_or_competitor", "Student or competitor"),
+    ("other", "Other"),
+]
 
 
 def seed_reasons(apps, schema_editor):
-    seed_default_reasons(apps.get_model("handoff", "ReturnReason"))
+    ReturnReason = apps.get_model("handoff", "ReturnReason")
+    for position, (code, label) in enumerate(REASONS):
+        ReturnReason.objects.get_or_create(
+            code=code, defaults={"label": label, "position": position}
+        )
 
 
 def remove_reasons(apps, schema_editor):
     apps.get_model("handoff", "ReturnReason").objects.filter(
-        code__in=[code for code, _ in DEFAULT_REASONS], handoffs__isnull=True
+        code__in=[code for code, _ in REASONS], handoffs__isnull=True
     ).delete()
 
 

@@ -6,6 +6,7 @@ from handoff.models.handoffs import (
     Handoff,
     HandoffEvent,
     Outcome,
+    ReasonKind,
     ReturnReason,
 )
 from handoff.models.opportunities import Opportunity, OpportunityStage
@@ -22,5 +23,6 @@ __all__ = [
     "Outcome",
     "Qualification",
     "QualificationPolicy",
+    "ReasonKind",
     "ReturnReason",
 ]

@@ -1,10 +1,6 @@
-from datetime import datetime
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from handoff import sla
 
 
 class Outcome(models.TextChoices):
@@ -21,10 +17,25 @@ class FirstTouchChannel(models.TextChoices):
     MEETING = "meeting", _("Meeting")
 
 
-class ReturnReason(models.Model):
-    """Why sales hands a lead back; managed by managers, seeded by a data migration."""
+class ReasonKind(models.TextChoices):
+    RETURN = "return", _("Return to marketing")
+    DISQUALIFY = "disqualify", _("Disqualify")
 
-    code = models.SlugField(_("code"), max_length=50, unique=True)
+
+class ReturnReason(models.Model):
+    """Why sales closes a handoff without accepting it, or ends a SAL: a return to marketing
+    (the lead goes back to nurture) or a disqualification (junk, competitor, student: it never
+    should have been a lead). Managed by managers in one list, seeded by data migrations.
+
+    One list with a kind rather than a second model: both kinds are chosen the same way (a code,
+    a note when it is "other"), managed on the same page, stored on the same handoff column and
+    counted side by side by the returns report.
+    """
+
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ReasonKind.choices, default=ReasonKind.RETURN
+    )
+    code = models.SlugField(_("code"), max_length=50)
     label = models.CharField(_("label"), max_length=200)
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -33,6 +44,12 @@ class ReturnReason(models.Model):
         ordering = ["position", "label"]
         verbose_name = _("return reason")
         verbose_name_plural = _("return reasons")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "code"], name="returnreason_code_per_kind"),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ReasonKind.values), name="returnreason_kind_valid"
+            ),
+        ]
 
     def __str__(self):
         return self.label
@@ -75,6 +92,8 @@ class Handoff(models.Model):
     first_touch_at = models.DateTimeField(_("first touch at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    disqualified_at = models.DateTimeField(_("disqualified at"), null=True, blank=True)
+    # The reason of a return or a disqualification (of the matching kind).
     return_reason = models.ForeignKey(
         ReturnReason,
         models.PROTECT,
@@ -84,7 +103,7 @@ class Handoff(models.Model):
         verbose_name=_("return reason"),
     )
     return_note = models.TextField(_("return note"), blank=True)
-    # The accept-or-return clock; sla.py sets it and clock_state() reads it.
+    # The accept-or-return clock's due time (sla.services sets it): the queue's order.
     sla_due_at = models.DateTimeField(_("due by"))
 
     class Meta:
@@ -104,6 +123,11 @@ class Handoff(models.Model):
                 condition=~models.Q(outcome="returned")
                 | models.Q(return_reason__isnull=False, returned_at__isnull=False),
                 name="handoff_returned_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(outcome="disqualified")
+                | models.Q(return_reason__isnull=False, disqualified_at__isnull=False),
+                name="handoff_disqualified_has_reason",
             ),
             models.CheckConstraint(
                 condition=~models.Q(outcome="accepted") | models.Q(accepted_at__isnull=False),
@@ -149,16 +173,6 @@ class Handoff(models.Model):
         return self.outcome == Outcome.OPEN
 
     @property
-    def closed_at(self) -> datetime | None:
-        return self.accepted_at or self.returned_at
-
-    def clock_state(self, now: datetime) -> str:
-        """on_time, at_risk, breached or met: the colour of the accept-or-return clock."""
-        return sla.clock_state(
-            started_at=self.created_at, due_at=self.sla_due_at, stopped_at=self.closed_at, now=now
-        )
-
-    @property
     def top_reasons(self) -> list[dict]:
         """The explanation lines that gave the most points, for the queue row."""
         lines = [line for line in self.explanation.get("lines", []) if line.get("points", 0) > 0]
@@ -172,6 +186,8 @@ class EventKind(models.TextChoices):
     FIRST_TOUCH = "first_touch", _("First touch")
     ACCEPTED = "accepted", _("Accepted into SAL")
     RETURNED = "returned", _("Returned to marketing")
+    DISQUALIFIED = "disqualified", _("Disqualified")
+    REINSTATED = "reinstated", _("Reinstated")
     REASSIGNED = "reassigned", _("Reassigned")
     STATUS_CHANGED = "status_changed", _("Status changed")
     QUALIFICATION_SAVED = "qualification_saved", _("Qualification updated")

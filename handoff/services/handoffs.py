@@ -1,31 +1,24 @@
-"""The queue's actions: open a handoff at MQL, claim, first touch, accept into SAL, return.
+"""The queue's work short of a decision: open handoffs at MQL, claim, first touch, reassign.
+Decisions (accept, return, disqualify, escalation to the pool) are handoff.services.outcomes.
 
 Each action locks the handoff (or claims it with a conditional update), so two reps acting at
 once cannot both win; the loser gets a ConflictError naming who has the lead.
 """
 
-from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
 from accounts.capabilities import may, require
-from accounts.roles import Role
 from core.errors import ApplicationError, PermissionDenied
 from handoff.access import (
-    check_may_handle_lead,
     check_may_work,
-    display_name,
     is_team_member,
     someone_has_it,
 )
 from handoff.assignment import (
-    assign_handoff,
     assign_new_handoffs,
     give_to,
-    team_for_channel,
     teams_for_channels,
 )
 from handoff.models import (
@@ -34,16 +27,10 @@ from handoff.models import (
     Handoff,
     HandoffEvent,
     Outcome,
-    ReturnReason,
 )
-from leads.lifecycle import move_stage
-from leads.models import Lead, LeadStatus, Stage
-from notifications.models import NotificationKind
-from notifications.services import notify_many
+from leads.models import Lead, Stage
 from sla import services as sla_services
 from sla.models import Clock, Step
-from webhooks.models import Event
-from webhooks.services import emit
 
 ACCEPTANCE_CHECKS = ("meets_mql_spec", "can_start_conversation", "role_could_buy")
 
@@ -57,61 +44,50 @@ def open_handoff(
     actor=None,
     now=None,
 ) -> Handoff:
-    """Queue a lead that has just become an MQL; call it inside the transaction of that move.
-
-    Calling it again while the handoff is open returns the same handoff.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        locked = Lead.objects.select_for_update().get(pk=lead.pk)
-        if locked.stage != Stage.MQL:
-            raise ApplicationError(_("Only an MQL can enter the queue."))
-        existing = Handoff.objects.filter(lead=locked, outcome=Outcome.OPEN).first()
-        if existing is not None:
-            return existing
-        try:
-            with transaction.atomic():
-                handoff = Handoff.objects.create(
-                    lead=locked,
-                    agreement_version=agreement_version,
-                    score=score,
-                    explanation=explanation,
-                    team=team_for_channel(locked.channel_id),
-                    created_at=now,
-                    # Replaced at once by the accept-or-return clock's due time.
-                    sla_due_at=now,
-                )
-        except IntegrityError:
-            return Handoff.objects.get(lead=locked, outcome=Outcome.OPEN)
-        sla_services.start_clocks(handoff=handoff, now=now)
-        HandoffEvent.objects.create(
-            lead=locked,
-            handoff=handoff,
-            kind=EventKind.OPENED,
-            actor=actor,
-            data={"score": score, "agreement_version": agreement_version},
-            created_at=now,
-        )
-        return assign_handoff(handoff=handoff, now=now)
+    """Queue one lead that has just become an MQL: `open_handoffs` for a batch of one, so a
+    single lead takes the very path a rescoring run takes. Calling it again while the handoff
+    is open returns the same handoff."""
+    (handoff,) = open_handoffs(
+        leads=[lead],
+        agreement_version=agreement_version,
+        explanations={lead.pk: explanation},
+        scores={lead.pk: score},
+        actor=actor,
+        now=now,
+    )
+    return handoff
 
 
 def open_handoffs(
-    *, leads: list[Lead], agreement_version: int | None, explanations: dict[int, dict], now=None
+    *,
+    leads: list[Lead],
+    agreement_version: int | None,
+    explanations: dict[int, dict],
+    scores: dict[int, int] | None = None,
+    actor=None,
+    now=None,
 ) -> list[Handoff]:
-    """`open_handoff` for many leads that have just become MQLs, in one transaction: the leads
-    are locked in id order, the handoffs, clocks and events written one statement each, then
-    the handoffs are assigned in turn (so round-robin stays as fair as one at a time).
+    """Queue leads that have just become MQLs, in one transaction; call it inside the
+    transaction of their moves. The leads are locked in id order (so the check that each is an
+    MQL, and the one open handoff per lead, hold against anyone opening at the same time), the
+    handoffs, clocks and events are written one statement each, then the handoffs are assigned
+    in turn (so round-robin stays as fair as one at a time).
 
-    `explanations` holds each lead's score explanation; a lead with an open handoff keeps it.
+    `explanations` holds each lead's score explanation, whose total is its score unless
+    `scores` says otherwise; a lead with an open handoff keeps it. Returns the handoffs in the
+    order of the locked leads.
     """
     now = now or timezone.now()
+    scores = scores or {}
     with transaction.atomic():
         locked = list(
             Lead.objects.select_for_update()
             .filter(pk__in=[lead.pk for lead in leads])
             .order_by("pk")
         )
-        if any(lead.stage != Stage.MQL for lead in locked):
+        if len(locked) != len({lead.pk for lead in leads}) or any(
+            lead.stage != Stage.MQL for lead in locked
+        ):
             raise ApplicationError(_("Only an MQL can enter the queue."))
         existing = {
             handoff.lead_id: handoff
@@ -122,7 +98,7 @@ def open_handoffs(
             Handoff(
                 lead=lead,
                 agreement_version=agreement_version,
-                score=explanations[lead.pk]["total"],
+                score=scores.get(lead.pk, explanations[lead.pk].get("total", 0)),
                 explanation=explanations[lead.pk],
                 team=teams[lead.channel_id],
                 created_at=now,
@@ -140,22 +116,27 @@ def open_handoffs(
                 lead_id=handoff.lead_id,
                 handoff=handoff,
                 kind=EventKind.OPENED,
+                actor=actor,
                 data={"score": handoff.score, "agreement_version": agreement_version},
                 created_at=now,
             )
             for handoff in new
         )
         assign_new_handoffs(handoffs=new, now=now)
-    return [*existing.values(), *new]
+    opened = {handoff.lead_id: handoff for handoff in new}
+    return [existing.get(lead.pk) or opened[lead.pk] for lead in locked]
+
+
+def lock_handoff(handoff: Handoff) -> Handoff:
+    """The handoff's row, locked. Its assignee (whom a 409 names) and lead are read when first
+    needed, after the lock, rather than joined into the locking query: after waiting for a
+    concurrent writer, PostgreSQL hands back the locked row as written but a joined assignee as
+    it was before, and the 409 would name nobody (or the wrong rep)."""
+    return Handoff.objects.select_for_update().get(pk=handoff.pk)
 
 
 def _locked(handoff: Handoff) -> Handoff:
-    """The handoff's row, locked, with its assignee (whom a 409 names) in the same query."""
-    locked = (
-        Handoff.objects.select_for_update(of=("self",))
-        .select_related("assignee")
-        .get(pk=handoff.pk)
-    )
+    locked = lock_handoff(handoff)
     if locked.outcome != Outcome.OPEN:
         raise someone_has_it(locked)
     return locked
@@ -173,13 +154,6 @@ def _event(handoff: Handoff, kind: str, user, now, **fields) -> HandoffEvent:
     return HandoffEvent.objects.create(
         lead_id=handoff.lead_id, handoff=handoff, kind=kind, actor=user, created_at=now, **fields
     )
-
-
-def _free_capacity_later(handoff: Handoff) -> None:
-    """A rep cleared work: pooled leads of the team may now flow to someone with room."""
-    if handoff.team_id is not None:
-        team_id = handoff.team_id
-        transaction.on_commit(lambda: async_task("handoff.tasks.assign_waiting_handoffs", team_id))
 
 
 def claim_handoff(*, handoff: Handoff, user, now=None) -> Handoff:
@@ -217,101 +191,6 @@ def log_first_touch(*, handoff: Handoff, user, channel: str, note: str = "", now
     return locked
 
 
-def accept_handoff(*, handoff: Handoff, user, checklist: dict, now=None) -> Handoff:
-    """Accept into SAL; all three acceptance checks must be ticked."""
-    now = now or timezone.now()
-    unchecked = [check for check in ACCEPTANCE_CHECKS if checklist.get(check) is not True]
-    if unchecked:
-        message = _("Tick all three checks to accept this lead.")
-        raise ApplicationError(message, extra={check: [message] for check in unchecked})
-    with transaction.atomic():
-        locked = _locked(handoff)
-        check_may_work(locked, user)
-        # The moved lead serves the SLA facts and the webhook below without reading it again.
-        locked.lead, _change = move_stage(
-            locked.lead_id,
-            Stage.SAL,
-            expected_from=Stage.MQL,
-            actor=user,
-            reason=_("Accepted from the queue"),
-            context={"handoff": locked.pk},
-        )
-        _take(locked, user, now)
-        locked.outcome, locked.accepted_at = Outcome.ACCEPTED, now
-        locked.save(update_fields=["assignee", "claimed_at", "outcome", "accepted_at"])
-        sla_services.decide_clocks(handoff=locked, now=now, accepted=True)
-        Lead.objects.filter(pk=locked.lead_id).update(owner_id=locked.assignee_id, updated_at=now)
-        _event(locked, EventKind.ACCEPTED, user, now, data={"checklist": list(ACCEPTANCE_CHECKS)})
-        emit(Event.HANDOFF_ACCEPTED, lead=locked.lead, data={"handoff": locked.pk})
-        _free_capacity_later(locked)
-    return locked
-
-
-def return_handoff(*, handoff: Handoff, user, reason: str, note: str = "", now=None) -> Handoff:
-    """Hand the lead back to marketing with a reason: it moves to recycled."""
-    now = now or timezone.now()
-    return_reason, note = clean_return(reason, note)
-    with transaction.atomic():
-        locked = _locked(handoff)
-        check_may_work(locked, user)
-        lead, _change = move_stage(
-            locked.lead_id,
-            Stage.RECYCLED,
-            expected_from=Stage.MQL,
-            actor=user,
-            reason=f"{return_reason.label}: {note}" if note else return_reason.label,
-            context={"handoff": locked.pk, "return_reason": return_reason.code},
-        )
-        _take(locked, user, now)
-        locked.outcome, locked.returned_at = Outcome.RETURNED, now
-        locked.return_reason, locked.return_note = return_reason, note
-        locked.save(
-            update_fields=[
-                "assignee",
-                "claimed_at",
-                "outcome",
-                "returned_at",
-                "return_reason",
-                "return_note",
-            ]
-        )
-        sla_services.decide_clocks(handoff=locked, now=now, accepted=False)
-        _event(
-            locked, EventKind.RETURNED, user, now, note=note, data={"reason": return_reason.code}
-        )
-        emit(
-            Event.HANDOFF_RETURNED,
-            lead=lead,
-            data={"handoff": locked.pk, "reason": return_reason.code, "note": note},
-        )
-        notify_many(
-            users=marketers(),
-            kind=NotificationKind.LEAD_RETURNED,
-            text=_("%(rep)s returned %(lead)s: %(reason)s")
-            % {"rep": display_name(user), "lead": lead, "reason": return_reason.label},
-            url=reverse("leads:detail", args=[lead.pk]),
-        )
-        _free_capacity_later(locked)
-    return locked
-
-
-def clean_return(reason: str, note: str) -> tuple[ReturnReason, str]:
-    """The active reason for `reason` and the trimmed note, or field errors."""
-    note = (note or "").strip()
-    return_reason = ReturnReason.objects.filter(code=reason, is_active=True).first()
-    if return_reason is None:
-        message = _("Choose one of the return reasons.")
-        raise ApplicationError(message, extra={"reason": [message]})
-    if return_reason.code == "other" and not note:
-        message = _("Say why in the note when the reason is “other”.")
-        raise ApplicationError(message, extra={"note": [message]})
-    return return_reason, note
-
-
-def marketers():
-    return get_user_model().objects.filter(groups__name=Role.MARKETER, is_active=True).distinct()
-
-
 def reassign_handoff(*, handoff: Handoff, to_user, user, now=None) -> Handoff:
     """A manager moves an open handoff to another rep (or back to the pool with None)."""
     now = now or timezone.now()
@@ -327,28 +206,4 @@ def reassign_handoff(*, handoff: Handoff, to_user, user, now=None) -> Handoff:
             _event(locked, EventKind.REASSIGNED, user, now, data={"assignee": None})
         elif to_user.pk != locked.assignee_id:
             give_to(handoff=locked, user=to_user, actor=user, now=now)
-    return locked
-
-
-def set_lead_status(*, lead: Lead, user, status: str, now=None) -> Lead:
-    now = now or timezone.now()
-    if status not in LeadStatus.values:
-        message = _("Choose one of the lead statuses.")
-        raise ApplicationError(message, extra={"status": [message]})
-    check_may_handle_lead(lead, user)
-    with transaction.atomic():
-        locked = Lead.objects.select_for_update().get(pk=lead.pk)
-        if locked.status == status:
-            return locked
-        previous = locked.status
-        Lead.objects.filter(pk=locked.pk).update(status=status, updated_at=now)
-        locked.status = status
-        HandoffEvent.objects.create(
-            lead=locked,
-            handoff=locked.handoffs.filter(outcome=Outcome.OPEN).first(),
-            kind=EventKind.STATUS_CHANGED,
-            actor=user,
-            data={"from": previous, "to": status},
-            created_at=now,
-        )
     return locked

@@ -14,15 +14,17 @@ from accounts.capabilities import capability_required
 from core.forms import refusals_on
 from handoff import services
 from handoff.forms import (
+    DisqualifyForm,
     OpportunityForm,
     PromoteForm,
     QualificationForm,
+    ReinstateForm,
     ReturnForm,
     StatusForm,
 )
 from handoff.models import Qualification
 from handoff.selectors import lead_handoff_section
-from leads.models import Lead
+from leads.models import Lead, Stage
 
 
 def lead_section_context(*, lead: Lead, user, **forms) -> dict:
@@ -34,6 +36,8 @@ def lead_section_context(*, lead: Lead, user, **forms) -> dict:
     )
     section["promote_form"] = forms.get("promote_form") or PromoteForm()
     section["return_form"] = forms.get("return_form") or ReturnForm()
+    section["disqualify_form"] = forms.get("disqualify_form") or DisqualifyForm()
+    section["reinstate_form"] = forms.get("reinstate_form") or ReinstateForm()
     section["opportunity_form"] = forms.get("opportunity_form") or OpportunityForm(
         initial={"name": lead.organization or str(lead)}
     )
@@ -106,24 +110,73 @@ def promote(request, pk):
     return _reload(request, lead, _("Promoted to SQL."))
 
 
+def _decide(request, pk, form_class, form_key, template, act, message):
+    """Validate the form, make the decision on the lead, and reload the page; bad input is shown
+    next to the field in the form's fragment (400), other refusals by DomainErrorMiddleware."""
+    lead = get_object_or_404(Lead, pk=pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        with refusals_on(form):
+            act(lead, form.cleaned_data)
+    if form.errors:
+        return _fragment(request, lead, template, status=400, **{form_key: form})
+    return _reload(request, lead, message)
+
+
 @require_POST
 @capability_required("handoff.qualify")
 def return_to_marketing(request, pk):
     """The SAL-to-SQL decision's other answer: back to marketing with a reason."""
-    lead = get_object_or_404(Lead, pk=pk)
-    form = ReturnForm(request.POST)
-    template = "handoff/partials/qualification.html"
-    if form.is_valid():
-        with refusals_on(form):
-            services.return_from_sal(
-                lead=lead,
-                user=request.user,
-                reason=form.cleaned_data["reason"].code,
-                note=form.cleaned_data["note"],
-            )
-    if form.errors:
-        return _fragment(request, lead, template, status=400, return_form=form)
-    return _reload(request, lead, _("Returned to marketing."))
+    return _decide(
+        request,
+        pk,
+        ReturnForm,
+        "return_form",
+        "handoff/partials/qualification.html",
+        lambda lead, data: services.return_handoff(
+            handoff=services.lead_handoff(lead),
+            user=request.user,
+            reason=data["reason"].code,
+            note=data["note"],
+            expected_from=Stage.SAL,
+        ),
+        _("Returned to marketing."),
+    )
+
+
+@require_POST
+@capability_required("leads.disqualify")
+def disqualify(request, pk):
+    """Rule the lead out from its page: an MQL waiting in the queue, or a SAL."""
+    return _decide(
+        request,
+        pk,
+        DisqualifyForm,
+        "disqualify_form",
+        "handoff/partials/lead_decision.html",
+        lambda lead, data: services.disqualify_handoff(
+            handoff=services.lead_handoff(lead),
+            user=request.user,
+            reason=data["reason"].code,
+            note=data["note"],
+            expected_from=lead.stage,
+        ),
+        _("Disqualified. A manager can reinstate it from this page."),
+    )
+
+
+@require_POST
+@capability_required("leads.reinstate")
+def reinstate(request, pk):
+    return _decide(
+        request,
+        pk,
+        ReinstateForm,
+        "reinstate_form",
+        "handoff/partials/lead_decision.html",
+        lambda lead, data: services.reinstate_lead(lead=lead, user=request.user, note=data["note"]),
+        _("Reinstated: the lead was rescored under the agreement in force."),
+    )
 
 
 @require_POST

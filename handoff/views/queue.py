@@ -8,7 +8,14 @@ from accounts.capabilities import capability_required, may
 from core.forms import refusals_on
 from handoff import services
 from handoff.access import may_work
-from handoff.forms import AcceptForm, FirstTouchForm, ReassignForm, ReturnForm, StatusForm
+from handoff.forms import (
+    AcceptForm,
+    DisqualifyForm,
+    FirstTouchForm,
+    ReassignForm,
+    ReturnForm,
+    StatusForm,
+)
 from handoff.models import Handoff
 from handoff.selectors import (
     ALL,
@@ -86,6 +93,7 @@ def _panel(request, handoff, *, status=200, message="", **forms):
         "first_touch_form": forms.get("first_touch_form") or FirstTouchForm(),
         "accept_form": forms.get("accept_form") or AcceptForm(),
         "return_form": forms.get("return_form") or ReturnForm(),
+        "disqualify_form": forms.get("disqualify_form") or DisqualifyForm(),
         "status_form": forms.get("status_form")
         or StatusForm(initial={"status": handoff.lead.status}),
         "reassign_form": forms.get("reassign_form")
@@ -171,6 +179,21 @@ def return_to_marketing(request, pk):
             handoff=handoff, user=request.user, reason=data["reason"].code, note=data["note"]
         ),
         _("Returned to marketing."),
+    )
+
+
+@require_POST
+@capability_required("leads.disqualify")
+def disqualify(request, pk):
+    return _form_action(
+        request,
+        pk,
+        DisqualifyForm,
+        "disqualify_form",
+        lambda handoff, data: services.disqualify_handoff(
+            handoff=handoff, user=request.user, reason=data["reason"].code, note=data["note"]
+        ),
+        _("Disqualified: it has left the queue. A manager can reinstate it from the lead page."),
     )
 
 

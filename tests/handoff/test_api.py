@@ -1,10 +1,14 @@
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from handoff import services
 from handoff.models import Handoff, Opportunity, Outcome
 from leads.models import Lead, Stage
+from sla.models import SlaPolicy
 from tests.factories import ChannelFactory
 from tests.handoff.factories import mql_handoff
 from tests.teams.factories import TeamMemberFactory
@@ -65,6 +69,30 @@ def test_the_queue_api_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = api.get("/api/v1/queue/", {"view": "pool"})
     assert len(response.json()["results"]) == 13
+
+
+def test_the_clock_is_the_sla_clock_in_business_time_as_the_queue_shows_it(api, pool_team, sdr):
+    friday_evening = datetime(2026, 3, 6, 16, 50, tzinfo=UTC)
+    handoff = mql_handoff(score=20, now=friday_evening)
+    as_user(api, sdr)
+
+    with time_machine.travel(datetime(2026, 3, 9, 9, 30, tzinfo=UTC), tick=False):
+        one = api.get(f"/api/v1/handoffs/{handoff.pk}/").json()
+        (listed,) = api.get("/api/v1/queue/", {"view": "pool"}).json()["results"]
+
+    # 40 of the first touch's 240 business minutes are gone (the weekend does not count),
+    # though nine tenths of the wall-clock time to the accept-or-return due time have passed.
+    assert one["clock"] == listed["clock"] == "on_time"
+    assert one["clock_text"] == listed["clock_text"] == "3h 20m left, business hours"
+
+
+def test_a_handoff_no_sla_policy_times_has_no_clock(api, pool_team, sdr):
+    SlaPolicy.objects.update(is_active=False)
+    handoff = mql_handoff()
+
+    body = as_user(api, sdr).get(f"/api/v1/handoffs/{handoff.pk}/").json()
+
+    assert (body["clock"], body["clock_text"]) == (None, None)
 
 
 @pytest.mark.parametrize(
@@ -272,8 +300,12 @@ def test_the_schema_documents_every_endpoint(api):
         "/api/v1/handoffs/{id}/first-touch/",
         "/api/v1/handoffs/{id}/accept/",
         "/api/v1/handoffs/{id}/return/",
+        "/api/v1/handoffs/{id}/disqualify/",
         "/api/v1/leads/{id}/qualification/",
         "/api/v1/leads/{id}/promote/",
+        "/api/v1/leads/{id}/return/",
+        "/api/v1/leads/{id}/disqualify/",
+        "/api/v1/leads/{id}/reinstate/",
         "/api/v1/opportunities/",
         "/api/v1/opportunities/{id}/won/",
     ):
@@ -281,3 +313,10 @@ def test_the_schema_documents_every_endpoint(api):
     accept = paths["/api/v1/handoffs/{id}/accept/"]["post"]
     assert set(accept["responses"]) >= {"200", "400", "403", "409"}
     assert "requestBody" in accept
+    for path in ("/api/v1/handoffs/{id}/disqualify/", "/api/v1/leads/{id}/disqualify/"):
+        disqualify = paths[path]["post"]
+        assert set(disqualify["responses"]) >= {"200", "400", "403", "409"}
+        assert "requestBody" in disqualify
+    clock = schema["components"]["schemas"]["Handoff"]["properties"]["clock"]
+    assert "business time" in clock["description"]
+    assert clock["nullable"] is True

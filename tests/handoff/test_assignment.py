@@ -135,7 +135,7 @@ def test_clearing_work_queues_the_pool_drain_after_commit(
     first = mql_handoff()
     waiting = mql_handoff()
     queued = []
-    monkeypatch.setattr("handoff.services.handoffs.async_task", lambda *args: queued.append(args))
+    monkeypatch.setattr("handoff.services.outcomes.async_task", lambda *args: queued.append(args))
 
     with django_capture_on_commit_callbacks(execute=True):
         services.accept_handoff(handoff=first, user=sdr, checklist=CHECKS)

@@ -91,3 +91,22 @@ def test_concurrent_mqls_take_turns_in_a_round_robin_team(team, sdr, sdr2, make_
         Handoff.objects.filter(outcome=Outcome.OPEN).values_list("assignee__username", flat=True)
     )
     assert loads == ["sam", "sam", "sasha", "sasha", "sid", "sid"]
+
+
+def test_disqualifying_while_another_rep_accepts_exactly_one_wins(pool_team, sdr, sdr2):
+    handoff = mql_handoff()
+
+    outcomes = race(
+        lambda: services.accept_handoff(handoff=handoff, user=sdr, checklist=CHECKS),
+        lambda: services.disqualify_handoff(handoff=handoff, user=sdr2, reason="junk"),
+    )
+
+    assert outcomes.count("won") == 1
+    (refusal,) = [outcome for outcome in outcomes if outcome != "won"]
+    handoff.refresh_from_db()
+    assert refusal.extra["assignee"]["id"] == handoff.assignee_id
+    lead = Lead.objects.get()
+    expected = Stage.SAL if handoff.outcome == Outcome.ACCEPTED else Stage.DISQUALIFIED
+    assert lead.stage == expected
+    assert StageChange.objects.filter(lead=lead).exclude(to_stage=Stage.MQL).count() == 1
+    assert HandoffEvent.objects.filter(kind__in=["accepted", "disqualified"]).count() == 1

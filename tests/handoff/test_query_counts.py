@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from handoff import services
-from handoff.models import ReturnReason
+from handoff.models import ReasonKind, ReturnReason
 from handoff.selectors import ALL, MINE, POOL
 from leads.models import Lead
 from tests.factories import ChannelFactory
@@ -99,7 +99,7 @@ def test_the_queue_api_runs_the_same_queries_for_any_number_of_rows(
 @pytest.fixture
 def return_leads(pool_team, make_user):
     """MQLs handed back by different reps, from different channels, with different reasons."""
-    codes = list(ReturnReason.objects.values_list("code", flat=True))
+    codes = list(ReturnReason.objects.filter(kind=ReasonKind.RETURN).values_list("code", flat=True))
 
     def give_back(count):
         for n in range(count):

@@ -15,6 +15,13 @@ pytestmark = pytest.mark.django_db
 CHECKS = {"meets_mql_spec": True, "can_start_conversation": True, "role_could_buy": True}
 
 
+def return_sal(lead, **decision):
+    """The lead page's return: the lead's latest handoff, seen in SAL."""
+    return services.return_handoff(
+        handoff=services.lead_handoff(lead), expected_from=Stage.SAL, **decision
+    )
+
+
 @pytest.fixture
 def sal(pool_team, sdr):
     handoff = mql_handoff()
@@ -23,7 +30,7 @@ def sal(pool_team, sdr):
 
 
 def test_a_sal_goes_back_to_marketing_with_its_reason(sal, sdr, marketer):
-    services.return_from_sal(lead=sal, user=sdr, reason="bad_timing", note="Budget next year")
+    return_sal(sal, user=sdr, reason="bad_timing", note="Budget next year")
 
     sal.refresh_from_db()
     assert sal.stage == Stage.RECYCLED
@@ -46,7 +53,7 @@ def test_the_sql_decision_clock_stops(sal, sdr):
     clock = Clock.objects.get(handoff__lead=sal, step=Step.SQL_DECISION)
     assert clock.stopped_at is None
 
-    services.return_from_sal(lead=sal, user=sdr, reason="no_fit")
+    return_sal(sal, user=sdr, reason="no_fit")
 
     clock.refresh_from_db()
     assert clock.stopped_at is not None
@@ -54,14 +61,14 @@ def test_the_sql_decision_clock_stops(sal, sdr):
 
 def test_refusals_write_nothing(sal, sdr, marketer, outsider):
     with pytest.raises(ApplicationError) as unknown:
-        services.return_from_sal(lead=sal, user=sdr, reason="because")
+        return_sal(sal, user=sdr, reason="because")
     assert "reason" in unknown.value.extra
     with pytest.raises(ApplicationError) as silent_other:
-        services.return_from_sal(lead=sal, user=sdr, reason="other", note="  ")
+        return_sal(sal, user=sdr, reason="other", note="  ")
     assert "note" in silent_other.value.extra
     for user in (marketer, outsider):
         with pytest.raises(PermissionDenied):
-            services.return_from_sal(lead=sal, user=user, reason="no_fit")
+            return_sal(sal, user=user, reason="no_fit")
 
     sal.refresh_from_db()
     assert sal.stage == Stage.SAL
@@ -72,7 +79,7 @@ def test_only_a_sal_can_be_returned_this_way(pool_team, sdr, manager):
     handoff = mql_handoff()
 
     with pytest.raises(StaleMove):
-        services.return_from_sal(lead=handoff.lead, user=manager, reason="no_fit")
+        return_sal(handoff.lead, user=manager, reason="no_fit")
     assert Handoff.objects.get(pk=handoff.pk).outcome == Outcome.OPEN
 
 

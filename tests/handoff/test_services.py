@@ -284,6 +284,16 @@ class TestStatus:
             with pytest.raises(PermissionDenied):
                 services.set_lead_status(lead=handoff.lead, user=user, status="connected")
 
+    def test_before_the_queue_a_lead_writer_sets_it_as_the_api_lets_them(self, outsider, marketer):
+        lead = LeadFactory()
+
+        with pytest.raises(PermissionDenied):
+            services.set_lead_status(lead=lead, user=outsider, status="connected")
+        services.set_lead_status(lead=lead, user=marketer, status="connected")
+
+        event = HandoffEvent.objects.get(kind=EventKind.STATUS_CHANGED)
+        assert (event.actor, event.handoff, event.data["to"]) == (marketer, None, "connected")
+
     def test_an_unknown_status_is_refused(self, pool_team, manager):
         with pytest.raises(ApplicationError):
             services.set_lead_status(lead=mql_handoff().lead, user=manager, status="asleep")

@@ -339,23 +339,30 @@ def test_managers_manage_return_reasons(client, manager):
     client.post(
         reverse("handoff:return_reasons"),
         {
+            "new-kind": "return",
             "new-code": "budget_cut",
             "new-label": "Budget cut",
             "new-is_active": "on",
             "new-position": 9,
         },
     )
-    reason = ReturnReason.objects.get(code="other")
+    client.post(
+        reverse("handoff:return_reasons"),
+        {"new-kind": "disqualify", "new-code": "bot", "new-label": "A bot", "new-position": 12},
+    )
+    reason = ReturnReason.objects.get(kind="return", code="other")
     client.post(
         reverse("handoff:return_reason", args=[reason.pk]),
         {
+            f"r{reason.pk}-kind": "return",
             f"r{reason.pk}-code": "other",
             f"r{reason.pk}-label": "Something else",
             f"r{reason.pk}-position": 6,
         },
     )
 
-    assert ReturnReason.objects.filter(code="budget_cut", is_active=True).exists()
+    assert ReturnReason.objects.filter(kind="return", code="budget_cut", is_active=True).exists()
+    assert ReturnReason.objects.filter(kind="disqualify", code="bot").exists()
     reason.refresh_from_db()
     assert (reason.label, reason.is_active) == ("Something else", False)
 

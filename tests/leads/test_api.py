@@ -138,14 +138,29 @@ def test_sales_roles_may_not_create_leads_or_post_activities(api_as, role):
     assert not Lead.objects.exists()
 
 
-@pytest.mark.parametrize("role", [*NON_WRITERS, *WRITERS])
-def test_every_sales_and_writing_role_may_patch_the_status(api_as, lead, role):
+@pytest.mark.parametrize("role", WRITERS)
+def test_every_writing_role_may_patch_the_status_of_a_lead_never_queued(api_as, lead, role):
     response = api_as(role).patch(
         f"/api/v1/leads/{lead.pk}/", {"status": "connected"}, format="json"
     )
 
     assert response.status_code == 200
     assert response.json()["status"] == LeadStatus.CONNECTED
+
+
+@pytest.mark.parametrize("role", NON_WRITERS)
+def test_sales_roles_may_patch_the_status_of_the_leads_they_work_only(make_user, lead, role):
+    rep, api = make_user(role), APIClient()
+    api.force_authenticate(rep)
+    mine = LeadFactory(owner=rep)
+
+    refused = api.patch(f"/api/v1/leads/{lead.pk}/", {"status": "connected"}, format="json")
+    allowed = api.patch(f"/api/v1/leads/{mine.pk}/", {"status": "connected"}, format="json")
+
+    assert refused.status_code == 403
+    assert Lead.objects.get(pk=lead.pk).status == LeadStatus.NEW
+    assert allowed.status_code == 200
+    assert allowed.json()["status"] == LeadStatus.CONNECTED
 
 
 @pytest.mark.parametrize("role", NON_WRITERS)

@@ -3,6 +3,9 @@ from django.core.exceptions import ValidationError
 
 from accounts.roles import Role
 from core.errors import PermissionDenied
+from handoff.models import EventKind, HandoffEvent
+from handoff.services import open_handoff
+from leads.lifecycle import move_stage
 from leads.models import Lead, LeadStatus, Stage
 from leads.services import bulk_upsert_leads, store_leads, update_lead, upsert_lead
 from tests.factories import ActivityFactory, ChannelFactory, LeadFactory
@@ -172,13 +175,44 @@ def test_update_lead_lets_a_writer_change_any_writable_field(marketer):
 
 
 def test_update_lead_lets_an_sdr_change_the_status_only(sdr):
-    lead = LeadFactory()
+    lead = LeadFactory(owner=sdr)
 
     updated = update_lead(lead_id=lead.pk, data={"status": "connected"}, actor=sdr)
     assert updated.status == LeadStatus.CONNECTED
 
     with pytest.raises(PermissionDenied):
         update_lead(lead_id=lead.pk, data={"status": "open", "title": "CEO"}, actor=sdr)
+
+
+def test_a_status_change_is_audited_and_only_by_someone_who_works_the_lead(sdr, marketer):
+    worked, other = LeadFactory(owner=sdr), LeadFactory()
+
+    update_lead(lead_id=worked.pk, data={"status": "attempted_to_contact"}, actor=sdr)
+    update_lead(lead_id=worked.pk, data={"status": "attempted_to_contact"}, actor=sdr)
+    with pytest.raises(PermissionDenied):
+        update_lead(lead_id=other.pk, data={"status": "connected"}, actor=sdr)
+    update_lead(lead_id=other.pk, data={"status": "bad_timing", "title": "CFO"}, actor=marketer)
+
+    audit = HandoffEvent.objects.filter(kind=EventKind.STATUS_CHANGED).order_by("id")
+    assert [(e.lead_id, e.actor, e.data) for e in audit] == [
+        (worked.pk, sdr, {"from": "new", "to": "attempted_to_contact"}),
+        (other.pk, marketer, {"from": "new", "to": "bad_timing"}),
+    ]
+    assert Lead.objects.get(pk=other.pk).title == "CFO"
+
+
+def test_a_refused_status_change_writes_none_of_the_other_fields(marketer, sdr):
+    """A marketer edits any lead before it entered the queue, but its work status is the
+    working rep's from then on; a refusal rolls back the whole edit."""
+    lead = LeadFactory(title="Analyst")
+    move_stage(lead.pk, Stage.MQL)
+    open_handoff(lead=Lead.objects.get(pk=lead.pk), agreement_version=1, score=1, explanation={})
+
+    with pytest.raises(PermissionDenied):
+        update_lead(lead_id=lead.pk, data={"status": "connected", "title": "CTO"}, actor=marketer)
+
+    lead.refresh_from_db()
+    assert (lead.status, lead.title) == (LeadStatus.NEW, "Analyst")
 
 
 def test_update_lead_refuses_an_email_another_lead_has(marketer):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
-from handoff.models import Handoff, Outcome, ReturnReason
+from handoff.models import Handoff, Outcome, ReasonKind, ReturnReason
 from leads.lifecycle import move_stage
 from leads.models import Stage
 from teams.models import Team
@@ -46,10 +46,10 @@ def walk(lead, start, *steps, version=None, reason=None):
     return moment
 
 
-def return_reason(code):
+def return_reason(code, kind=ReasonKind.RETURN):
     """The reason a data migration seeds; recreated when a transactional test flushed it."""
     reason, _ = ReturnReason.objects.get_or_create(
-        code=code, defaults={"label": code.replace("_", " ").capitalize()}
+        kind=kind, code=code, defaults={"label": code.replace("_", " ").capitalize()}
     )
     return reason
 
@@ -137,3 +137,20 @@ def build_october(rep, tag: str = "") -> October:
         created=at(10, 3), channel=webinars, campaign="spring", email=f"L10{tag}@x.io"
     )
     return October(webinars=webinars, paid=paid, team=team, leads=leads)
+
+
+def disqualified_lead(channel, mql_at, *, email, reason="junk"):
+    """An MQL of agreement v2 that sales ruled out a day later, as handoff.services writes it."""
+    lead = make_lead(created=mql_at - 2 * D, channel=channel, email=email)
+    walk(lead, mql_at, version=2)
+    with time_machine.travel(mql_at + D, tick=False):
+        move_stage(lead.pk, Stage.DISQUALIFIED, context={"disqualify_reason": reason})
+    return Handoff.objects.create(
+        lead=lead,
+        score=60,
+        created_at=mql_at,
+        sla_due_at=mql_at + D,
+        outcome=Outcome.DISQUALIFIED,
+        disqualified_at=mql_at + D,
+        return_reason=return_reason(reason, ReasonKind.DISQUALIFY),
+    )

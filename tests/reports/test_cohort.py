@@ -79,7 +79,7 @@ def test_the_report_gives_the_figures_of_the_stage_history(histories):
         {"channel_id": histories["channel"]},
         {"team_id": histories["team"]},
     ]
-    checked = 0
+    checked = disqualified = 0
     for first, last in RANGES:
         for narrowing in narrowings:
             filters = ReportFilters(date_from=first, date_to=last, **narrowing)
@@ -88,7 +88,9 @@ def test_the_report_gives_the_figures_of_the_stage_history(histories):
 
             assert funnel_report(filters=filters) == expected, (first, last, narrowing)
             checked += expected.total.counts[Stage.MQL]
+            disqualified += expected.total.disqualified
     assert checked > 100
+    assert disqualified > 10
 
 
 def test_the_passes_kept_move_by_move_equal_a_rebuild(histories):

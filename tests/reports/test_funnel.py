@@ -71,6 +71,17 @@ def test_a_lost_opportunity_is_not_a_return():
     assert (only.returns, only.reached >= {Stage.OPPORTUNITY, Stage.RECYCLED}) == (0, True)
 
 
+def test_every_disqualification_after_entry_counts_and_none_before():
+    (only,) = paths(
+        path(1, (Stage.MQL, -9), (Stage.DISQUALIFIED, -8), (Stage.LEAD, -7), (Stage.MQL, 1),
+             (Stage.SAL, 2), (Stage.DISQUALIFIED, 3), (Stage.LEAD, 4), (Stage.MQL, 5),
+             (Stage.DISQUALIFIED, 6))
+    )  # fmt: skip
+
+    assert (only.disqualified, only.returns) == (2, 0)
+    assert summarize([only, only]).disqualified == 4
+
+
 def test_stays_run_from_one_move_to_the_next_and_open_stays_do_not_count():
     (only,) = paths(path(1, (Stage.MQL, 1), (Stage.SAL, 3), (Stage.SQL, 10)))
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from tests.query_counts import assert_same_queries, measure
-from tests.reports.factories import build_october
+from tests.reports.factories import at, build_october, disqualified_lead
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +26,10 @@ REPORTS = [
 
 def add_octobers(make_user, tags):
     """Another October per tag, each in two channels of its own (renamed after the build, so
-    that the next one makes new ones), worked by its own rep."""
+    that the next one makes new ones), worked by its own rep, with a disqualified lead."""
     for tag in tags:
         october = build_october(make_user(Role.SDR), tag=tag)
+        disqualified_lead(october.paid, at(10, 14), email=f"dq{tag}@x.io", reason=f"dq_{tag}")
         for channel in (october.webinars, october.paid):
             channel.name, channel.slug = f"{channel.name} {tag}", f"{channel.slug}-{tag}"
             channel.save()

@@ -4,13 +4,13 @@ from decimal import Decimal
 import pytest
 
 from accounts.roles import Role
-from handoff.services import accept_handoff, open_handoff, return_from_sal, return_handoff
+from handoff.services import accept_handoff, disqualify_handoff, open_handoff, return_handoff
 from leads.lifecycle import move_stage
 from leads.models import Stage
 from reports.economics import channel_economics
 from reports.filters import ReportFilters
 from reports.models import ChannelSpend
-from reports.selectors import funnel_report, returns_report
+from reports.selectors import funnel_from_history, funnel_report, returns_report
 from tests.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -224,7 +224,7 @@ def test_a_return_after_acceptance_shows_in_the_funnel_and_the_returns_alike(mak
     handoff = open_handoff(lead=lead, agreement_version=3, score=70, explanation={})
     checks = {"meets_mql_spec": True, "can_start_conversation": True, "role_could_buy": True}
     accept_handoff(handoff=handoff, user=manager, checklist=checks)
-    return_from_sal(lead=lead, user=manager, reason="no_fit")
+    return_handoff(handoff=handoff, user=manager, reason="no_fit", expected_from=Stage.SAL)
     today = ReportFilters(date_from=date.today() - D, date_to=date.today() + D)
 
     funnel, returns = funnel_report(filters=today), returns_report(filters=today)
@@ -232,3 +232,31 @@ def test_a_return_after_acceptance_shows_in_the_funnel_and_the_returns_alike(mak
     assert funnel.total.returned == returns.total == 1
     assert counts(funnel.total)[:2] == [1, 1]
     assert [(row.label, row.count) for row in returns.reasons] == [("No fit", 1)]
+
+
+def test_disqualifications_show_in_the_funnel_and_the_returns_alike(make_user):
+    manager = make_user(Role.MANAGER)
+    checks = {"meets_mql_spec": True, "can_start_conversation": True, "role_could_buy": True}
+    handoffs = []
+    for _ in range(3):
+        lead = LeadFactory()
+        move_stage(lead.pk, Stage.MQL, context={"agreement_version": 3})
+        handoffs.append(open_handoff(lead=lead, agreement_version=3, score=70, explanation={}))
+    queued, accepted, returned = handoffs
+    disqualify_handoff(handoff=queued, user=manager, reason="junk")
+    accept_handoff(handoff=accepted, user=manager, checklist=checks)
+    disqualify_handoff(handoff=accepted, user=manager, reason="student", expected_from=Stage.SAL)
+    return_handoff(handoff=returned, user=manager, reason="other", note="Not now")
+    today = ReportFilters(date_from=date.today() - D, date_to=date.today() + D)
+
+    funnel, returns = funnel_report(filters=today), returns_report(filters=today)
+
+    assert (funnel.total.returned, funnel.total.disqualified) == (1, 2)
+    assert (returns.total, returns.disqualified) == (1, 2)
+    assert funnel_from_history(today) == funnel
+    assert sorted((row.kind, row.heading, row.count) for row in returns.reasons) == [
+        ("disqualify", "Disqualified: Junk or fake details", 1),
+        ("disqualify", "Disqualified: Student", 1),
+        ("return", "Other", 1),
+    ]
+    assert [group.count for group in returns.by_agreement_version] == [3]

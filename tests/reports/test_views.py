@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from reports.models import ChannelSpend
 from tests.factories import ChannelFactory, LeadFactory
-from tests.reports.factories import build_october
+from tests.reports.factories import at, build_october, disqualified_lead
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +246,28 @@ def test_each_breakdown_row_links_to_the_funnel_narrowed_to_it(client_as, make_u
     assert f'href="{query}&amp;channel={october.webinars.pk}"' in response.text
     assert f'href="{query}&amp;campaign=autumn"' in response.text
     assert f'href="{query}&amp;agreement_version=2"' in response.text
+
+
+def test_disqualifications_show_on_the_returns_and_funnel_pages_csv_and_api(
+    client_as, api_as, make_user
+):
+    october = build_october(make_user(Role.SDR))
+    disqualified_lead(october.paid, at(10, 14), email="dq@x.io")
+    client = client_as(Role.MANAGER)
+
+    returns = client.get(reverse("reports:returns"), OCTOBER)
+    returns_csv = read_csv(client.get(reverse("reports:returns_csv"), OCTOBER))
+    funnel = client.get(reverse("reports:funnel"), OCTOBER)
+    funnel_csv = read_csv(client.get(reverse("reports:funnel_csv"), OCTOBER))
+    body = api_as(Role.MARKETER).get(reverse("api-report-returns"), OCTOBER).json()
+
+    assert (returns.context["report"].total, returns.context["report"].disqualified) == (3, 1)
+    assert "Disqualified: Junk" in returns.text
+    assert ["All disqualified", "", "Junk or fake details", "1", "0.25"] in returns_csv
+    assert funnel.context["report"].total.disqualified == 1
+    column = funnel_csv[0].index("Disqualified")
+    assert funnel_csv[1][column] == "1"
+    assert (body["total"], body["disqualified"]) == (3, 1)
+    assert {"kind": "disqualify", "label": "Junk or fake details", "count": 1} in [
+        {key: row[key] for key in ("kind", "label", "count")} for row in body["reasons"]
+    ]
