@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.capabilities import may
+from handoff import hooks
 from handoff.access import may_decide, may_work
 from handoff.assignment import with_open_load
 from handoff.filters import QueueFilter
@@ -72,13 +73,17 @@ def queue_counts(*, user) -> dict[str, int | None]:
     }
 
 
-def with_clocks(handoffs, now=None) -> list[Handoff]:
-    """Attach each row's clocks, the one the rep is racing (`sla_clock`), how it reads in
-    business time (`clock_display`) and its colour (`clock`: on_time, at_risk, breached or met;
-    None for a handoff no SLA policy times), read once at `now` for the whole list. Two queries
-    whatever the number of rows: the clocks with their policies, and the teams' calendars."""
+def as_shown(handoffs, now=None) -> list[Handoff]:
+    """What a queue row, the work panel and the API show, for a whole list: each row's clocks,
+    the one the rep is racing (`sla_clock`), how it reads in business time (`clock_display`) and
+    its colour (`clock`: on_time, at_risk, breached or met; None for a handoff no SLA policy
+    times), read once at `now`; and its top score reasons worded in the reader's language. Two
+    queries for the clocks (with their policies, and the teams' calendars), five for the words
+    of the agreement versions the rows were scored under (none when no row has one)."""
     now = now or timezone.now()
     rows = list(handoffs)
+    if any(handoff.agreement_version is not None for handoff in rows):
+        hooks.word_reasons(handoffs=rows)
     clocks = clocks_for_handoffs(rows)
     for handoff in rows:
         handoff.clocks_by_step = clocks.get(handoff.pk, {})
@@ -122,7 +127,7 @@ def opportunities_for(*, user) -> QuerySet[Opportunity]:
 
 def lead_handoff_section(*, lead: Lead, user, now=None) -> dict:
     """What the lead page shows after MQL: handoffs, qualification, opportunities."""
-    handoffs = with_clocks(
+    handoffs = as_shown(
         lead.handoffs.select_related("team", "assignee", "return_reason").order_by(
             "-created_at", "-id"
         ),

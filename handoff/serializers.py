@@ -7,7 +7,7 @@ from rest_framework import serializers
 from handoff.access import display_name
 from handoff.models import FirstTouchChannel, Handoff, Opportunity, Qualification
 from handoff.models.qualification import CRITERIA
-from handoff.selectors import with_clocks
+from handoff.selectors import as_shown
 from handoff.services.handoffs import ACCEPTANCE_CHECKS
 from handoff.services.qualification import QUALIFICATION_FIELDS
 from leads.models import Lead, LeadStatus
@@ -46,12 +46,12 @@ class ScoreLineSerializer(serializers.Serializer):
 
 
 class HandoffListSerializer(serializers.ListSerializer):
-    """Reads the clocks of a whole page of handoffs at once (handoff.selectors.with_clocks),
+    """Reads the clocks of a whole page of handoffs at once (handoff.selectors.as_shown),
     so the queue answers in the same number of queries for any number of rows."""
 
     def to_representation(self, data):
         now = self.context.setdefault("now", timezone.now())
-        return super().to_representation(with_clocks(data, now))
+        return super().to_representation(as_shown(data, now))
 
 
 class HandoffSerializer(serializers.ModelSerializer):
@@ -98,7 +98,7 @@ class HandoffSerializer(serializers.ModelSerializer):
 
     def _clock(self, handoff) -> ClockDisplay | None:
         if not hasattr(handoff, "clock_display"):  # one handoff, not a page of them
-            with_clocks([handoff], self.context.setdefault("now", timezone.now()))
+            as_shown([handoff], self.context.setdefault("now", timezone.now()))
         return handoff.clock_display
 
     @extend_schema_field(

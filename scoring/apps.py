@@ -19,8 +19,12 @@ class ScoringConfig(AppConfig):
     def ready(self):
         connection_created.connect(use_re2_for_sqlite_regexp, dispatch_uid="scoring-sqlite-re2")
 
+        from handoff import hooks as handoff_hooks
         from leads import hooks
+        from scoring.selectors import word_reasons
         from scoring.services import rescore_leads
+
+        handoff_hooks.word_reasons.register(word_reasons)
 
         @hooks.leads_changed.register
         def rescore_changed_leads(*, lead_ids, now=None):

@@ -2,7 +2,7 @@
 
 import dataclasses
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.capabilities import may
@@ -31,6 +31,33 @@ def with_rules(agreements: QuerySet) -> QuerySet:
         *(f"{model._meta.model_name}s" for model in RULE_MODELS.values()),
         Prefetch("signoffs", queryset=Signoff.objects.select_related("user")),
     )
+
+
+def rule_words(versions, kinds=tuple(RULE_MODELS)) -> dict[tuple[int, str], str]:
+    """{(version, rule id): the rule in the reader's language} for these agreement versions'
+    rules of `kinds`, one query a kind (none without a version): stored explanations keep rule
+    ids, and are worded again when read."""
+    versions = set(versions) - {None}
+    if not versions:
+        return {}
+    return {
+        (row.version, row.key): row.describe()
+        for kind in kinds
+        for row in RULE_MODELS[kind]
+        .objects.filter(agreement__version__in=versions)
+        .annotate(version=F("agreement__version"))
+    }
+
+
+def word_reasons(*, handoffs) -> None:
+    """Word each handoff's top reasons from its agreement version (handoff.hooks.word_reasons);
+    a rule no longer there keeps the words it was stored with."""
+    # Only fit, channel and action rules give points; negatives never make a top reason.
+    versions = {handoff.agreement_version for handoff in handoffs}
+    worded = rule_words(versions, kinds=("profile", "channel", "action"))
+    for handoff in handoffs:
+        for line in handoff.top_reasons:
+            line["rule"] = worded.get((handoff.agreement_version, line.get("id")), line["rule"])
 
 
 def published_agreement() -> Agreement | None:
@@ -88,13 +115,7 @@ def lead_score_section(*, lead: Lead, now=None) -> LeadScoreSection:
         )
         result = engine.score(to_lead_facts(row), facts[0], spec, now)
     changes = list(lead.stage_changes.filter(to_stage=Stage.MQL).select_related("actor"))
-    versions = {change.context.get("agreement_version") for change in changes}
-    worded = {
-        (agreement.version, row.key): row.describe()
-        for agreement in with_rules(Agreement.objects.filter(version__in=versions - {None}))
-        for rows in rules_of(agreement).values()
-        for row in rows
-    }
+    worded = rule_words({change.context.get("agreement_version") for change in changes})
     decisions = []
     for change in changes:
         version = change.context.get("agreement_version")

@@ -1,3 +1,6 @@
+from functools import cached_property
+from operator import itemgetter
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -172,11 +175,12 @@ class Handoff(models.Model):
     def is_open(self) -> bool:
         return self.outcome == Outcome.OPEN
 
-    @property
+    @cached_property
     def top_reasons(self) -> list[dict]:
-        """The explanation lines that gave the most points, for the queue row."""
+        """The explanation lines that gave the most points, for the queue row (copies, so that
+        handoff.selectors.as_shown can word them in the reader's language)."""
         lines = [line for line in self.explanation.get("lines", []) if line.get("points", 0) > 0]
-        return sorted(lines, key=lambda line: line["points"], reverse=True)[:3]
+        return [dict(line) for line in sorted(lines, key=itemgetter("points"), reverse=True)[:3]]
 
 
 class EventKind(models.TextChoices):

@@ -22,9 +22,9 @@ from handoff.selectors import (
     MINE,
     POOL,
     QUEUE_VIEWS,
+    as_shown,
     queue_counts,
     queue_for_user,
-    with_clocks,
 )
 
 # How often an open queue page asks for fresh rows.
@@ -48,7 +48,7 @@ def _queue_context(request) -> dict:
     page = _page_number(request.GET.get("page"))
     start = (page - 1) * PAGE_SIZE
     fetched = list(filterset.qs[start : start + PAGE_SIZE + 1])
-    rows = with_clocks(fetched[:PAGE_SIZE])
+    rows = as_shown(fetched[:PAGE_SIZE])
     query = request.GET.copy()
     query["view"] = view
 
@@ -85,7 +85,7 @@ def _panel(request, handoff, *, status=200, message="", **forms):
     handoff = Handoff.objects.select_related("lead", "lead__channel", "assignee", "team").get(
         pk=handoff.pk
     )
-    with_clocks([handoff])
+    as_shown([handoff])
     context = {
         "handoff": handoff,
         "message": message,

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from core.hooks import Hook
+from handoff import hooks as handoff_hooks
 from leads import hooks as leads_hooks
 from sla import hooks as sla_hooks
 
@@ -41,7 +42,12 @@ def test_the_readme_lists_the_apps_in_the_order_of_the_layers():
 
 
 def test_every_hook_a_lower_app_declares_is_answered():
-    for hook in (leads_hooks.leads_changed, sla_hooks.return_to_pool):
+    for hook in (
+        leads_hooks.leads_changed,
+        leads_hooks.set_status,
+        sla_hooks.return_to_pool,
+        handoff_hooks.word_reasons,
+    ):
         assert hook.receiver is not None, hook
 
 

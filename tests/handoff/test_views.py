@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.roles import Role
 from handoff import services
@@ -112,7 +113,8 @@ def test_the_queue_runs_a_fixed_number_of_queries(client, team, sdr, django_asse
     client.force_login(sdr)
     for _ in range(3):
         mql_handoff()
-    with django_assert_max_num_queries(12) as few:
+    # Includes the top reasons worded from the agreement's fit, channel and action rules.
+    with django_assert_max_num_queries(14) as few:
         client.get(reverse("handoff:queue"))
     for _ in range(15):
         mql_handoff(channel=ChannelFactory())
@@ -398,3 +400,27 @@ def test_only_managers_change_teams(client_as, team, sdr, role):
     ):
         assert client.post(url, data).status_code == 403
     assert not TeamMember.objects.get().is_away
+
+
+def test_the_queue_words_the_reasons_from_the_agreement_not_from_the_stored_words(
+    client, team, sdr
+):
+    """A handoff keeps rule ids with the words of the moment; the queue words them again from
+    the agreement version it was scored under, in the reader's language (describe's gettext)."""
+    from handoff.models import Handoff
+    from scoring.models import Agreement, AgreementStatus
+
+    TeamMemberFactory(team=team, user=sdr)
+    agreement = Agreement.objects.get(status=AgreementStatus.PUBLISHED)
+    action = agreement.actionrules.first()
+    handoff = mql_handoff()
+    line = {"id": action.key, "rule": "words of the moment", "points": 9}
+    Handoff.objects.filter(pk=handoff.pk).update(
+        agreement_version=agreement.version, explanation={"lines": [line]}
+    )
+    client.force_login(sdr)
+
+    page = client.get(reverse("handoff:queue")).content.decode()
+
+    assert "words of the moment" not in page
+    assert escape(action.describe()) in page
