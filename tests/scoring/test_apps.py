@@ -1,17 +1,34 @@
-import pytest
-from django.db import connection
+import sqlite3
+from types import SimpleNamespace
 
-from leads.models import Lead
-from tests.factories import LeadFactory
-
-pytestmark = pytest.mark.django_db
+from scoring.apps import use_re2_for_sqlite_regexp
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL keeps its own dialect")
+def sqlite_with_accord_regexp() -> sqlite3.Connection:
+    """A bare SQLite connection given the REGEXP Accord registers on each of its SQLite
+    connections (the receiver is tested directly so this runs whatever DATABASE_URL says)."""
+    raw = sqlite3.connect(":memory:")
+    use_re2_for_sqlite_regexp(None, SimpleNamespace(vendor="sqlite", connection=raw))
+    return raw
+
+
 def test_sqlite_reads_regex_lookups_as_re2():
-    LeadFactory(title="Директор по продажам")
+    raw = sqlite_with_accord_regexp()
 
-    # \pL is RE2 (and not Python's re): a letter in any script.
-    assert Lead.objects.filter(title__regex=r"^\pL+ по").count() == 1
-    assert Lead.objects.filter(title__iregex=r"^директор").count() == 1
-    assert Lead.objects.filter(title__regex=r"^директор").count() == 0
+    def matches(value, pattern):
+        return raw.execute("SELECT ? REGEXP ?", (value, pattern)).fetchone()[0]
+
+    # \pL is RE2 (and not Python's re): a letter in any script. Django's `__regex` runs
+    # `value REGEXP pattern`, and `__iregex` prefixes the pattern with (?i).
+    assert matches("Директор по продажам", r"^\pL+ по") == 1
+    assert matches("Директор по продажам", r"(?i)^директор") == 1
+    assert matches("Директор по продажам", r"^директор") == 0
+
+
+def test_other_databases_keep_their_own_regexp():
+    registered = []
+    other = SimpleNamespace(create_function=lambda *args, **kwargs: registered.append(args))
+
+    use_re2_for_sqlite_regexp(None, SimpleNamespace(vendor="postgresql", connection=other))
+
+    assert registered == []
