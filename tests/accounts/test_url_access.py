@@ -133,6 +133,8 @@ ACCESS = {
     "webhooks:list": ("GET", "webhooks.manage", 200),
     "webhooks:detail": ("GET", "webhooks.manage", 404),
     "webhooks:replay": ("POST", "webhooks.manage", 404),
+    "api-index": ("GET", PUBLIC, 200),
+    "api-not-found": ("GET", PUBLIC, 404),
     "api-leads": ("GET", "leads.view", 200),
     "api-lead": ("GET", "leads.view", 404),
     "api-agreements": ("GET", "agreement.view", 200),
