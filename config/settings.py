@@ -163,9 +163,13 @@ STORAGES = {
 MEDIA_ROOT = BASE_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 20 * 1024 * 1024)
 
-# Email: the console by default; set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
-# and the EMAIL_* variables to send for real.
-_email_backend = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Email: the console in development, SMTP otherwise (the EMAIL_* variables say where).
+_email_backend = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
 _email_options = {}
 if _email_backend.endswith("smtp.EmailBackend"):
     _email_options = {
@@ -181,6 +185,20 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Accord <accord@localhost>")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS only outside development: redirect, then tell browsers to remember it (HSTS). Behind a
+# TLS-terminating proxy, SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https says how the
+# proxy marks HTTPS requests. The health check answers over plain HTTP for load balancers.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+_proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
+    raise ImproperlyConfigured(
+        "SECURE_PROXY_SSL_HEADER takes a header and a value, e.g. HTTP_X_FORWARDED_PROTO,https."
+    )
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) or None
 
 # django-q2. Traps designed against: `retry` is longer than `timeout` (else a slow task is
 # handed to a second worker while the first still runs); `max_attempts` bounds redelivery; tasks
@@ -243,6 +261,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set, so clients generated from the schema get stable enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityKindEnum": "leads.models.ActivityKind",
+        "LeadStageEnum": "leads.models.Stage",
+        "LeadStatusEnum": "leads.models.LeadStatus",
+        "OpportunityStageEnum": "handoff.models.OpportunityStage",
+    },
 }
 
 LOGGING = {

@@ -49,7 +49,7 @@ class WeekSerializer(serializers.Serializer):
     breach_rate = serializers.FloatField(allow_null=True)
 
 
-class FiltersSerializer(serializers.Serializer):
+class BreachFiltersSerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
     team = serializers.IntegerField(allow_null=True, source="team_id")
@@ -58,7 +58,7 @@ class FiltersSerializer(serializers.Serializer):
 
 
 class BreachReportSerializer(serializers.Serializer):
-    filters = FiltersSerializer()
+    filters = BreachFiltersSerializer()
     totals = CountsSerializer()
     rows = SummaryRowSerializer(many=True)
     response_times = serializers.DictField(

@@ -1,5 +1,6 @@
 import json
 import os
+import secrets
 import subprocess
 import sys
 
@@ -62,3 +63,32 @@ def test_secret_key_is_required_when_debug_is_off():
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def manage(*args, **env):
+    """`manage.py …` in a fresh process with this environment (production unless it says)."""
+    # The test run's own development switches (DEBUG, DJANGO_ALLOW_ASYNC_UNSAFE) are left out.
+    dropped = ("DATABASE_URL", "REDIS_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
+    production = {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "accord.example.com"}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        env={**clean, **production, **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_a_production_deployment_passes_djangos_deploy_checks():
+    result = manage("check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_a_proxy_ssl_header_needs_a_header_and_a_value():
+    result = manage("check", SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO")
+
+    assert result.returncode != 0
+    assert "SECURE_PROXY_SSL_HEADER takes a header and a value" in result.stderr
