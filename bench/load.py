@@ -290,6 +290,8 @@ def http_server(database_url: str) -> Iterator[Server]:
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
+        # Plain HTTP on loopback, as behind a TLS-terminating proxy.
+        "SECURE_SSL_REDIRECT": "0",
         # Errors only: the expected 409s would bury them.
         "LOG_LEVEL": "ERROR",
     }
