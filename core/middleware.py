@@ -1,6 +1,9 @@
-"""One place that turns a domain refusal into what a person in the browser sees."""
+"""One place that turns a domain refusal into what a person in the browser sees, and one that
+refuses an oversized request before its body is read."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +12,33 @@ from core.errors import ApplicationError
 
 # The page's message area (base.html), where flash messages appear.
 MESSAGES_TARGET = "#messages"
+
+
+# Room for a multipart body's boundaries and other fields around the largest allowed file.
+MULTIPART_ALLOWANCE = 1024 * 1024
+
+
+class RequestSizeMiddleware:
+    """413 for a request whose Content-Length exceeds the largest upload Accord takes, before
+    any of its body is read or stored (Django spools file uploads to disk before a view can
+    look at their size). Non-file bodies have their own, smaller cap in Django
+    (DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_UPLOAD_SIZE + MULTIPART_ALLOWANCE:
+            limit = settings.MAX_UPLOAD_SIZE // (1024 * 1024)
+            message = _("The request is larger than the %(limit)d MB Accord accepts.") % {
+                "limit": limit
+            }
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class DomainErrorMiddleware:

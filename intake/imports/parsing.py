@@ -9,16 +9,21 @@ import codecs
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import charset_normalizer
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError
 
-MAX_FILE_SIZE = 50 * 1024 * 1024
+MAX_FILE_SIZE = settings.MAX_UPLOAD_SIZE
+# A spreadsheet is a zip: its parts may not unpack to more than this (a "zip bomb" of a few MB
+# would otherwise expand to gigabytes while it is read).
+MAX_XLSX_UNPACKED = 10 * MAX_FILE_SIZE
 SAMPLE_SIZE = 64 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
 DELIMITERS = ",;\t|"
@@ -138,6 +143,7 @@ def _csv_rows(raw, table: Table) -> Iterator[Row]:
 def _xlsx_rows(raw) -> Iterator[Row]:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(raw)
     try:
         workbook = load_workbook(raw, read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many types for a damaged file
@@ -148,6 +154,24 @@ def _xlsx_rows(raw) -> Iterator[Row]:
             yield Row(number, [_cell_text(cell) for cell in cells])
     finally:
         workbook.close()
+
+
+def _check_unpacked_size(raw) -> None:
+    """Refuse a spreadsheet whose parts declare more than MAX_XLSX_UNPACKED bytes; Python's
+    zipfile never inflates a part past its declared size, so the declaration bounds the work."""
+    raw.seek(0)
+    try:
+        with zipfile.ZipFile(raw) as archive:
+            unpacked = sum(part.file_size for part in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise ApplicationError(_("This spreadsheet cannot be opened: %s") % error) from error
+    finally:
+        raw.seek(0)
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise ApplicationError(
+            _("This spreadsheet unpacks to more than %(limit)d MB; split it into smaller files.")
+            % {"limit": MAX_XLSX_UNPACKED // (1024 * 1024)}
+        )
 
 
 def _cell_text(cell) -> str:

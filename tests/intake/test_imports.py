@@ -1,5 +1,6 @@
 import csv
 import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -226,6 +227,43 @@ def test_a_file_over_the_size_limit_is_refused(monkeypatch):
 
     with pytest.raises(ApplicationError, match="larger"):
         upload(MALFORMED)
+
+
+def test_a_spreadsheet_that_unpacks_to_more_than_the_cap_is_refused_before_it_is_read(
+    monkeypatch,
+):
+    monkeypatch.setattr(parsing, "MAX_XLSX_UNPACKED", 1024 * 1024)
+    workbook = Workbook()
+    workbook.active.append(["Email", "Notes"])
+    workbook.active.append(["ana@example.com", "x" * 100])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    # A part of 2 MB of zeros compresses to a few kB: the file is small, its contents are not.
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/padding.bin", b"\0" * (2 * 1024 * 1024))
+
+    assert len(buffer.getvalue()) < 100 * 1024
+    with pytest.raises(ApplicationError, match="unpacks to more than 1 MB"):
+        upload(buffer.getvalue(), name="bomb.xlsx")
+
+
+def test_an_upload_announcing_more_than_the_limit_is_refused_before_its_body_is_read(
+    client, settings
+):
+    settings.MAX_UPLOAD_SIZE = 2 * 1024 * 1024
+    client.force_login(UserFactory(roles=[Role.MARKETER]))
+
+    response = client.generic(
+        "POST",
+        reverse("intake:imports"),
+        b"small",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(5 * 1024 * 1024),
+    )
+
+    assert response.status_code == 413
+    assert "larger than the 2 MB Accord accepts" in response.content.decode()
+    assert not ImportJob.objects.exists()
 
 
 def test_an_import_cannot_be_started_twice(channels, django_capture_on_commit_callbacks):
