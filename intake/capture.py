@@ -1,9 +1,12 @@
 """Web-form capture: a public website posts a form to `/capture/<key>/` and a lead comes in.
 
-The key names the channel and what the form means (an ebook download, a contact request); hidden
-fields may narrow both. The lead is upserted through leads.services like every other door, the
-activity recorded, and the lead rescored. Spam defences: a honeypot field a person never sees and
-fills (silently dropped) and a per-address rate limit.
+The key names the channel and what the form means (an ebook download, a contact request). The
+lead is upserted through leads.services like every other door, the activity recorded, and the lead
+rescored. Nobody vouches for the poster, so a known lead's fields are filled, never overwritten:
+what the form said is kept on the activity (`submitted`) for the lead page to show.
+
+Spam defences: a honeypot field a person never sees and fills (silently dropped) and a
+per-address rate limit.
 """
 
 import math
@@ -19,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from intake.models import FormKey
-from leads.models import Activity, ActivityKind, Channel, Lead
+from leads.models import FORM_SOURCE, SUBMITTED_PROPERTY, Activity, ActivityKind, Channel, Lead
 from leads.services import TEXT_FIELDS, upsert_lead
 from scoring.services import rescore_leads
 
@@ -31,7 +34,7 @@ MAX_EXTRA_FIELDS = 30
 MAX_EXTRA_LENGTH = 1000
 RATE_LIMIT = 20
 RATE_WINDOW = 60  # seconds
-CAPTURE_SOURCE = "form"
+CAPTURE_SOURCE = FORM_SOURCE
 
 
 def new_form_key(
@@ -125,6 +128,11 @@ def capture_submission(*, form_key: FormKey, fields: dict, page_url: str = "") -
     campaign = str(fields.get("campaign") or "").strip()[:200]
     data = {name: fields[name] for name in LEAD_FIELDS if fields.get(name) not in (None, "")}
     data["email"] = fields.get("email", "")
+    # Anyone may post any email: what they say about the person is kept on the activity, and
+    # written to the lead only where it has nothing yet.
+    submitted = {
+        name: str(value)[:MAX_EXTRA_LENGTH] for name, value in data.items() if name != "email"
+    }
     data["channel"] = channel.slug
     if campaign:
         data["source_detail"] = campaign
@@ -135,8 +143,9 @@ def capture_submission(*, form_key: FormKey, fields: dict, page_url: str = "") -
     }
     properties = {**form_key.properties, **dict(list(extras.items())[:MAX_EXTRA_FIELDS])}
     properties.update(form=form_key.name, campaign=campaign, page=page_url[:500])
+    properties[SUBMITTED_PROPERTY] = submitted
     with transaction.atomic():
-        lead, _created = upsert_lead(data=data)
+        lead, _created = upsert_lead(data=data, fill_only=True)
         Activity.objects.create(
             lead=lead,
             kind=kind,

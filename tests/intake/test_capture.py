@@ -9,7 +9,7 @@ from intake import capture
 from intake.models import FormKey
 from leads.models import Activity, ActivityKind, Lead, Stage
 from pages.demo.intake import seed_demo_form_keys
-from tests.factories import ChannelFactory
+from tests.factories import ChannelFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +80,35 @@ def test_posting_again_updates_the_same_lead(client, form_key):
 
     assert Lead.objects.get().title == "CTO"
     assert Activity.objects.count() == 2
+
+
+def test_a_post_never_overwrites_what_the_lead_already_has(client, form_key):
+    lead = LeadFactory(
+        email="somchai@siamtech.co.th", first_name="Somchai", last_name="", title="CTO",
+        organization="Siam Tech", phone="",
+    )  # fmt: skip
+
+    client.post(
+        url(form_key),
+        {**PERSON, "last_name": "Jaidee", "title": "Intern", "phone": "+66 2 000 0000"},
+    )
+
+    lead.refresh_from_db()
+    assert (lead.first_name, lead.title, lead.organization) == ("Somchai", "CTO", "Siam Tech")
+    assert (lead.last_name, lead.phone) == ("Jaidee", "+66 2 000 0000")  # empty ones are filled
+    submitted = Activity.objects.get().properties["submitted"]
+    assert submitted["first_name"] == "สมชาย"
+    assert (submitted["title"], submitted["organization"]) == ("Intern", "สยามเทค")
+
+
+def test_the_lead_page_shows_what_the_form_submitted(client_as, client, form_key):
+    LeadFactory(email="somchai@siamtech.co.th", first_name="Somchai")
+    client.post(url(form_key), {**PERSON, "title": "Intern"})
+
+    lead = Lead.objects.get()
+    page = client_as(Role.MARKETER).get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    assert "submitted via form:" in page
+    assert "สมชาย" in page and "Intern" in page
 
 
 def test_hidden_fields_set_the_channel_and_the_activity_kind(client, form_key):
