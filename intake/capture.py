@@ -28,8 +28,9 @@ from scoring.services import rescore_leads
 
 HONEYPOT_FIELD = "accord_website"
 LEAD_FIELDS = ("email", *TEXT_FIELDS, "company_size")
-# Hidden fields that steer the capture instead of describing the person.
-CONTROL_FIELDS = {"channel", "campaign", "activity", "next", HONEYPOT_FIELD}
+# Fields that steer the capture instead of describing the person. The channel and the activity
+# kind come from the key alone; fields naming them are ignored, not stored.
+CONTROL_FIELDS = {"channel", "campaign", "activity", "kind", "next", HONEYPOT_FIELD}
 MAX_EXTRA_FIELDS = 30
 MAX_EXTRA_LENGTH = 1000
 RATE_LIMIT = 20
@@ -113,18 +114,13 @@ def retry_after(address: str, *, now: float | None = None) -> int:
 def capture_submission(*, form_key: FormKey, fields: dict, page_url: str = "") -> Lead | None:
     """Upsert the lead, record what they did, rescore. None when the honeypot is filled.
 
-    Raises ValidationError with errors by field (a bad email, an unknown channel or kind).
+    Raises ValidationError with errors by field (a bad email, a field a lead cannot hold).
     """
     if str(fields.get(HONEYPOT_FIELD) or "").strip():
         return None
+    # What the visit counts for is the key's to say: a poster naming another channel or kind
+    # (a "demo request" on an ebook form) is not listened to.
     channel = form_key.channel
-    if fields.get("channel"):
-        channel = Channel.objects.filter(slug=str(fields["channel"]).strip()).first()
-        if channel is None:
-            raise ValidationError({"channel": [_("Unknown channel.")]})
-    kind = str(fields.get("activity") or form_key.activity_kind)
-    if kind not in ActivityKind.values:
-        raise ValidationError({"activity": [_("Unknown activity kind.")]})
     campaign = str(fields.get("campaign") or "").strip()[:200]
     data = {name: fields[name] for name in LEAD_FIELDS if fields.get(name) not in (None, "")}
     data["email"] = fields.get("email", "")
@@ -148,7 +144,7 @@ def capture_submission(*, form_key: FormKey, fields: dict, page_url: str = "") -
         lead, _created = upsert_lead(data=data, fill_only=True)
         Activity.objects.create(
             lead=lead,
-            kind=kind,
+            kind=form_key.activity_kind,
             occurred_at=timezone.now(),
             channel=channel,
             properties=properties,

@@ -111,14 +111,17 @@ def test_the_lead_page_shows_what_the_form_submitted(client_as, client, form_key
     assert "สมชาย" in page and "Intern" in page
 
 
-def test_hidden_fields_set_the_channel_and_the_activity_kind(client, form_key):
-    webinar = ChannelFactory(slug="webinar", name="Webinars")
+def test_the_key_alone_sets_the_channel_and_the_activity_kind(client, form_key):
+    ChannelFactory(slug="webinar", name="Webinars")
 
-    client.post(url(form_key), {**PERSON, "channel": "webinar", "activity": "contact_request"})
+    client.post(
+        url(form_key),
+        {**PERSON, "channel": "webinar", "activity": "demo_request", "kind": "demo_request"},
+    )
 
-    assert Lead.objects.get().channel == webinar
+    assert Lead.objects.get().channel == form_key.channel
     activity = Activity.objects.get()
-    assert (activity.channel, activity.kind) == (webinar, ActivityKind.CONTACT_REQUEST)
+    assert (activity.channel, activity.kind) == (form_key.channel, ActivityKind.CONTENT_DOWNLOAD)
 
 
 def test_a_json_post_is_accepted(client, form_key):
@@ -201,12 +204,12 @@ def test_bad_input_is_answered_400_with_the_field(client, form_key):
     response = client.post(
         url(form_key), json.dumps({"email": "nope"}), content_type="application/json"
     )
-    page = client.post(url(form_key), {"email": "nope", "channel": "missing"})
+    page = client.post(url(form_key), {"email": "nope"})
 
     assert response.status_code == 400
     assert "email" in response.json()
     assert page.status_code == 400
-    assert "channel" in page.content.decode()
+    assert "email" in page.content.decode()
     assert not Lead.objects.exists()
 
 
@@ -241,7 +244,7 @@ def test_a_marketer_creates_a_key_and_sees_its_snippet(client_as):
     assert key.key in page
     assert f"/capture/{key.key}/" in page
     assert capture.HONEYPOT_FIELD in page
-    assert "website-form" in page
+    assert "Website contact form" in page
 
 
 def test_a_bad_origin_is_shown_next_to_the_field(client_as):
