@@ -5,24 +5,35 @@ lead is upserted through leads.services like every other door, the activity reco
 rescored. Nobody vouches for the poster, so a known lead's fields are filled, never overwritten:
 what the form said is kept on the activity (`submitted`) for the lead page to show.
 
-Spam defences: a honeypot field a person never sees and fills (silently dropped) and a
-per-address rate limit.
+Spam defences: a honeypot field a person never sees and fills (silently dropped), and rate
+limits per address, per key and per email in a cache every web process shares.
 """
 
+import hashlib
 import math
 import secrets
 import time
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from intake.models import FormKey
-from leads.models import FORM_SOURCE, SUBMITTED_PROPERTY, Activity, ActivityKind, Channel, Lead
+from leads.models import (
+    FORM_SOURCE,
+    SUBMITTED_PROPERTY,
+    Activity,
+    ActivityKind,
+    Channel,
+    Lead,
+    normalize_email,
+)
 from leads.services import TEXT_FIELDS, upsert_lead
 from scoring.services import rescore_leads
 
@@ -33,8 +44,6 @@ LEAD_FIELDS = ("email", *TEXT_FIELDS, "company_size")
 CONTROL_FIELDS = {"channel", "campaign", "activity", "kind", "next", HONEYPOT_FIELD}
 MAX_EXTRA_FIELDS = 30
 MAX_EXTRA_LENGTH = 1000
-RATE_LIMIT = 20
-RATE_WINDOW = 60  # seconds
 CAPTURE_SOURCE = FORM_SOURCE
 
 
@@ -92,23 +101,67 @@ def safe_next_url(form_key: FormKey, next_url: str) -> str:
     return ""
 
 
-def retry_after(address: str, *, now: float | None = None) -> int:
-    """Count one submission from `address`; seconds to wait when over the limit, else 0.
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `limit` submissions in a fixed window of `window` seconds."""
 
-    A fixed window in Django's cache (Redis in production, so every web worker shares it).
+    limit: int
+    window: int
+
+
+# One visitor (or one bot) at one address.
+ADDRESS_LIMIT = RateLimit(20, 60)
+# One form, from everywhere: a flood from many addresses stops at this.
+KEY_LIMIT = RateLimit(120, 60)
+# One person: nobody fills in a form for the same email more than a few times an hour.
+EMAIL_LIMIT = RateLimit(5, 3600)
+REFUSALS = {
+    "address": gettext_lazy("Too many submissions from your address; try again later."),
+    "key": gettext_lazy("This form is receiving too many submissions; try again later."),
+    "email": gettext_lazy("Too many submissions for this email; try again later."),
+}
+# The counters every web process must share: Redis, or a table in the database (settings.CACHES).
+RATE_CACHE = "shared"
+
+
+def _count(scope: str, identity: str, rule: RateLimit, now: float) -> int:
+    """Count one submission in the window; seconds until it ends when over the limit, else 0."""
+    rate_cache = caches[RATE_CACHE]
+    window = int(now // rule.window)
+    key = f"capture-rate:{scope}:{identity}:{window}"
+    rate_cache.add(key, 0, rule.window + 1)
+    try:
+        count = rate_cache.incr(key)
+    except ValueError:  # expired between add and incr
+        rate_cache.set(key, 1, rule.window + 1)
+        count = 1
+    if count <= rule.limit:
+        return 0
+    return max(1, math.ceil((window + 1) * rule.window - now))
+
+
+def rate_limited(
+    *, form_key: FormKey, address: str, email: str, now: float | None = None
+) -> tuple[int, str] | None:
+    """Count one submission against its address, its key and its email, in that order; the first
+    limit it exceeds as (seconds to wait, why), else None.
+
+    A submission refused by one limit is not counted by the later ones, so one noisy address does
+    not use up the form's allowance for everyone else. Emails are counted by a digest: the cache
+    holds no addresses.
     """
     now = time.time() if now is None else now
-    window = int(now // RATE_WINDOW)
-    key = f"capture-rate:{address}:{window}"
-    cache.add(key, 0, RATE_WINDOW + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW + 1)
-        count = 1
-    if count <= RATE_LIMIT:
-        return 0
-    return max(1, math.ceil((window + 1) * RATE_WINDOW - now))
+    email = normalize_email(str(email))
+    checks = (
+        ("address", address, ADDRESS_LIMIT),
+        ("key", str(form_key.pk), KEY_LIMIT),
+        ("email", email and hashlib.sha256(email.encode()).hexdigest()[:32], EMAIL_LIMIT),
+    )
+    for scope, identity, rule in checks:
+        wait = identity and _count(scope, identity, rule, now)
+        if wait:
+            return wait, str(REFUSALS[scope])
+    return None
 
 
 def capture_submission(*, form_key: FormKey, fields: dict, page_url: str = "") -> Lead | None:

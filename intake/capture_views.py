@@ -63,22 +63,28 @@ def capture_form(request, key):
             form_key,
             origin,
         )
-    wait = capture.retry_after(request.META.get("REMOTE_ADDR", ""))
-    if wait:
-        response = JsonResponse({"detail": _("Too many submissions; try again later.")}, status=429)
-        response["Retry-After"] = str(wait)
-        return cors_headers(response, form_key, origin)
     wants_json = request.content_type == "application/json"
     try:
         fields = submitted_fields(request)
-        capture.capture_submission(
-            form_key=form_key, fields=fields, page_url=request.headers.get("Referer", "")
+        refusal = capture.rate_limited(
+            form_key=form_key,
+            address=request.META.get("REMOTE_ADDR", ""),
+            email=fields.get("email") or "",
         )
+        if refusal is None:
+            capture.capture_submission(
+                form_key=form_key, fields=fields, page_url=request.headers.get("Referer", "")
+            )
     except ValidationError as invalid:
         errors = invalid.message_dict
         if wants_json:
             return cors_headers(JsonResponse(errors, status=400), form_key, origin)
         response = render(request, "intake/capture/invalid.html", {"errors": errors}, status=400)
+        return cors_headers(response, form_key, origin)
+    if refusal is not None:
+        wait, message = refusal
+        response = JsonResponse({"detail": message}, status=429)
+        response["Retry-After"] = str(wait)
         return cors_headers(response, form_key, origin)
     # A filled honeypot ends here too: a bot sees the same success as a person.
     if wants_json:

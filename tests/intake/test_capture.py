@@ -1,7 +1,11 @@
+import importlib
 import json
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -13,12 +17,15 @@ from tests.factories import ChannelFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
 
+shared_cache_table = importlib.import_module("intake.migrations.0003_shared_cache_table")
+
 SITE = "https://www.northwind.io"
 
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limit():
-    cache.clear()
+    for backend in caches.all(initialized_only=False):
+        backend.clear()
 
 
 @pytest.fixture
@@ -163,15 +170,56 @@ def test_the_visitor_is_sent_back_to_an_allowed_next_page_only(client, form_key)
 
 
 def test_too_many_posts_from_one_address_answer_429_with_retry_after(client, form_key):
-    for _ in range(capture.RATE_LIMIT):
-        assert client.post(url(form_key), PERSON).status_code == 200
+    rule = capture.ADDRESS_LIMIT
+    for n in range(rule.limit):
+        response = client.post(url(form_key), {**PERSON, "email": f"p{n}@y.co"})
+        assert response.status_code == 200
 
     response = client.post(url(form_key), PERSON)
 
     assert response.status_code == 429
-    assert 1 <= int(response["Retry-After"]) <= capture.RATE_WINDOW
+    assert "your address" in response.json()["detail"]
+    assert 1 <= int(response["Retry-After"]) <= rule.window
     other = client.post(url(form_key), PERSON, REMOTE_ADDR="198.51.100.7")
     assert other.status_code == 200
+
+
+def test_too_many_posts_for_one_email_answer_429_from_any_address(client, form_key):
+    for n in range(capture.EMAIL_LIMIT.limit):
+        response = client.post(url(form_key), PERSON, REMOTE_ADDR=f"198.51.100.{n}")
+        assert response.status_code == 200
+
+    response = client.post(
+        url(form_key), {**PERSON, "email": "SOMCHAI@siamtech.co.th"}, REMOTE_ADDR="203.0.113.9"
+    )
+
+    assert response.status_code == 429
+    assert "this email" in response.json()["detail"]
+    assert client.post(url(form_key), {**PERSON, "email": "x@y.co"}).status_code == 200
+
+
+def test_too_many_posts_to_one_key_answer_429_from_any_address(client, form_key, monkeypatch):
+    monkeypatch.setattr(capture, "KEY_LIMIT", capture.RateLimit(3, 60))
+    for n in range(3):
+        response = client.post(
+            url(form_key), {**PERSON, "email": f"p{n}@y.co"}, REMOTE_ADDR=f"198.51.100.{n}"
+        )
+        assert response.status_code == 200
+
+    response = client.post(url(form_key), {**PERSON, "email": "p9@y.co"}, REMOTE_ADDR="203.0.113.9")
+
+    assert response.status_code == 429
+    assert "This form" in response.json()["detail"]
+    assert int(response["Retry-After"]) >= 1
+
+
+def test_the_rate_limits_live_in_a_cache_every_process_shares():
+    backend = caches[capture.RATE_CACHE]
+
+    assert isinstance(backend, (DatabaseCache, RedisCache))
+    backend.set("capture-probe", 1)
+    assert backend.get("capture-probe") == 1
+    assert shared_cache_table.TABLE == settings.SHARED_CACHE_TABLE
 
 
 def test_cors_preflight_answers_the_keys_own_sites_only(client, form_key):
