@@ -74,6 +74,18 @@ def set_form_key_active(*, form_key: FormKey, active: bool) -> FormKey:
     return form_key
 
 
+def rotate_form_key(*, form_key: FormKey) -> FormKey:
+    """Give the form a new key; the old one stops working at once (a leaked or abused key)."""
+    form_key.key = secrets.token_urlsafe(16)
+    FormKey.objects.filter(pk=form_key.pk).update(key=form_key.key)
+    return form_key
+
+
+def delete_form_key(*, form_key: FormKey) -> None:
+    """Forget the key; posts to it are answered 404. The leads and activities it brought stay."""
+    form_key.delete()
+
+
 def normalize_origin(origin: str) -> str:
     """ "HTTPS://Example.com/" -> "https://example.com": how browsers send the Origin header."""
     parts = urlsplit(origin.strip())

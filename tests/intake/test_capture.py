@@ -316,6 +316,43 @@ def test_a_marketer_deactivates_a_key(client_as, form_key):
     assert not form_key.is_active
 
 
+def test_a_marketer_rotates_a_key_and_the_old_one_stops_working(client_as, client, form_key):
+    old_key = form_key.key
+    marketer = client_as(Role.MARKETER)
+
+    response = marketer.post(
+        reverse("intake:form-key-rotate", args=[form_key.pk]), HTTP_HX_REQUEST="true"
+    )
+
+    form_key.refresh_from_db()
+    assert response.status_code == 200
+    assert form_key.key != old_key
+    assert form_key.key in response.content.decode()
+    assert old_key not in response.content.decode()
+    client.logout()
+    assert client.post(reverse("intake:capture", args=[old_key]), PERSON).status_code == 404
+    assert client.post(url(form_key), PERSON).status_code == 200
+
+
+def test_a_marketer_deletes_a_key(client_as, form_key):
+    response = client_as(Role.MARKETER).post(
+        reverse("intake:form-key-delete", args=[form_key.pk]), HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    assert not FormKey.objects.exists()
+
+
+def test_without_htmx_rotating_and_deleting_go_back_to_the_page(client_as, form_key):
+    client = client_as(Role.ADMIN)
+
+    rotated = client.post(reverse("intake:form-key-rotate", args=[form_key.pk]))
+    deleted = client.post(reverse("intake:form-key-delete", args=[form_key.pk]))
+
+    assert rotated["Location"] == deleted["Location"] == reverse("intake:form-keys")
+    assert not FormKey.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("role", "status"),
     [
@@ -327,8 +364,10 @@ def test_only_marketers_and_admins_manage_form_keys(client_as, form_key, role, s
     client = client_as(*([role] if role else []))
 
     assert client.get(reverse("intake:form-keys")).status_code == status
-    toggle = client.post(reverse("intake:form-key-toggle", args=[form_key.pk]))
-    assert toggle.status_code == (302 if status == 200 else 403)
+    for name in ("intake:form-key-toggle", "intake:form-key-rotate", "intake:form-key-delete"):
+        response = client.post(reverse(name, args=[form_key.pk]))
+        assert response.status_code == (302 if status == 200 else 403)
+    assert FormKey.objects.exists() == (status != 200)
 
 
 def test_anonymous_visitors_are_sent_to_login_for_the_keys_page(client):
