@@ -131,6 +131,8 @@ else:
         "shared": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": SHARED_CACHE_TABLE,
+            # Culling at the default 300 rows would forget counters while a flood is on.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         },
     }
 
