@@ -1,37 +1,50 @@
 """Web-form capture: a public website posts a form to `/capture/<key>/` and a lead comes in.
 
-The key names the channel and what the form means (an ebook download, a contact request); hidden
-fields may narrow both. The lead is upserted through leads.services like every other door, the
-activity recorded, and the lead rescored. Spam defences: a honeypot field a person never sees and
-fills (silently dropped) and a per-address rate limit.
+The key names the channel and what the form means (an ebook download, a contact request). The
+lead is upserted through leads.services like every other door, the activity recorded, and the lead
+rescored. Nobody vouches for the poster, so a known lead's fields are filled, never overwritten:
+what the form said is kept on the activity (`submitted`) for the lead page to show.
+
+Spam defences: a honeypot field a person never sees and fills (silently dropped), and rate
+limits per address, per key and per email in a cache every web process shares.
 """
 
+import hashlib
 import math
 import secrets
 import time
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from intake.models import FormKey
-from leads.models import Activity, ActivityKind, Channel, Lead
+from leads.models import (
+    FORM_SOURCE,
+    SUBMITTED_PROPERTY,
+    Activity,
+    ActivityKind,
+    Channel,
+    Lead,
+    normalize_email,
+)
 from leads.services import TEXT_FIELDS, upsert_lead
 from scoring.services import rescore_leads
 
 HONEYPOT_FIELD = "accord_website"
 LEAD_FIELDS = ("email", *TEXT_FIELDS, "company_size")
-# Hidden fields that steer the capture instead of describing the person.
-CONTROL_FIELDS = {"channel", "campaign", "activity", "next", HONEYPOT_FIELD}
+# Fields that steer the capture instead of describing the person. The channel and the activity
+# kind come from the key alone; fields naming them are ignored, not stored.
+CONTROL_FIELDS = {"channel", "campaign", "activity", "kind", "next", HONEYPOT_FIELD}
 MAX_EXTRA_FIELDS = 30
 MAX_EXTRA_LENGTH = 1000
-RATE_LIMIT = 20
-RATE_WINDOW = 60  # seconds
-CAPTURE_SOURCE = "form"
+CAPTURE_SOURCE = FORM_SOURCE
 
 
 def new_form_key(
@@ -61,6 +74,18 @@ def set_form_key_active(*, form_key: FormKey, active: bool) -> FormKey:
     return form_key
 
 
+def rotate_form_key(*, form_key: FormKey) -> FormKey:
+    """Give the form a new key; the old one stops working at once (a leaked or abused key)."""
+    form_key.key = secrets.token_urlsafe(16)
+    FormKey.objects.filter(pk=form_key.pk).update(key=form_key.key)
+    return form_key
+
+
+def delete_form_key(*, form_key: FormKey) -> None:
+    """Forget the key; posts to it are answered 404. The leads and activities it brought stay."""
+    form_key.delete()
+
+
 def normalize_origin(origin: str) -> str:
     """ "HTTPS://Example.com/" -> "https://example.com": how browsers send the Origin header."""
     parts = urlsplit(origin.strip())
@@ -88,43 +113,87 @@ def safe_next_url(form_key: FormKey, next_url: str) -> str:
     return ""
 
 
-def retry_after(address: str, *, now: float | None = None) -> int:
-    """Count one submission from `address`; seconds to wait when over the limit, else 0.
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `limit` submissions in a fixed window of `window` seconds."""
 
-    A fixed window in Django's cache (Redis in production, so every web worker shares it).
+    limit: int
+    window: int
+
+
+# One visitor (or one bot) at one address.
+ADDRESS_LIMIT = RateLimit(20, 60)
+# One form, from everywhere: a flood from many addresses stops at this.
+KEY_LIMIT = RateLimit(120, 60)
+# One person: nobody fills in a form for the same email more than a few times an hour.
+EMAIL_LIMIT = RateLimit(5, 3600)
+REFUSALS = {
+    "address": gettext_lazy("Too many submissions from your address; try again later."),
+    "key": gettext_lazy("This form is receiving too many submissions; try again later."),
+    "email": gettext_lazy("Too many submissions for this email; try again later."),
+}
+# The counters every web process must share: Redis, or a table in the database (settings.CACHES).
+RATE_CACHE = "shared"
+
+
+def _count(scope: str, identity: str, rule: RateLimit, now: float) -> int:
+    """Count one submission in the window; seconds until it ends when over the limit, else 0."""
+    rate_cache = caches[RATE_CACHE]
+    window = int(now // rule.window)
+    key = f"capture-rate:{scope}:{identity}:{window}"
+    rate_cache.add(key, 0, rule.window + 1)
+    try:
+        count = rate_cache.incr(key)
+    except ValueError:  # expired between add and incr
+        rate_cache.set(key, 1, rule.window + 1)
+        count = 1
+    if count <= rule.limit:
+        return 0
+    return max(1, math.ceil((window + 1) * rule.window - now))
+
+
+def rate_limited(
+    *, form_key: FormKey, address: str, email: str, now: float | None = None
+) -> tuple[int, str] | None:
+    """Count one submission against its address, its key and its email, in that order; the first
+    limit it exceeds as (seconds to wait, why), else None.
+
+    A submission refused by one limit is not counted by the later ones, so one noisy address does
+    not use up the form's allowance for everyone else. Emails are counted by a digest: the cache
+    holds no addresses.
     """
     now = time.time() if now is None else now
-    window = int(now // RATE_WINDOW)
-    key = f"capture-rate:{address}:{window}"
-    cache.add(key, 0, RATE_WINDOW + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW + 1)
-        count = 1
-    if count <= RATE_LIMIT:
-        return 0
-    return max(1, math.ceil((window + 1) * RATE_WINDOW - now))
+    email = normalize_email(str(email))
+    checks = (
+        ("address", address, ADDRESS_LIMIT),
+        ("key", str(form_key.pk), KEY_LIMIT),
+        ("email", email and hashlib.sha256(email.encode()).hexdigest()[:32], EMAIL_LIMIT),
+    )
+    for scope, identity, rule in checks:
+        wait = identity and _count(scope, identity, rule, now)
+        if wait:
+            return wait, str(REFUSALS[scope])
+    return None
 
 
 def capture_submission(*, form_key: FormKey, fields: dict, page_url: str = "") -> Lead | None:
     """Upsert the lead, record what they did, rescore. None when the honeypot is filled.
 
-    Raises ValidationError with errors by field (a bad email, an unknown channel or kind).
+    Raises ValidationError with errors by field (a bad email, a field a lead cannot hold).
     """
     if str(fields.get(HONEYPOT_FIELD) or "").strip():
         return None
+    # What the visit counts for is the key's to say: a poster naming another channel or kind
+    # (a "demo request" on an ebook form) is not listened to.
     channel = form_key.channel
-    if fields.get("channel"):
-        channel = Channel.objects.filter(slug=str(fields["channel"]).strip()).first()
-        if channel is None:
-            raise ValidationError({"channel": [_("Unknown channel.")]})
-    kind = str(fields.get("activity") or form_key.activity_kind)
-    if kind not in ActivityKind.values:
-        raise ValidationError({"activity": [_("Unknown activity kind.")]})
     campaign = str(fields.get("campaign") or "").strip()[:200]
     data = {name: fields[name] for name in LEAD_FIELDS if fields.get(name) not in (None, "")}
     data["email"] = fields.get("email", "")
+    # Anyone may post any email: what they say about the person is kept on the activity, and
+    # written to the lead only where it has nothing yet.
+    submitted = {
+        name: str(value)[:MAX_EXTRA_LENGTH] for name, value in data.items() if name != "email"
+    }
     data["channel"] = channel.slug
     if campaign:
         data["source_detail"] = campaign
@@ -135,11 +204,12 @@ def capture_submission(*, form_key: FormKey, fields: dict, page_url: str = "") -
     }
     properties = {**form_key.properties, **dict(list(extras.items())[:MAX_EXTRA_FIELDS])}
     properties.update(form=form_key.name, campaign=campaign, page=page_url[:500])
+    properties[SUBMITTED_PROPERTY] = submitted
     with transaction.atomic():
-        lead, _created = upsert_lead(data=data)
+        lead, _created = upsert_lead(data=data, fill_only=True)
         Activity.objects.create(
             lead=lead,
-            kind=kind,
+            kind=form_key.activity_kind,
             occurred_at=timezone.now(),
             channel=channel,
             properties=properties,

@@ -63,22 +63,28 @@ def capture_form(request, key):
             form_key,
             origin,
         )
-    wait = capture.retry_after(request.META.get("REMOTE_ADDR", ""))
-    if wait:
-        response = JsonResponse({"detail": _("Too many submissions; try again later.")}, status=429)
-        response["Retry-After"] = str(wait)
-        return cors_headers(response, form_key, origin)
     wants_json = request.content_type == "application/json"
     try:
         fields = submitted_fields(request)
-        capture.capture_submission(
-            form_key=form_key, fields=fields, page_url=request.headers.get("Referer", "")
+        refusal = capture.rate_limited(
+            form_key=form_key,
+            address=request.META.get("REMOTE_ADDR", ""),
+            email=fields.get("email") or "",
         )
+        if refusal is None:
+            capture.capture_submission(
+                form_key=form_key, fields=fields, page_url=request.headers.get("Referer", "")
+            )
     except ValidationError as invalid:
         errors = invalid.message_dict
         if wants_json:
             return cors_headers(JsonResponse(errors, status=400), form_key, origin)
         response = render(request, "intake/capture/invalid.html", {"errors": errors}, status=400)
+        return cors_headers(response, form_key, origin)
+    if refusal is not None:
+        wait, message = refusal
+        response = JsonResponse({"detail": message}, status=429)
+        response["Retry-After"] = str(wait)
         return cors_headers(response, form_key, origin)
     # A filled honeypot ends here too: a bot sees the same success as a person.
     if wants_json:
@@ -103,13 +109,18 @@ def form_keys(request):
                 return redirect("intake:form-keys")
         status = 400
     channels = Channel.objects.prefetch_related("form_keys")
-    endpoint = request.build_absolute_uri(reverse("intake:capture", args=["KEY"]))
+    endpoint = capture_endpoint(request)
     rows = [
         (channel, [(key, snippet(key, endpoint)) for key in channel.form_keys.all()])
         for channel in channels
     ]
     context = {"form": form, "rows": rows}
     return render(request, "intake/capture/form_keys.html", context, status=status)
+
+
+def capture_endpoint(request) -> str:
+    """The capture URL with "KEY" where each form's key goes."""
+    return request.build_absolute_uri(reverse("intake:capture", args=["KEY"]))
 
 
 def snippet(form_key: FormKey, endpoint: str) -> str:
@@ -124,9 +135,35 @@ def snippet(form_key: FormKey, endpoint: str) -> str:
     ).strip()
 
 
+def key_rows(request, form_key: FormKey):
+    """The key's rows of the Web forms page, for htmx to swap in; the whole page without htmx."""
+    if not request.htmx:
+        return redirect("intake:form-keys")
+    context = {"key": form_key, "html": snippet(form_key, capture_endpoint(request))}
+    return render(request, "intake/capture/form_key_rows.html", context)
+
+
 @require_POST
 @capability_required("intake.manage_forms")
 def form_key_toggle(request, pk):
     form_key = get_object_or_404(FormKey.objects.select_related("channel"), pk=pk)
     capture.set_form_key_active(form_key=form_key, active=not form_key.is_active)
+    return key_rows(request, form_key)
+
+
+@require_POST
+@capability_required("intake.manage_forms")
+def form_key_rotate(request, pk):
+    form_key = get_object_or_404(FormKey.objects.select_related("channel"), pk=pk)
+    capture.rotate_form_key(form_key=form_key)
+    return key_rows(request, form_key)
+
+
+@require_POST
+@capability_required("intake.manage_forms")
+def form_key_delete(request, pk):
+    form_key = get_object_or_404(FormKey, pk=pk)
+    capture.delete_form_key(form_key=form_key)
+    if request.htmx:
+        return HttpResponse()  # htmx swaps the key's rows for nothing
     return redirect("intake:form-keys")

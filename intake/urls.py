@@ -19,5 +19,7 @@ urlpatterns = [
     ),
     path("forms/", capture_views.form_keys, name="form-keys"),
     path("forms/<int:pk>/toggle/", capture_views.form_key_toggle, name="form-key-toggle"),
+    path("forms/<int:pk>/rotate/", capture_views.form_key_rotate, name="form-key-rotate"),
+    path("forms/<int:pk>/delete/", capture_views.form_key_delete, name="form-key-delete"),
     path("capture/<slug:key>/", capture_views.capture_form, name="capture"),
 ]

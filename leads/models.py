@@ -184,6 +184,12 @@ class Lead(models.Model):
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
 
+# Activities recorded by public web-form capture, and the property holding the person's fields as
+# the form sent them (the lead keeps its own where it has them).
+FORM_SOURCE = "form"
+SUBMITTED_PROPERTY = "submitted"
+
+
 class Activity(models.Model):
     lead = models.ForeignKey(
         Lead, models.CASCADE, related_name="activities", verbose_name=_("lead")
@@ -221,6 +227,21 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def submitted(self) -> dict:
+        """What a public web form said about the person: kept here, not written over the lead."""
+        if self.source != FORM_SOURCE:
+            return {}
+        submitted = self.properties.get(SUBMITTED_PROPERTY)
+        return submitted if isinstance(submitted, dict) else {}
+
+    @property
+    def shown_properties(self) -> dict:
+        """The properties the timeline lists; a form's submitted fields get a line of their own."""
+        if not self.submitted:
+            return self.properties
+        return {k: v for k, v in self.properties.items() if k != SUBMITTED_PROPERTY}
 
 
 class StageChange(models.Model):

@@ -50,6 +50,8 @@ UPSERT_FIELDS = ("email", *TEXT_FIELDS, *DICT_FIELDS, "company_size", "status", 
 WRITABLE_FIELDS = frozenset(UPSERT_FIELDS)
 # Where the lead first came from is kept when a later upsert names another channel.
 FIRST_TOUCH_FIELDS = ("channel", "source_detail")
+# A field holding one of these is empty: a fill-only upsert may write it.
+EMPTY_VALUES = ("", None)
 # PositiveIntegerField's range on every database Accord runs on.
 MAX_COMPANY_SIZE = 2_147_483_647
 MAX_JSON_DEPTH = 32
@@ -222,16 +224,19 @@ class BulkUpsertResult:
         return list(dict.fromkeys(o.lead_id for o in self.outcomes if o.lead_id is not None))
 
 
-def _changes(current: Mapping, values: Mapping, *, upsert: bool) -> dict:
+def _changes(current: Mapping, values: Mapping, *, upsert: bool, fill_only: bool = False) -> dict:
     """The fields of `values` that differ from the `current` ones, with their new values.
 
     An upsert merges the keys of the JSON fields (other systems may own other keys) and keeps the
-    first-touch channel; an edit replaces what it names.
+    first-touch channel; an edit replaces what it names. A fill-only upsert (an unauthenticated
+    source) writes only fields, and JSON keys, the lead does not have yet.
     """
     changes = {}
     for field, value in values.items():
         if upsert and field in DICT_FIELDS:
-            value = {**current[field], **value}
+            value = {**value, **current[field]} if fill_only else {**current[field], **value}
+        elif fill_only and current[field] not in EMPTY_VALUES:
+            continue
         if upsert and field in FIRST_TOUCH_FIELDS and current[field]:
             continue
         if value != current[field]:
@@ -382,7 +387,9 @@ def _update_leads(leads: list[dict], names: Iterable[str], now: datetime) -> Non
         )
 
 
-def _write_merged_rows(merged: dict[str, dict], now: datetime) -> dict[str, tuple[int, bool]]:
+def _write_merged_rows(
+    merged: dict[str, dict], now: datetime, *, fill_only: bool = False
+) -> dict[str, tuple[int, bool]]:
     """Insert the new emails and update the known ones: a fixed number of queries per field set.
 
     (lead id, created) by email. On PostgreSQL every email is offered to the insert, in one
@@ -400,7 +407,7 @@ def _write_merged_rows(merged: dict[str, dict], now: datetime) -> dict[str, tupl
         )
     updates: dict[frozenset[str], list[dict]] = {}
     for email, lead in stored.items():
-        changes = _changes(lead, merged[email], upsert=True)
+        changes = _changes(lead, merged[email], upsert=True, fill_only=fill_only)
         if changes:
             lead.update(changes)
             updates.setdefault(frozenset(changes), []).append(lead)
@@ -411,11 +418,14 @@ def _write_merged_rows(merged: dict[str, dict], now: datetime) -> dict[str, tupl
     return written
 
 
-def store_leads(rows: list, *, now: datetime | None = None) -> BulkUpsertResult:
+def store_leads(
+    rows: list, *, now: datetime | None = None, fill_only: bool = False
+) -> BulkUpsertResult:
     """Validate and upsert `rows` without rescoring; for callers that rescore a larger set once.
 
     Rows naming the same email are merged in order (later values win) and report the same lead.
     A lead a concurrent writer inserts first is updated, as if it had been there all along.
+    With `fill_only`, a known lead keeps every field it has; only its empty ones are written.
     """
     now = now or timezone.now()
     channels = channels_named_in(row for row in rows if isinstance(row, Mapping))
@@ -433,7 +443,7 @@ def store_leads(rows: list, *, now: datetime | None = None) -> BulkUpsertResult:
         merged.setdefault(values["email"], {}).update(values)
 
     with transaction.atomic():
-        written = _write_merged_rows(merged, now)
+        written = _write_merged_rows(merged, now, fill_only=fill_only)
 
     outcomes = []
     first_row_of = {}
@@ -466,10 +476,14 @@ def require_capability(actor, capability: str) -> None:
         require(actor, capability, _("Your role may not change leads."))
 
 
-def upsert_lead(*, data: dict, actor=None) -> tuple[Lead, bool]:
-    """Create the lead with this email, or update it; (lead, created). Raises ValidationError."""
+def upsert_lead(*, data: dict, actor=None, fill_only: bool = False) -> tuple[Lead, bool]:
+    """Create the lead with this email, or update it; (lead, created). Raises ValidationError.
+
+    `fill_only` is for sources nobody vouches for (a public web form): an existing lead's
+    non-empty fields are kept, only its empty ones filled.
+    """
     require_capability(actor, "leads.edit")
-    outcome = store_leads([data]).outcomes[0]
+    outcome = store_leads([data], fill_only=fill_only).outcomes[0]
     if outcome.status == "rejected":
         raise ValidationError(outcome.errors)
     hooks.leads_changed(lead_ids=[outcome.lead_id])

@@ -129,6 +129,8 @@ ACCESS = {
     "intake:import-rejections": ("GET", "intake.import", 404),
     "intake:form-keys": ("GET", "intake.manage_forms", 200),
     "intake:form-key-toggle": ("POST", "intake.manage_forms", 404),
+    "intake:form-key-rotate": ("POST", "intake.manage_forms", 404),
+    "intake:form-key-delete": ("POST", "intake.manage_forms", 404),
     "intake:capture": ("GET", PUBLIC, 404),  # websites post here; the key is the access rule
     "webhooks:list": ("GET", "webhooks.manage", 200),
     "webhooks:detail": ("GET", "webhooks.manage", 404),

@@ -1,7 +1,11 @@
+import importlib
 import json
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -9,16 +13,19 @@ from intake import capture
 from intake.models import FormKey
 from leads.models import Activity, ActivityKind, Lead, Stage
 from pages.demo.intake import seed_demo_form_keys
-from tests.factories import ChannelFactory
+from tests.factories import ChannelFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
+
+shared_cache_table = importlib.import_module("intake.migrations.0003_shared_cache_table")
 
 SITE = "https://www.northwind.io"
 
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limit():
-    cache.clear()
+    for backend in caches.all(initialized_only=False):
+        backend.clear()
 
 
 @pytest.fixture
@@ -82,14 +89,46 @@ def test_posting_again_updates_the_same_lead(client, form_key):
     assert Activity.objects.count() == 2
 
 
-def test_hidden_fields_set_the_channel_and_the_activity_kind(client, form_key):
-    webinar = ChannelFactory(slug="webinar", name="Webinars")
+def test_a_post_never_overwrites_what_the_lead_already_has(client, form_key):
+    lead = LeadFactory(
+        email="somchai@siamtech.co.th", first_name="Somchai", last_name="", title="CTO",
+        organization="Siam Tech", phone="",
+    )  # fmt: skip
 
-    client.post(url(form_key), {**PERSON, "channel": "webinar", "activity": "contact_request"})
+    client.post(
+        url(form_key),
+        {**PERSON, "last_name": "Jaidee", "title": "Intern", "phone": "+66 2 000 0000"},
+    )
 
-    assert Lead.objects.get().channel == webinar
+    lead.refresh_from_db()
+    assert (lead.first_name, lead.title, lead.organization) == ("Somchai", "CTO", "Siam Tech")
+    assert (lead.last_name, lead.phone) == ("Jaidee", "+66 2 000 0000")  # empty ones are filled
+    submitted = Activity.objects.get().properties["submitted"]
+    assert submitted["first_name"] == "สมชาย"
+    assert (submitted["title"], submitted["organization"]) == ("Intern", "สยามเทค")
+
+
+def test_the_lead_page_shows_what_the_form_submitted(client_as, client, form_key):
+    LeadFactory(email="somchai@siamtech.co.th", first_name="Somchai")
+    client.post(url(form_key), {**PERSON, "title": "Intern"})
+
+    lead = Lead.objects.get()
+    page = client_as(Role.MARKETER).get(reverse("leads:detail", args=[lead.pk])).content.decode()
+    assert "submitted via form:" in page
+    assert "สมชาย" in page and "Intern" in page
+
+
+def test_the_key_alone_sets_the_channel_and_the_activity_kind(client, form_key):
+    ChannelFactory(slug="webinar", name="Webinars")
+
+    client.post(
+        url(form_key),
+        {**PERSON, "channel": "webinar", "activity": "demo_request", "kind": "demo_request"},
+    )
+
+    assert Lead.objects.get().channel == form_key.channel
     activity = Activity.objects.get()
-    assert (activity.channel, activity.kind) == (webinar, ActivityKind.CONTACT_REQUEST)
+    assert (activity.channel, activity.kind) == (form_key.channel, ActivityKind.CONTENT_DOWNLOAD)
 
 
 def test_a_json_post_is_accepted(client, form_key):
@@ -131,15 +170,56 @@ def test_the_visitor_is_sent_back_to_an_allowed_next_page_only(client, form_key)
 
 
 def test_too_many_posts_from_one_address_answer_429_with_retry_after(client, form_key):
-    for _ in range(capture.RATE_LIMIT):
-        assert client.post(url(form_key), PERSON).status_code == 200
+    rule = capture.ADDRESS_LIMIT
+    for n in range(rule.limit):
+        response = client.post(url(form_key), {**PERSON, "email": f"p{n}@y.co"})
+        assert response.status_code == 200
 
     response = client.post(url(form_key), PERSON)
 
     assert response.status_code == 429
-    assert 1 <= int(response["Retry-After"]) <= capture.RATE_WINDOW
+    assert "your address" in response.json()["detail"]
+    assert 1 <= int(response["Retry-After"]) <= rule.window
     other = client.post(url(form_key), PERSON, REMOTE_ADDR="198.51.100.7")
     assert other.status_code == 200
+
+
+def test_too_many_posts_for_one_email_answer_429_from_any_address(client, form_key):
+    for n in range(capture.EMAIL_LIMIT.limit):
+        response = client.post(url(form_key), PERSON, REMOTE_ADDR=f"198.51.100.{n}")
+        assert response.status_code == 200
+
+    response = client.post(
+        url(form_key), {**PERSON, "email": "SOMCHAI@siamtech.co.th"}, REMOTE_ADDR="203.0.113.9"
+    )
+
+    assert response.status_code == 429
+    assert "this email" in response.json()["detail"]
+    assert client.post(url(form_key), {**PERSON, "email": "x@y.co"}).status_code == 200
+
+
+def test_too_many_posts_to_one_key_answer_429_from_any_address(client, form_key, monkeypatch):
+    monkeypatch.setattr(capture, "KEY_LIMIT", capture.RateLimit(3, 60))
+    for n in range(3):
+        response = client.post(
+            url(form_key), {**PERSON, "email": f"p{n}@y.co"}, REMOTE_ADDR=f"198.51.100.{n}"
+        )
+        assert response.status_code == 200
+
+    response = client.post(url(form_key), {**PERSON, "email": "p9@y.co"}, REMOTE_ADDR="203.0.113.9")
+
+    assert response.status_code == 429
+    assert "This form" in response.json()["detail"]
+    assert int(response["Retry-After"]) >= 1
+
+
+def test_the_rate_limits_live_in_a_cache_every_process_shares():
+    backend = caches[capture.RATE_CACHE]
+
+    assert isinstance(backend, (DatabaseCache, RedisCache))
+    backend.set("capture-probe", 1)
+    assert backend.get("capture-probe") == 1
+    assert shared_cache_table.TABLE == settings.SHARED_CACHE_TABLE
 
 
 def test_cors_preflight_answers_the_keys_own_sites_only(client, form_key):
@@ -172,12 +252,12 @@ def test_bad_input_is_answered_400_with_the_field(client, form_key):
     response = client.post(
         url(form_key), json.dumps({"email": "nope"}), content_type="application/json"
     )
-    page = client.post(url(form_key), {"email": "nope", "channel": "missing"})
+    page = client.post(url(form_key), {"email": "nope"})
 
     assert response.status_code == 400
     assert "email" in response.json()
     assert page.status_code == 400
-    assert "channel" in page.content.decode()
+    assert "email" in page.content.decode()
     assert not Lead.objects.exists()
 
 
@@ -212,7 +292,7 @@ def test_a_marketer_creates_a_key_and_sees_its_snippet(client_as):
     assert key.key in page
     assert f"/capture/{key.key}/" in page
     assert capture.HONEYPOT_FIELD in page
-    assert "website-form" in page
+    assert "Website contact form" in page
 
 
 def test_a_bad_origin_is_shown_next_to_the_field(client_as):
@@ -236,6 +316,43 @@ def test_a_marketer_deactivates_a_key(client_as, form_key):
     assert not form_key.is_active
 
 
+def test_a_marketer_rotates_a_key_and_the_old_one_stops_working(client_as, client, form_key):
+    old_key = form_key.key
+    marketer = client_as(Role.MARKETER)
+
+    response = marketer.post(
+        reverse("intake:form-key-rotate", args=[form_key.pk]), HTTP_HX_REQUEST="true"
+    )
+
+    form_key.refresh_from_db()
+    assert response.status_code == 200
+    assert form_key.key != old_key
+    assert form_key.key in response.content.decode()
+    assert old_key not in response.content.decode()
+    client.logout()
+    assert client.post(reverse("intake:capture", args=[old_key]), PERSON).status_code == 404
+    assert client.post(url(form_key), PERSON).status_code == 200
+
+
+def test_a_marketer_deletes_a_key(client_as, form_key):
+    response = client_as(Role.MARKETER).post(
+        reverse("intake:form-key-delete", args=[form_key.pk]), HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    assert not FormKey.objects.exists()
+
+
+def test_without_htmx_rotating_and_deleting_go_back_to_the_page(client_as, form_key):
+    client = client_as(Role.ADMIN)
+
+    rotated = client.post(reverse("intake:form-key-rotate", args=[form_key.pk]))
+    deleted = client.post(reverse("intake:form-key-delete", args=[form_key.pk]))
+
+    assert rotated["Location"] == deleted["Location"] == reverse("intake:form-keys")
+    assert not FormKey.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("role", "status"),
     [
@@ -247,8 +364,10 @@ def test_only_marketers_and_admins_manage_form_keys(client_as, form_key, role, s
     client = client_as(*([role] if role else []))
 
     assert client.get(reverse("intake:form-keys")).status_code == status
-    toggle = client.post(reverse("intake:form-key-toggle", args=[form_key.pk]))
-    assert toggle.status_code == (302 if status == 200 else 403)
+    for name in ("intake:form-key-toggle", "intake:form-key-rotate", "intake:form-key-delete"):
+        response = client.post(reverse(name, args=[form_key.pk]))
+        assert response.status_code == (302 if status == 200 else 403)
+    assert FormKey.objects.exists() == (status != 200)
 
 
 def test_anonymous_visitors_are_sent_to_login_for_the_keys_page(client):

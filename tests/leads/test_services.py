@@ -50,6 +50,25 @@ def test_upsert_keeps_the_first_touch_channel_and_merges_attributes():
     assert lead.attributes == {"crm_id": "7", "plan": "pro"}
 
 
+def test_a_fill_only_upsert_writes_only_what_the_lead_lacks():
+    LeadFactory(
+        email="ana@example.com", title="CTO", phone="", company_size=None,
+        attributes={"plan": "pro"},
+    )  # fmt: skip
+
+    lead, created = upsert_lead(
+        data={
+            "email": "ana@example.com", "title": "Intern", "phone": "+1 555 0100",
+            "company_size": "40", "attributes": {"plan": "free", "crm_id": "7"},
+        },
+        fill_only=True,
+    )  # fmt: skip
+
+    assert not created
+    assert (lead.title, lead.phone, lead.company_size) == ("CTO", "+1 555 0100", 40)
+    assert lead.attributes == {"plan": "pro", "crm_id": "7"}
+
+
 def test_an_unknown_channel_is_an_error_on_the_channel_field_and_nothing_is_saved():
     with pytest.raises(ValidationError) as invalid:
         upsert_lead(data={"email": "ana@example.com", "channel": "nope"})
