@@ -19,7 +19,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_select_related = ["subscription"]
     readonly_fields = [
         "subscription", "event", "payload", "status", "attempts", "next_attempt_at",
-        "last_attempt_at", "last_status_code", "last_response", "created_at",
+        "last_attempt_at", "last_status_code", "last_duration_ms", "last_error", "created_at",
     ]  # fmt: skip
 
     def has_add_permission(self, request):

@@ -124,7 +124,7 @@ def send_delivery(delivery_id: int, *, now: datetime | None = None) -> Delivery 
         }
         response = transport.post(subscription.url, body, headers)
     else:
-        response = transport.Response(None, _("The subscription is inactive."))
+        response = transport.Response(None, None, _("The subscription is inactive."))
     if response.ok:
         status, next_attempt_at = DeliveryStatus.SUCCEEDED, None
     elif delivery.attempts >= MAX_ATTEMPTS or not subscription.is_active:
@@ -135,7 +135,8 @@ def send_delivery(delivery_id: int, *, now: datetime | None = None) -> Delivery 
         status=status,
         next_attempt_at=next_attempt_at,
         last_status_code=response.status_code,
-        last_response=response.excerpt,
+        last_duration_ms=response.duration_ms,
+        last_error=response.error[:300],
     )
     logger.info(
         "webhook %s #%s to %s: attempt %s, answer %s, now %s",

@@ -119,3 +119,18 @@ def test_the_delivery_log_runs_a_fixed_number_of_queries(
         client.get(url)
     with django_assert_max_num_queries(8):
         client.get(reverse("webhooks:list"))
+
+
+def test_the_delivery_log_shows_status_and_duration_but_not_the_answer(
+    client_as, subscription, receiver
+):
+    receiver.answer(500)
+    (delivery,) = services.emit("lead.mql", lead=LeadFactory())
+    services.send_delivery(delivery.pk)
+    delivery.refresh_from_db()
+
+    page = client_as(Role.MANAGER).get(pages(subscription)[1]).content.decode()
+
+    assert "receiver trouble" not in page
+    assert "500" in page
+    assert f"{delivery.last_duration_ms} ms" in page
