@@ -8,6 +8,8 @@ class SubscriptionAdmin(admin.ModelAdmin):
     list_display = ["name", "url", "is_active", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "url"]
+    # The secret is shown once, on the webhook page that created or rotated it; never here.
+    exclude = ["secret"]
 
 
 @admin.register(Delivery)

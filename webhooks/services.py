@@ -17,7 +17,7 @@ from django_q.tasks import async_task
 from core.errors import ConflictError
 from leads.models import Lead
 from webhooks import signing, transport
-from webhooks.models import Delivery, DeliveryStatus, Event, Subscription
+from webhooks.models import Delivery, DeliveryStatus, Event, Subscription, new_secret
 
 logger = logging.getLogger(__name__)
 
@@ -184,10 +184,23 @@ def replay(*, delivery: Delivery) -> Delivery:
 
 
 def save_subscription(*, subscription: Subscription, user=None) -> Subscription:
-    """Create or edit a subscription; only http(s) URLs and known events are accepted."""
+    """Create or edit a subscription; known events only, and a URL `addresses` allows (https,
+    unless WEBHOOKS_ALLOW_HTTP, to a host that resolves to public addresses only)."""
     if subscription.pk is None:
         subscription.created_by = user
     subscription.events = [event for event in Event.values if event in subscription.events]
     subscription.full_clean()
     subscription.save()
     return subscription
+
+
+def rotate_secret(*, subscription: Subscription) -> str:
+    """Give the subscription a new signing secret and return it, the one time it is shown.
+
+    Every request sent from now on, retries of older deliveries included, is signed with it.
+    """
+    secret = new_secret()
+    Subscription.objects.filter(pk=subscription.pk).update(secret=secret)
+    subscription.secret = secret
+    logger.info("webhook subscription %s: signing secret rotated", subscription.pk)
+    return secret

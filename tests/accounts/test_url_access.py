@@ -132,6 +132,7 @@ ACCESS = {
     "intake:capture": ("GET", PUBLIC, 404),  # websites post here; the key is the access rule
     "webhooks:list": ("GET", "webhooks.manage", 200),
     "webhooks:detail": ("GET", "webhooks.manage", 404),
+    "webhooks:rotate-secret": ("POST", "webhooks.manage", 404),
     "webhooks:replay": ("POST", "webhooks.manage", 404),
     "api-leads": ("GET", "leads.view", 200),
     "api-lead": ("GET", "leads.view", 404),
