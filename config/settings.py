@@ -237,6 +237,11 @@ else:
 if Q_CLUSTER["retry"] <= Q_CLUSTER["timeout"]:
     raise ImproperlyConfigured("Q_RETRY must be longer than Q_TIMEOUT or tasks run twice.")
 
+# Webhooks go to public https addresses only (webhooks/addresses.py). Plain http is for
+# development; loopback for tests and a receiver on this machine. `check --deploy` warns about both.
+WEBHOOKS_ALLOW_HTTP = env_bool("WEBHOOKS_ALLOW_HTTP", default=DEBUG)
+WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", default=False)
+
 # A worker heartbeat older than this makes /healthz answer 503.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 180)
 

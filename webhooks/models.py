@@ -5,6 +5,8 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from webhooks import addresses
+
 
 class Event(models.TextChoices):
     LEAD_MQL = "lead.mql", _("Lead became MQL")
@@ -28,9 +30,10 @@ class Subscription(models.Model):
     url = models.URLField(
         _("URL"),
         max_length=500,
-        validators=[URLValidator(schemes=["http", "https"])],
-        help_text=_("http:// or https:// only."),
+        validators=[URLValidator(schemes=["http", "https"]), addresses.validate_url],
+        help_text=_("An https:// address on the internet; internal addresses are refused."),
     )
+    # Shown once, when the subscription is created or the secret rotated; never on a page after.
     secret = models.CharField(_("signing secret"), max_length=100, default=new_secret)
     events = models.JSONField(_("events"), default=list)
     is_active = models.BooleanField(_("active"), default=True)
@@ -81,7 +84,10 @@ class Delivery(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     last_status_code = models.PositiveSmallIntegerField(_("last response code"), null=True)
-    last_response = models.TextField(_("last response (excerpt)"), blank=True)
+    # What the receiver answered is never kept beyond its status code: only how long it took and,
+    # when there was no answer, why (our words, not the receiver's).
+    last_duration_ms = models.PositiveIntegerField(_("last duration (ms)"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

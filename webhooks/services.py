@@ -17,7 +17,7 @@ from django_q.tasks import async_task
 from core.errors import ConflictError
 from leads.models import Lead
 from webhooks import signing, transport
-from webhooks.models import Delivery, DeliveryStatus, Event, Subscription
+from webhooks.models import Delivery, DeliveryStatus, Event, Subscription, new_secret
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def send_delivery(delivery_id: int, *, now: datetime | None = None) -> Delivery 
         }
         response = transport.post(subscription.url, body, headers)
     else:
-        response = transport.Response(None, _("The subscription is inactive."))
+        response = transport.Response(None, None, _("The subscription is inactive."))
     if response.ok:
         status, next_attempt_at = DeliveryStatus.SUCCEEDED, None
     elif delivery.attempts >= MAX_ATTEMPTS or not subscription.is_active:
@@ -135,7 +135,8 @@ def send_delivery(delivery_id: int, *, now: datetime | None = None) -> Delivery 
         status=status,
         next_attempt_at=next_attempt_at,
         last_status_code=response.status_code,
-        last_response=response.excerpt,
+        last_duration_ms=response.duration_ms,
+        last_error=response.error[:300],
     )
     logger.info(
         "webhook %s #%s to %s: attempt %s, answer %s, now %s",
@@ -183,10 +184,23 @@ def replay(*, delivery: Delivery) -> Delivery:
 
 
 def save_subscription(*, subscription: Subscription, user=None) -> Subscription:
-    """Create or edit a subscription; only http(s) URLs and known events are accepted."""
+    """Create or edit a subscription; known events only, and a URL `addresses` allows (https,
+    unless WEBHOOKS_ALLOW_HTTP, to a host that resolves to public addresses only)."""
     if subscription.pk is None:
         subscription.created_by = user
     subscription.events = [event for event in Event.values if event in subscription.events]
     subscription.full_clean()
     subscription.save()
     return subscription
+
+
+def rotate_secret(*, subscription: Subscription) -> str:
+    """Give the subscription a new signing secret and return it, the one time it is shown.
+
+    Every request sent from now on, retries of older deliveries included, is signed with it.
+    """
+    secret = new_secret()
+    Subscription.objects.filter(pk=subscription.pk).update(secret=secret)
+    subscription.secret = secret
+    logger.info("webhook subscription %s: signing secret rotated", subscription.pk)
+    return secret

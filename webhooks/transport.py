@@ -1,53 +1,90 @@
-"""The HTTP boundary: one POST, with a timeout, never following a redirect anywhere."""
+"""The HTTP boundary: one POST, with a timeout, to an address checked just before, never following
+a redirect anywhere, and never keeping what the receiver answered beyond its status code.
+
+The host name is resolved once (`addresses.destination`); the connection goes to that address,
+while the Host header, and for https the certificate check and SNI, use the name in the URL. A
+name that resolves to an allowed address for the check and to an internal one a moment later
+(DNS rebinding) therefore cannot move the request.
+"""
 
 import http.client
-import urllib.error
-import urllib.request
+import socket
+import ssl
+import time
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
+from webhooks import addresses
+
 TIMEOUT = 10  # seconds
-EXCERPT = 500  # characters of the response kept for the log
 
 
 @dataclass(frozen=True)
 class Response:
-    status_code: int | None  # None: no HTTP answer (refused, timed out)
-    excerpt: str
+    status_code: int | None  # None: no HTTP answer (refused, timed out, not allowed)
+    duration_ms: int | None  # None: nothing was sent
+    error: str = ""  # why there is no status code, or a note about it; never the answer's body
 
     @property
     def ok(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is answered as the 3xx it is: a webhook body never goes to another host."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
+def tls_context() -> ssl.SSLContext:
+    """The system's trusted certificates, checked against the URL's host name."""
+    return ssl.create_default_context()
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> Response:
-    if not url.startswith(("http://", "https://")):
-        return Response(None, "Only http and https URLs are allowed.")
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with _opener.open(request, timeout=TIMEOUT) as answer:
-            return Response(answer.status, _excerpt(answer))
-    except urllib.error.HTTPError as answer:
-        excerpt = _excerpt(answer)
-        if 300 <= answer.code < 400:
-            excerpt = f"Redirect to {answer.headers.get('Location', '?')} not followed. {excerpt}"
-        return Response(answer.code, excerpt.strip())
-    except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
-        # Refused, timed out, a garbled answer, or a URL urllib cannot send to: all retried.
-        return Response(None, str(getattr(error, "reason", error))[:EXCERPT])
+        target = addresses.destination(url)
+    except addresses.Refused as refused:
+        return Response(None, None, str(refused))
+    started = time.monotonic()
+    try:
+        status = _send(target, body, headers)
+    except TimeoutError:
+        message = _("No answer within %(seconds)s seconds.") % {"seconds": TIMEOUT}
+        return Response(None, _elapsed(started), message)
+    except (http.client.HTTPException, OSError) as error:
+        # Refused, reset, a TLS failure or a garbled answer: all retried. The text is the local
+        # error, not anything the receiver sent.
+        return Response(None, _elapsed(started), str(error)[:200] or type(error).__name__)
+    note = _("Redirect not followed.") if 300 <= status < 400 else ""
+    return Response(status, _elapsed(started), note)
 
 
-def _excerpt(answer) -> str:
+def _send(target: addresses.Destination, body: bytes, headers: dict[str, str]) -> int:
+    """POST to the first of the checked addresses that accepts a connection; the status code."""
+    if target.scheme == "https":
+        connection = http.client.HTTPSConnection(
+            target.host, target.port, timeout=TIMEOUT, context=tls_context()
+        )
+    else:
+        connection = http.client.HTTPConnection(target.host, target.port, timeout=TIMEOUT)
+    # http.client would resolve self.host again; connect to the checked addresses instead. For
+    # https it then wraps the socket with server_hostname=self.host: SNI and the certificate
+    # check still use the name.
+    connection._create_connection = lambda _address, timeout, source_address: _connect(
+        target, timeout
+    )
     try:
-        return answer.read(EXCERPT * 4).decode("utf-8", errors="replace")[:EXCERPT]
-    except (OSError, TimeoutError):
-        return ""
+        connection.request("POST", target.path, body=body, headers=headers)
+        return connection.getresponse().status  # the body is never read
+    finally:
+        connection.close()
+
+
+def _connect(target: addresses.Destination, timeout: float) -> socket.socket:
+    error: OSError | None = None
+    for address in target.addresses:
+        try:
+            return socket.create_connection((address, target.port), timeout)
+        except OSError as failure:
+            error = failure
+    raise error or OSError(_("No address to connect to."))
+
+
+def _elapsed(started: float) -> int:
+    return round((time.monotonic() - started) * 1000)

@@ -1,6 +1,7 @@
 """Webhook pages for managers and administrators: subscriptions and their delivery log."""
 
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
 from accounts.capabilities import capability_required
@@ -18,7 +19,7 @@ def subscription_list(request):
         subscription = services.save_subscription(
             subscription=form.save(commit=False), user=request.user
         )
-        return redirect("webhooks:detail", pk=subscription.pk)
+        return _show_secret_once(request, subscription, created=True)
     status = 400 if form.is_bound else 200
     subscriptions = Subscription.objects.all()
     context = {"form": form, "subscriptions": subscriptions}
@@ -38,6 +39,23 @@ def subscription_detail(request, pk):
     deliveries = subscription.deliveries.all()[:SHOWN_DELIVERIES]
     context = {"subscription": subscription, "form": form, "deliveries": deliveries}
     return render(request, "webhooks/detail.html", context, status=status)
+
+
+@require_POST
+@capability_required("webhooks.manage")
+def subscription_rotate_secret(request, pk):
+    subscription = get_object_or_404(Subscription, pk=pk)
+    services.rotate_secret(subscription=subscription)
+    return _show_secret_once(request, subscription, created=False)
+
+
+def _show_secret_once(request, subscription, *, created):
+    """The only page that ever shows a secret: the answer to the POST that made it, not stored
+    anywhere else (no session, no message cookie) and not cached."""
+    context = {"subscription": subscription, "created": created}
+    response = render(request, "webhooks/secret.html", context, status=201 if created else 200)
+    add_never_cache_headers(response)
+    return response
 
 
 @require_POST

@@ -134,6 +134,7 @@ ACCESS = {
     "intake:capture": ("GET", PUBLIC, 404),  # websites post here; the key is the access rule
     "webhooks:list": ("GET", "webhooks.manage", 200),
     "webhooks:detail": ("GET", "webhooks.manage", 404),
+    "webhooks:rotate-secret": ("POST", "webhooks.manage", 404),
     "webhooks:replay": ("POST", "webhooks.manage", 404),
     "api-index": ("GET", PUBLIC, 200),
     "api-not-found": ("GET", PUBLIC, 404),

@@ -1,3 +1,4 @@
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -42,8 +43,66 @@ class Receiver:
         return Handler
 
 
+# The names tests use, and what they resolve to: no test asks a real DNS server.
+PUBLIC = "93.184.215.14"
+DNS = {
+    "crm.example": [PUBLIC],
+    "crm.example.com": [PUBLIC],
+    "split.example": [PUBLIC, "10.0.0.5"],  # one public answer is not enough
+    "inside.example": ["192.168.1.20"],
+    "metadata.google.internal": ["169.254.169.254"],
+}
+
+
+class FakeDNS:
+    """socket.getaddrinfo for the names in `table`; addresses and localhost resolve as usual,
+    any other name does not resolve at all."""
+
+    def __init__(self, table):
+        self.table = dict(table)
+        self.asked: list[str] = []
+        self.real = socket.getaddrinfo
+
+    def __call__(self, host, port, *args, **kwargs):
+        self.asked.append(host)
+        if host in self.table:
+            answers = self.table[host]
+            if callable(answers):
+                answers = answers()
+            return [
+                (
+                    socket.AF_INET6 if ":" in address else socket.AF_INET,
+                    socket.SOCK_STREAM,
+                    6,
+                    "",
+                    (address, port) if ":" not in address else (address, port, 0, 0),
+                )
+                for address in answers
+            ]
+        if host == "localhost" or _is_address(host):
+            return self.real(host, port, *args, **kwargs)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+
+def _is_address(host) -> bool:
+    try:
+        socket.inet_pton(socket.AF_INET6 if ":" in str(host) else socket.AF_INET, str(host))
+    except (OSError, TypeError):
+        return False
+    return True
+
+
+@pytest.fixture(autouse=True)
+def dns(monkeypatch):
+    fake = FakeDNS(DNS)
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    return fake
+
+
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    # The stand-in receiver listens on 127.0.0.1, which only this setting lets a webhook reach.
+    settings.WEBHOOKS_ALLOW_LOOPBACK = True
     receiver = Receiver()
     receiver.thread.start()
     yield receiver

@@ -4,7 +4,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from tests.factories import LeadFactory
 from tests.webhooks.factories import SubscriptionFactory
-from webhooks import services
+from webhooks import services, signing
 from webhooks.models import Delivery, DeliveryStatus, Subscription
 
 pytestmark = pytest.mark.django_db
@@ -46,10 +46,8 @@ def test_anonymous_visitors_are_sent_to_login(client, subscription):
         assert response["Location"].startswith(reverse("login"))
 
 
-def test_a_manager_adds_a_webhook_and_sees_its_secret(client_as):
-    client = client_as(Role.MANAGER)
-
-    response = client.post(
+def add_crm(client):
+    return client.post(
         reverse("webhooks:list"),
         {
             "name": "CRM",
@@ -59,10 +57,86 @@ def test_a_manager_adds_a_webhook_and_sees_its_secret(client_as):
         },
     )
 
+
+def test_a_manager_adds_a_webhook_and_sees_its_secret_once(client_as):
+    client = client_as(Role.MANAGER)
+
+    response = add_crm(client)
+
     subscription = Subscription.objects.get()
-    assert response["Location"] == reverse("webhooks:detail", args=[subscription.pk])
+    assert response.status_code == 201
     assert subscription.events == ["lead.sql", "opportunity.won"]
-    assert subscription.secret in client.get(response["Location"]).content.decode()
+    assert subscription.secret in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    for url in pages(subscription):
+        assert subscription.secret not in client.get(url).content.decode()
+
+
+def test_a_manager_rotates_a_secret_and_sees_the_new_one_once(client_as, subscription):
+    client = client_as(Role.MANAGER)
+    old = subscription.secret
+
+    response = client.post(reverse("webhooks:rotate-secret", args=[subscription.pk]))
+
+    subscription.refresh_from_db()
+    assert subscription.secret != old
+    assert response.status_code == 200
+    assert subscription.secret in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert subscription.secret not in client.get(pages(subscription)[1]).content.decode()
+
+
+def test_deliveries_after_a_rotation_are_signed_with_the_new_secret(
+    client_as, subscription, receiver
+):
+    old = subscription.secret
+    client_as(Role.MANAGER).post(reverse("webhooks:rotate-secret", args=[subscription.pk]))
+    subscription.refresh_from_db()
+    (delivery,) = services.emit("lead.mql", lead=LeadFactory())
+
+    services.send_delivery(delivery.pk)
+
+    (request,) = receiver.requests
+    header = request["headers"][signing.HEADER]
+    assert signing.verify(subscription.secret, request["body"], header)
+    assert not signing.verify(old, request["body"], header)
+
+
+@pytest.mark.parametrize("role", [Role.MARKETER, Role.SDR, Role.ACCOUNT_EXECUTIVE])
+def test_only_managers_and_admins_rotate_secrets(client_as, subscription, role):
+    old = subscription.secret
+
+    response = client_as(role).post(reverse("webhooks:rotate-secret", args=[subscription.pk]))
+
+    assert response.status_code == 403
+    subscription.refresh_from_db()
+    assert subscription.secret == old
+
+
+def test_the_admin_never_shows_a_secret(admin_client, subscription):
+    pages_ = [
+        reverse("admin:webhooks_subscription_changelist"),
+        reverse("admin:webhooks_subscription_change", args=[subscription.pk]),
+    ]
+    for url in pages_:
+        response = admin_client.get(url)
+        assert response.status_code == 200
+        assert subscription.secret not in response.content.decode()
+
+
+def test_the_delivery_log_shows_status_and_duration_but_not_the_answer(
+    client_as, subscription, receiver
+):
+    receiver.answer(500)
+    (delivery,) = services.emit("lead.mql", lead=LeadFactory())
+    services.send_delivery(delivery.pk)
+    delivery.refresh_from_db()
+
+    page = client_as(Role.MANAGER).get(pages(subscription)[1]).content.decode()
+
+    assert "receiver trouble" not in page
+    assert "500" in page
+    assert f"{delivery.last_duration_ms} ms" in page
 
 
 def test_a_non_http_url_is_shown_next_to_the_field(client_as):
