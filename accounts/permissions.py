@@ -145,8 +145,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         "handoff": VIEW_HANDOFFS,
         "teams": VIEW_TEAMS,
         "sla": VIEW_SLA,
+        # Users' names, active flag and Accord roles; accounts/admin.py keeps staff, superuser,
+        # raw permissions and passwords away from non-superusers.
         "auth": ["view_user", "add_user", "change_user", "view_group"],
-        "authtoken": ["view_token", "add_token", "delete_token"],
+        # API tokens by user and date (accounts.models.ApiToken): list, create, delete.
+        "accounts": ["view_apitoken", "add_apitoken", "delete_apitoken"],
     },
 }
 

@@ -71,4 +71,4 @@ def test_syncing_roles_takes_back_a_permission_the_table_no_longer_grants():
     sync_roles(apps)
 
     assert not admin_role.permissions.filter(codename="change_group").exists()
-    assert admin_role.permissions.filter(codename="view_user").exists()
+    assert admin_role.permissions.filter(codename="view_apitoken").exists()

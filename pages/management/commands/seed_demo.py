@@ -62,9 +62,12 @@ class Command(BaseCommand):
             )
             if created:
                 user.set_password(demo.DEMO_PASSWORD)
-                user.is_staff = "admin" in roles
-                user.is_superuser = "admin" in roles
-                user.save()
+            # The demo administrator holds the admin role as a real one would: staff for the
+            # Django admin, not a superuser (who would hold every role and bypass the admin's
+            # limits). Set on every run so that older demo databases lose the superuser.
+            user.is_staff = "admin" in roles
+            user.is_superuser = False
+            user.save()
             user.groups.add(*Group.objects.filter(name__in=roles))
 
     def seed_channels(self) -> dict[str, Channel]:
