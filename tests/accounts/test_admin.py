@@ -214,7 +214,7 @@ def test_an_admin_cannot_create_a_token_for_a_superuser(admin_client):
 
 
 def test_the_demo_admin_is_an_admin_role_staff_user_who_reads_no_key(client):
-    call_command("seed_demo", leads=5)
+    call_command("seed_demo", leads=5, force=True)
     demo_admin = get_user_model().objects.get(username="admin")
     token = Token.objects.create(user=get_user_model().objects.get(username="sdr"))
 
