@@ -13,7 +13,16 @@ PORT = os.environ.get("PORT", "8000")
 PYTHON = sys.executable
 
 
-def banner():
+def listen_address(*, debug: bool, host: str | None, port: str) -> str:
+    """Where runserver listens: HOST if given, else this machine only in development (DEBUG on
+    is no server to expose to the network), else every interface."""
+    host = (host or "").strip() or ("127.0.0.1" if debug else "0.0.0.0")
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"{host}:{port}"
+
+
+def banner(address):
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -22,7 +31,7 @@ def banner():
 
     lines = [
         "",
-        f"  Accord is starting on http://127.0.0.1:{PORT}/",
+        f"  Accord is starting on http://{address}/",
         f"  Demo logins (password for all: {DEMO_PASSWORD}):",
     ]
     for username, (_first, _last, roles) in DEMO_USERS.items():
@@ -33,10 +42,13 @@ def banner():
 
 def main():
     sys.path.insert(0, os.getcwd())
-    banner()
+    from config.env import env_bool
+
+    address = listen_address(debug=env_bool("DEBUG"), host=os.environ.get("HOST"), port=PORT)
+    banner(address)
     manager = Manager()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    manager.add_process("web", f"{PYTHON} manage.py runserver 0.0.0.0:{PORT}", env=env)
+    manager.add_process("web", f"{PYTHON} manage.py runserver {address}", env=env)
     manager.add_process("worker", f"{PYTHON} manage.py qcluster", env=env)
     manager.loop()
     sys.exit(manager.returncode)

@@ -1,7 +1,9 @@
 import pytest
-from django.contrib.auth.models import Group
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from accounts.permissions import sync_roles
 from accounts.roles import Role, roles_of
 from tests.factories import UserFactory
 
@@ -60,3 +62,13 @@ def test_the_navigation_shows_the_pages_of_the_role(client_as):
     body = client_as(Role.MARKETER).get(reverse("leads:list")).content.decode()
 
     assert reverse("leads:list") in body
+
+
+def test_syncing_roles_takes_back_a_permission_the_table_no_longer_grants():
+    admin_role = Group.objects.get(name=Role.ADMIN)
+    admin_role.permissions.add(Permission.objects.get(codename="change_group"))
+
+    sync_roles(apps)
+
+    assert not admin_role.permissions.filter(codename="change_group").exists()
+    assert admin_role.permissions.filter(codename="view_apitoken").exists()

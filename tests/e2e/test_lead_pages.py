@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.parametrize("username", list(DEMO_USERS))
 def test_each_demo_role_sees_the_lead_list_and_a_timeline(page, log_in, username):
-    call_command("seed_demo", leads=12)
+    call_command("seed_demo", leads=12, force=True)
     lead = Activity.objects.select_related("lead").first().lead
 
     log_in(username, DEMO_PASSWORD)
@@ -30,7 +30,7 @@ def test_each_demo_role_sees_the_lead_list_and_a_timeline(page, log_in, username
 
 
 def test_a_long_timeline_opens_with_recent_entries_and_loads_older_ones_in_place(page, log_in):
-    call_command("seed_demo", leads=12)
+    call_command("seed_demo", leads=12, force=True)
     lead = Activity.objects.select_related("lead").first().lead
     now = timezone.now()
     Activity.objects.bulk_create(

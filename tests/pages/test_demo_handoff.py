@@ -16,10 +16,10 @@ def counts():
 
 
 def test_seeding_twice_leaves_the_same_handoffs():
-    call_command("seed_demo", leads=120)
+    call_command("seed_demo", leads=120, force=True)
     first = counts()
 
-    call_command("seed_demo", leads=120)
+    call_command("seed_demo", leads=120, force=True)
 
     assert counts() == first
     outcomes = set(Handoff.objects.values_list("outcome", flat=True))
@@ -28,7 +28,7 @@ def test_seeding_twice_leaves_the_same_handoffs():
 
 
 def test_every_page_has_something_to_show(client):
-    call_command("seed_demo", leads=120)
+    call_command("seed_demo", leads=120, force=True)
 
     for username, page in (
         ("sdr", "handoff:queue"),
@@ -43,7 +43,7 @@ def test_every_page_has_something_to_show(client):
 
 
 def test_the_demo_queue_holds_real_mqls_of_the_published_agreement():
-    call_command("seed_demo", leads=120)
+    call_command("seed_demo", leads=120, force=True)
 
     for handoff in Handoff.objects.select_related("lead"):
         assert handoff.agreement_version == 1

@@ -1,6 +1,6 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from accounts.roles import Role
 from leads.models import Activity, Channel, Lead
@@ -8,6 +8,9 @@ from notifications.models import Notification
 from pages.demo.leads import DEMO_PASSWORD, DEMO_USERS
 
 pytestmark = pytest.mark.django_db
+
+# pytest-django runs tests with DEBUG off, where seed_demo wants --force; its refusal is tested
+# at the end.
 
 
 def counts():
@@ -20,10 +23,10 @@ def counts():
 
 
 def test_seeding_twice_leaves_the_same_counts():
-    call_command("seed_demo", leads=40)
+    call_command("seed_demo", leads=40, force=True)
     first = counts()
 
-    call_command("seed_demo", leads=40)
+    call_command("seed_demo", leads=40, force=True)
 
     assert counts() == first
     assert first[2] == 40
@@ -31,7 +34,7 @@ def test_seeding_twice_leaves_the_same_counts():
 
 
 def test_there_is_a_demo_user_for_every_role(client):
-    call_command("seed_demo", leads=5)
+    call_command("seed_demo", leads=5, force=True)
 
     held = set()
     for username in DEMO_USERS:
@@ -42,7 +45,7 @@ def test_there_is_a_demo_user_for_every_role(client):
 
 
 def test_demo_leads_are_multilingual():
-    call_command("seed_demo", leads=50)
+    call_command("seed_demo", leads=50, force=True)
 
     names = " ".join(Lead.objects.values_list("first_name", flat=True))
     assert any("\u0e00" <= char <= "\u0e7f" for char in names)  # Thai
@@ -52,7 +55,24 @@ def test_demo_leads_are_multilingual():
 
 
 def test_demo_notifications_wait_in_the_inbox_without_email():
-    call_command("seed_demo", leads=60)
+    call_command("seed_demo", leads=60, force=True)
 
     assert Notification.objects.exists()
     assert not Notification.objects.filter(email_wanted=True, emailed_at=None).exists()
+
+
+def test_it_refuses_to_run_without_debug(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo", leads=5)
+
+    assert not get_user_model().objects.filter(username="admin").exists()
+
+
+def test_force_seeds_without_debug(settings):
+    settings.DEBUG = False
+
+    call_command("seed_demo", leads=5, force=True)
+
+    assert get_user_model().objects.filter(username="admin").exists()

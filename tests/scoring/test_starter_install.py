@@ -33,11 +33,11 @@ def test_the_published_spec_follows_a_new_publish(make_user, monkeypatch):
 
 
 def test_the_demo_has_mqls_and_seeding_again_moves_nobody(db):
-    call_command("seed_demo", leads=60)
+    call_command("seed_demo", leads=60, force=True)
     moves = StageChange.objects.filter(to_stage=Stage.MQL, context__agreement_version=1)
     first = moves.count()
 
-    call_command("seed_demo", leads=60)
+    call_command("seed_demo", leads=60, force=True)
 
     assert first > 0
     assert moves.count() == first

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_demo_handoff_runs_on_its_team_s_business_time_clock():
-    call_command("seed_demo", leads=60)
+    call_command("seed_demo", leads=60, force=True)
 
     assert TeamCalendar.objects.filter(
         team__name="Inbound EMEA", time_zone="Europe/Berlin"
@@ -24,9 +24,9 @@ def test_every_demo_handoff_runs_on_its_team_s_business_time_clock():
 
 
 def test_seeding_again_adds_no_clock():
-    call_command("seed_demo", leads=30)
+    call_command("seed_demo", leads=30, force=True)
     first = (Clock.objects.count(), TeamCalendar.objects.count())
 
-    call_command("seed_demo", leads=30)
+    call_command("seed_demo", leads=30, force=True)
 
     assert (Clock.objects.count(), TeamCalendar.objects.count()) == first

@@ -1,10 +1,12 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leads.models import Activity, Channel, Lead
 from notifications.models import Notification
@@ -23,13 +25,29 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--leads", type=int, default=300, help="How many demo leads.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even with DEBUG off (the demo users share one published password).",
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                _(
+                    "DEBUG is off, so this looks like a real installation: the demo users, "
+                    "including an administrator, share a published password. Run with DEBUG=1, "
+                    "or pass --force if you really want demo data here."
+                )
+            )
+        self.seed(options["leads"])
 
     @transaction.atomic
-    def handle(self, *args, **options):
+    def seed(self, lead_count):
         started = timezone.now()
         self.seed_users()
         channels = self.seed_channels()
-        leads = self.seed_leads(options["leads"], channels)
+        leads = self.seed_leads(lead_count, channels)
         self.seed_activities(leads)
         seed_channel_spend(today=timezone.localdate())
         seed_team_calendars()
@@ -62,9 +80,12 @@ class Command(BaseCommand):
             )
             if created:
                 user.set_password(demo.DEMO_PASSWORD)
-                user.is_staff = "admin" in roles
-                user.is_superuser = "admin" in roles
-                user.save()
+            # The demo administrator holds the admin role as a real one would: staff for the
+            # Django admin, not a superuser (who would hold every role and bypass the admin's
+            # limits). Set on every run so that older demo databases lose the superuser.
+            user.is_staff = "admin" in roles
+            user.is_superuser = False
+            user.save()
             user.groups.add(*Group.objects.filter(name__in=roles))
 
     def seed_channels(self) -> dict[str, Channel]:
