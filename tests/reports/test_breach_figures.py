@@ -12,19 +12,6 @@ from tests.sla import fixtures
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def reps(make_user):
-    return {
-        "rep1": make_user(Role.SDR, username="rep1"),
-        "rep2": make_user(Role.SDR, username="rep2"),
-    }
-
-
-@pytest.fixture
-def data(reps):
-    return fixtures.build(reps)
-
-
 @pytest.mark.parametrize("group_by", breaches.GROUPINGS)
 @pytest.mark.parametrize("step", [None, Step.FIRST_TOUCH])
 def test_the_report_holds_the_figures_of_its_parts(data, group_by, step):

@@ -1,24 +1,10 @@
 import pytest
 
-from accounts.roles import Role
 from reports import breaches
 from sla.models import ClockState, Step
 from tests.sla import fixtures
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def reps(make_user):
-    return {
-        "rep1": make_user(Role.SDR, username="rep1"),
-        "rep2": make_user(Role.SDR, username="rep2"),
-    }
-
-
-@pytest.fixture
-def data(reps):
-    return fixtures.build(reps)
 
 
 def cells(rows):
