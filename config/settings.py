@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so it sees a view's exception first: domain refusals become pages or fragments.
     "core.middleware.DomainErrorMiddleware",
+    "core.middleware.StatementTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -118,6 +119,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # more than such a statement takes to run, so it is off for Accord's connections.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+# The longest one SQL statement of a web request may run on PostgreSQL, in milliseconds (0: no
+# bound); the worker's long jobs are not bound (core/statements.py).
+WEB_STATEMENT_TIMEOUT_MS = env_int("WEB_STATEMENT_TIMEOUT_MS", 20_000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

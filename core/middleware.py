@@ -3,12 +3,13 @@ refuses an oversized request before its body is read."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
+from core.statements import is_statement_timeout
 
 # The page's message area (base.html), where flash messages appear.
 MESSAGES_TARGET = "#messages"
@@ -88,8 +89,39 @@ class DomainErrorMiddleware:
         return render(request, "errors/refusal.html", context, status=status)
 
 
+class StatementTimeoutMiddleware:
+    """A web request whose SQL statement ran past WEB_STATEMENT_TIMEOUT_MS (core.statements)
+    answers 503 with a sentence saying what happened and what to try, in the shape the caller
+    reads (JSON under /api/, the message area for htmx, a page otherwise), instead of a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_statement_timeout(exception):
+            return None
+        message = _(
+            "This took too long and was stopped. Narrow the filters or try again in a moment."
+        )
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": str(message)}, status=503)
+        if getattr(request, "htmx", False):
+            response = render(
+                request, "errors/refusal_message.html", {"message": message}, status=503
+            )
+            response["HX-Retarget"] = MESSAGES_TARGET
+            response["HX-Reswap"] = "innerHTML"
+            return response
+        context = {"title": TITLES[503], "message": message}
+        return render(request, "errors/refusal.html", context, status=503)
+
+
 TITLES = {
     400: _("This cannot be done"),
     403: _("Not allowed"),
     409: _("Someone got there first"),
+    503: _("Too slow"),
 }
