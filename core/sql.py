@@ -15,5 +15,5 @@ def in_values(values: Iterable, *, db_type: str = "bigint"):
     """
     values = list(values)
     if connection.vendor == "postgresql":
-        return RawSQL(f"SELECT unnest(%s::{db_type}[])", (values,))
+        return RawSQL(f"SELECT unnest(%s::{db_type}[])", (values,))  # nosec B611
     return values

@@ -336,7 +336,7 @@ def _insert_leads(leads: list[dict]) -> dict[str, int]:
         reads += [f"%b::{field.db_type(connection)}" for field in shared]
         sql = (
             f"INSERT INTO {table} ({columns}) SELECT {', '.join(reads)} "
-            f"FROM {source} ON CONFLICT (lower({email})) DO NOTHING RETURNING email, id"
+            f"FROM {source} ON CONFLICT (lower({email})) DO NOTHING RETURNING email, id"  # nosec B608
         )
         with postgresql_cursor() as cursor:
             cursor.execute(sql, [*shared.values(), *map(list, zip(*rows, strict=True))])
@@ -344,7 +344,7 @@ def _insert_leads(leads: list[dict]) -> dict[str, int]:
     placeholders = ", ".join(["%s"] * (len(fields) + len(shared)))
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # nosec B608
             [[*row, *shared.values()] for row in rows],
         )
     # The transaction holds SQLite's write lock, so these are the rows just inserted.
@@ -374,7 +374,7 @@ def _update_leads(leads: list[dict], names: Iterable[str], now: datetime) -> Non
         )
         sql = (
             f"UPDATE {table} AS lead SET {assignments}, {stamp_column} = %b "
-            f"FROM {source} WHERE lead.id = item.id"
+            f"FROM {source} WHERE lead.id = item.id"  # nosec B608
         )
         with postgresql_cursor() as cursor:
             cursor.execute(sql, [stamp, *map(list, zip(*rows, strict=True))])
@@ -382,7 +382,7 @@ def _update_leads(leads: list[dict], names: Iterable[str], now: datetime) -> Non
     assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields[1:])
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"UPDATE {table} SET {assignments}, {stamp_column} = %s WHERE id = %s",
+            f"UPDATE {table} SET {assignments}, {stamp_column} = %s WHERE id = %s",  # nosec B608
             [[*row[1:], stamp, row[0]] for row in rows],
         )
 

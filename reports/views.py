@@ -45,11 +45,14 @@ class ReportView(CapabilityRequiredMixin, TemplateView):
             return csv_response(filename, header, rows)
         return self.render_to_response(
             self.get_context_data(
-                form=form, report=report, query_string=request.GET.urlencode(), **self.extra(report)
+                form=form,
+                report=report,
+                query_string=request.GET.urlencode(),
+                **self.context_for(report),
             )
         )
 
-    def extra(self, report) -> dict:
+    def context_for(self, report) -> dict:
         return {}
 
     def get_context_data(self, **kwargs):
@@ -67,7 +70,7 @@ class FunnelView(ReportView):
     def table(self, report):
         return funnel_table(report)
 
-    def extra(self, report):
+    def context_for(self, report):
         return {
             "summary": [
                 (STEP_LABELS[step], count, rate) for step, count, rate in report.total.steps
@@ -90,7 +93,7 @@ class ReturnsView(ReportView):
     def table(self, report):
         return returns_table(report)
 
-    def extra(self, report):
+    def context_for(self, report):
         return {"charts": charts.returns_charts(report)}
 
 
@@ -106,7 +109,7 @@ class ChannelEconomicsView(ReportView):
     def table(self, report):
         return economics_table(report)
 
-    def extra(self, report):
+    def context_for(self, report):
         return {
             "metric_labels": [METRIC_LABELS[metric] for metric in METRICS],
             "charts": charts.economics_charts(report),

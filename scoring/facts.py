@@ -135,7 +135,7 @@ class OneOfJson(Func):
         value, params = compiler.compile(self.source_expressions[0])
         if connection.vendor == "postgresql":
             return f"{value} = ANY(%s::text[])", (*params, self.texts)
-        return f"{value} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(self.texts))
+        return f"{value} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(self.texts))  # nosec B608
 
 
 # Per (activity kind, property key): the JSON texts of the values it takes.

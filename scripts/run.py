@@ -16,7 +16,7 @@ PYTHON = sys.executable
 def listen_address(*, debug: bool, host: str | None, port: str) -> str:
     """Where runserver listens: HOST if given, else this machine only in development (DEBUG on
     is no server to expose to the network), else every interface."""
-    host = (host or "").strip() or ("127.0.0.1" if debug else "0.0.0.0")
+    host = (host or "").strip() or ("127.0.0.1" if debug else "0.0.0.0")  # nosec B104
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"
     return f"{host}:{port}"
