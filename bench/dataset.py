@@ -225,6 +225,7 @@ class _Writer:
     def clock(self, handoff_id, step, started, *, taken=None, rep=None, score=0):
         """A met or breached clock when `taken` (business minutes) is known, else a running one
         (or a breached one, escalated, when it is already past due: the scan has seen it).
+        Returns its due time.
 
         Due times are spread as business time would spread them (a business minute is about
         three calendar minutes over a working week), without the calendar arithmetic.
@@ -260,6 +261,7 @@ class _Writer:
             breached,
             breached and breached + timedelta(minutes=1),
         )
+        return due
 
 
 LEAD_COLUMNS = [
@@ -501,6 +503,26 @@ def _handoff(w: _Writer, lead_id, path, mql_at, channel_id, busy):
             stage, stage_at = Stage.RECYCLED, decided
             w.change(lead_id, Stage.MQL, Stage.RECYCLED, decided, _json(return_reason=code), rep)
             w.event(lead_id, handoff_id, "returned", decided, actor=rep)
+    touch_due = w.clock(
+        handoff_id, Step.FIRST_TOUCH, mql_at, taken=touch_taken, rep=rep, score=score
+    )
+    accept_due = w.clock(handoff_id, Step.ACCEPT_OR_RETURN, mql_at, taken=decide_taken, rep=rep)
+    # As sla.services keeps it: the earliest deadline running while open (the first touch's
+    # until it is logged, which is always before a decision), then the one decided under.
+    due = accept_due if touch_taken is not None else min(touch_due, accept_due)
+    if accepted is not None:
+        sql_taken = None if path == "awaiting_sql" else _minutes(rng, 1500)
+        w.clock(handoff_id, Step.SQL_DECISION, accepted, taken=sql_taken, rep=rep)
+        if sql_taken is not None and rng.random() < 0.45:
+            sql_at = accepted + timedelta(minutes=sql_taken * 3)
+            stage, stage_at = Stage.SQL, sql_at
+            w.change(lead_id, Stage.SAL, Stage.SQL, sql_at, actor=rep)
+            for later, chance, days in [(Stage.OPPORTUNITY, 0.6, 10), (Stage.CUSTOMER, 0.35, 40)]:
+                at = stage_at + timedelta(days=rng.uniform(1, days))
+                if at >= now or rng.random() >= chance:
+                    break
+                w.change(lead_id, stage, later, at, actor=rep)
+                stage, stage_at = later, at
     w.tables["handoff"].add(
         handoff_id,
         lead_id,
@@ -517,23 +539,8 @@ def _handoff(w: _Writer, lead_id, path, mql_at, channel_id, busy):
         returned,
         reason,
         "",
-        mql_at + timedelta(minutes=w.policies[Step.ACCEPT_OR_RETURN][1] * 3),
+        due,
     )
-    w.clock(handoff_id, Step.FIRST_TOUCH, mql_at, taken=touch_taken, rep=rep, score=score)
-    w.clock(handoff_id, Step.ACCEPT_OR_RETURN, mql_at, taken=decide_taken, rep=rep)
-    if accepted is not None:
-        sql_taken = None if path == "awaiting_sql" else _minutes(rng, 1500)
-        w.clock(handoff_id, Step.SQL_DECISION, accepted, taken=sql_taken, rep=rep)
-        if sql_taken is not None and rng.random() < 0.45:
-            sql_at = accepted + timedelta(minutes=sql_taken * 3)
-            stage, stage_at = Stage.SQL, sql_at
-            w.change(lead_id, Stage.SAL, Stage.SQL, sql_at, actor=rep)
-            for later, chance, days in [(Stage.OPPORTUNITY, 0.6, 10), (Stage.CUSTOMER, 0.35, 40)]:
-                at = stage_at + timedelta(days=rng.uniform(1, days))
-                if at >= now or rng.random() >= chance:
-                    break
-                w.change(lead_id, stage, later, at, actor=rep)
-                stage, stage_at = later, at
     return stage, owner, status, stage_at
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -81,7 +82,7 @@ def start_clocks(
 ) -> dict[str, Clock]:
     """Start the clocks of `steps` with their matching policies; a started one is kept as is.
 
-    The handoff's `sla_due_at` (the queue's order) follows its accept-or-return clock.
+    The handoff's `sla_due_at` (the queue's order) follows its running clocks.
     """
     facts = handoff_facts(handoff)
     policies = list(SlaPolicy.objects.filter(is_active=True, step__in=steps))
@@ -94,19 +95,41 @@ def start_clocks(
         clocks[step], _created = Clock.objects.get_or_create(
             handoff=handoff, step=step, defaults=_new_clock(policy, calendar, now)
         )
-    accept = clocks.get(Step.ACCEPT_OR_RETURN)
-    if accept is not None and handoff.sla_due_at != accept.due_at:
-        type(handoff).objects.filter(pk=handoff.pk).update(sla_due_at=accept.due_at)
-        handoff.sla_due_at = accept.due_at
+    if any(step in OPENING_STEPS for step in clocks):
+        _follow_running_clocks(handoff, Clock.objects.filter(handoff=handoff))
     return clocks
+
+
+def earliest_running_due(clocks: Iterable[Clock]) -> datetime | None:
+    """The queue's order: the soonest deadline among the queue's clocks (first touch, accept or
+    return) still running. A breached clock runs until its step happens, so a lead late for its
+    first touch comes before one with hours left to accept; None when none runs."""
+    return min(
+        (
+            clock.due_at
+            for clock in clocks
+            if clock.stopped_at is None and clock.step in OPENING_STEPS
+        ),
+        default=None,
+    )
+
+
+def _follow_running_clocks(handoff: TimedHandoff, clocks: Iterable[Clock]) -> None:
+    """Keep the handoff's `sla_due_at` on its earliest running deadline (written only when it
+    moves). A decided handoff has left the queue and keeps the deadline it was decided under;
+    its SQL decision clock is the lead's, not the queue's."""
+    due = earliest_running_due(clocks)
+    if due is not None and due != handoff.sla_due_at:
+        type(handoff).objects.filter(pk=handoff.pk).update(sla_due_at=due)
+        handoff.sla_due_at = due
 
 
 def plan_opening_clocks(*, handoffs: list[TimedHandoff], now: datetime) -> list[Clock]:
     """`start_clocks` for many handoffs about to open, in a fixed number of queries: the facts,
     policies and calendars are read once for all of them.
 
-    Sets each handoff's `sla_due_at` and returns its clocks unsaved, so the caller inserts the
-    handoffs and then the clocks, one statement each.
+    Sets each handoff's `sla_due_at` to its earliest deadline and returns its clocks unsaved, so
+    the caller inserts the handoffs and then the clocks, one statement each.
     """
     if not handoffs:
         return []
@@ -122,6 +145,7 @@ def plan_opening_clocks(*, handoffs: list[TimedHandoff], now: datetime) -> list[
     calendars = calendars_for_teams({handoff.team_id for handoff in handoffs})
     clocks = []
     for handoff in handoffs:
+        planned = []
         channel_id = handoff.lead.channel_id
         facts = HandoffFacts(
             channel_id=channel_id,
@@ -139,10 +163,9 @@ def plan_opening_clocks(*, handoffs: list[TimedHandoff], now: datetime) -> list[
                 if policy.counting == Counting.CALENDAR
                 else calendars[handoff.team_id]
             )
-            clock = Clock(handoff=handoff, step=step, **_new_clock(policy, calendar, now))
-            clocks.append(clock)
-            if step == Step.ACCEPT_OR_RETURN:
-                handoff.sla_due_at = clock.due_at
+            planned.append(Clock(handoff=handoff, step=step, **_new_clock(policy, calendar, now)))
+        handoff.sla_due_at = earliest_running_due(planned) or handoff.sla_due_at
+        clocks += planned
     return clocks
 
 
@@ -156,13 +179,12 @@ def stop_clocks(
 ) -> dict[str, Clock]:
     """`stop_clock` for several steps at once: one query locks their clocks, and each calendar
     is looked up once (accepting is on the queue's hot path). An accepted handoff's SAL-to-SQL
-    decision clock starts when its accept-or-return clock stops."""
+    decision clock starts when its accept-or-return clock stops, and the handoff's `sla_due_at`
+    moves to the earliest deadline still running."""
     decided_at = now
     with transaction.atomic():
-        clocks = {
-            clock.step: clock
-            for clock in Clock.objects.select_for_update().filter(handoff=handoff, step__in=steps)
-        }
+        every_clock = list(Clock.objects.select_for_update().filter(handoff=handoff))
+        clocks = {clock.step: clock for clock in every_clock if clock.step in steps}
         calendars: dict[str, BusinessCalendar] = {}
         for clock in clocks.values():
             if clock.stopped_at is not None:
@@ -185,6 +207,7 @@ def stop_clocks(
             )
             if clock.step == Step.ACCEPT_OR_RETURN:
                 decided_at = stopped_at
+        _follow_running_clocks(handoff, every_clock)
         if accepted and Step.ACCEPT_OR_RETURN in steps:
             start_clocks(handoff=handoff, now=decided_at, steps=(Step.SQL_DECISION,))
     return clocks

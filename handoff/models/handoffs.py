@@ -106,7 +106,8 @@ class Handoff(models.Model):
         verbose_name=_("return reason"),
     )
     return_note = models.TextField(_("return note"), blank=True)
-    # The accept-or-return clock's due time (sla.services sets it): the queue's order.
+    # While open, the earliest due time among its running SLA clocks (sla.services keeps it):
+    # the queue's order, most urgent first. A decided handoff keeps the one it was decided under.
     sla_due_at = models.DateTimeField(_("due by"))
 
     class Meta:

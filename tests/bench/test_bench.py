@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Min, Q
 
 from bench import dataset
 from bench.base import Result, p95
@@ -17,6 +18,7 @@ from leads.models import Activity, Lead
 from scoring.services import rescore_leads
 from scoring.starter import install_starter_agreement
 from sla.models import RUNNING_STATES, Clock
+from sla.services import OPENING_STEPS as OPENING
 
 MEASURED = {
     "lead_page",
@@ -71,6 +73,10 @@ def test_the_data_set_has_the_documented_shape():
     assert (spread.last() - spread.first()).days >= 300
     # The generated stages are the history: scoring everyone again moves nobody to MQL.
     assert rescore_leads(list(Lead.objects.values_list("pk", flat=True))).moved_to_mql == []
+    # Open handoffs are due when their earliest running clock is, as sla.services keeps it.
+    earliest = Min("clocks__due_at", filter=Q(clocks__stopped_at=None, clocks__step__in=OPENING))
+    open_handoffs = Handoff.objects.filter(outcome=Outcome.OPEN).annotate(earliest=earliest)
+    assert all(h.sla_due_at == h.earliest for h in open_handoffs)
 
 
 def test_a_measurement_meets_its_target_in_the_right_direction():

@@ -39,8 +39,8 @@ def test_each_lead_gets_a_handoff_with_its_score_clocks_and_event(team):
     ]
     for handoff in Handoff.objects.filter(lead__in=leads):
         assert handoff.created_at == NOW
-        # The accept-or-return clock: one business day (8 h) of the default calendar.
-        assert handoff.sla_due_at == NOW + timedelta(hours=8)
+        # The earliest running clock: a hot lead's first touch, within 15 minutes.
+        assert handoff.sla_due_at == NOW + timedelta(minutes=15)
         assert handoff.clocks.count() == 2
         assert handoff.team == team
     assert HandoffEvent.objects.filter(kind=EventKind.OPENED).count() == 3

@@ -1,11 +1,16 @@
 """The queue in pages of the most urgent leads, and tab counts read per tab."""
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from handoff.models import Handoff
 from handoff.selectors import queue_counts
+from handoff.services import log_first_touch
 from handoff.views.queue import PAGE_SIZE
+from sla.services import advance_clocks
 from tests.handoff.factories import mql_handoff
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +68,23 @@ def test_tab_counts_are_per_tab_and_all_is_a_managers(pool_team, sdr, manager):
 
     assert queue_counts(user=sdr) == {"mine": 1, "pool": 2, "all": None}
     assert queue_counts(user=manager) == {"mine": 0, "pool": 2, "all": 3}
+
+
+def test_a_lead_late_for_its_first_touch_comes_before_one_with_hours_left(
+    client, pool_team, sdr, manager
+):
+    """The running clock orders the queue, not the accept-or-return deadline: at 13:31 the
+    lead queued at 09:30 and still untouched (first touch due 13:30) is breached, while the
+    one queued at 09:00 and touched at 10:00 has until 17:00 to be accepted. Ordered by the
+    accept-or-return deadline, the breached lead came second."""
+    monday = datetime(2026, 11, 23, tzinfo=UTC)
+    touched = mql_handoff(score=20, now=monday.replace(hour=9))
+    log_first_touch(handoff=touched, user=sdr, channel="call", now=monday.replace(hour=10))
+    late = mql_handoff(score=20, now=monday.replace(hour=9, minute=30))
+    advance_clocks(now=monday.replace(hour=13, minute=31))
+    client.force_login(manager)
+
+    with time_machine.travel(monday.replace(hour=13, minute=31), tick=False):
+        response = client.get(reverse("handoff:queue"), {"view": "all"})
+
+    assert [h.pk for h in response.context["rows"]] == [late.pk, touched.pk]

@@ -27,8 +27,8 @@ class TestOpenHandoff:
         assert handoff.explanation == EXPLANATION
         assert handoff.outcome == Outcome.OPEN
         assert handoff.created_at == NOW
-        # The accept-or-return clock: one business day (8 h) of the default calendar.
-        assert handoff.sla_due_at == NOW + timedelta(hours=8)
+        # The earliest running clock: a hot lead's first touch, within 15 minutes.
+        assert handoff.sla_due_at == NOW + timedelta(minutes=15)
         assert handoff.clocks.count() == 2
         assert handoff.events.filter(kind=EventKind.OPENED).exists()
 

@@ -4,7 +4,13 @@ import pytest
 
 from sla.calendars import save_team_calendar
 from sla.models import Clock, ClockState, Counting, SlaPolicy, Step
-from sla.services import decide_clocks, start_clocks, stop_clock, stop_sql_decision
+from sla.services import (
+    advance_clocks,
+    decide_clocks,
+    start_clocks,
+    stop_clock,
+    stop_sql_decision,
+)
 from tests.sla.factories import HandoffFactory
 
 pytestmark = pytest.mark.django_db
@@ -130,13 +136,44 @@ def test_clocks_follow_the_team_calendar():
     assert clocks[Step.FIRST_TOUCH].due_at == datetime(2026, 11, 24, 4, 0, tzinfo=UTC)
 
 
-def test_the_handoff_due_time_follows_its_accept_or_return_clock():
+def test_the_handoff_is_due_when_its_earliest_running_clock_is():
     handoff = HandoffFactory(created_at=MONDAY_9)
 
     start_clocks(handoff=handoff, now=MONDAY_9)
 
     handoff.refresh_from_db()
+    assert handoff.sla_due_at == MONDAY_9 + timedelta(hours=4)  # the first touch, not accept
+
+
+def test_once_the_first_touch_is_logged_the_handoff_is_due_at_accept_or_return():
+    handoff = HandoffFactory(created_at=MONDAY_9)
+    start_clocks(handoff=handoff, now=MONDAY_9)
+
+    stop_clock(handoff=handoff, step=Step.FIRST_TOUCH, now=MONDAY_9 + timedelta(hours=1))
+
+    handoff.refresh_from_db()
     assert handoff.sla_due_at == MONDAY_9 + timedelta(hours=8)
+
+
+def test_a_breached_clock_still_runs_so_the_handoff_stays_due_at_its_breach():
+    handoff = HandoffFactory(created_at=MONDAY_9)
+    start_clocks(handoff=handoff, now=MONDAY_9)
+
+    advance_clocks(now=MONDAY_9 + timedelta(hours=5))
+
+    handoff.refresh_from_db()
+    assert handoff.sla_due_at == MONDAY_9 + timedelta(hours=4)
+
+
+@pytest.mark.parametrize("accepted", [True, False])
+def test_a_decided_handoff_keeps_the_deadline_it_was_decided_under(accepted):
+    handoff = HandoffFactory(created_at=MONDAY_9)
+    start_clocks(handoff=handoff, now=MONDAY_9)
+
+    decide_clocks(handoff=handoff, now=MONDAY_9 + timedelta(hours=2), accepted=accepted)
+
+    handoff.refresh_from_db()
+    assert handoff.sla_due_at == MONDAY_9 + timedelta(hours=4)
 
 
 def test_promotion_stops_the_lead_s_sql_decision_clock():
