@@ -19,6 +19,7 @@ from scoring.convert import RULE_MODELS
 from scoring.diff import KIND_LABELS
 from scoring.forms import RULE_FORMS, SettingsForm
 from scoring.models import Agreement
+from scoring.narrative import agreement_mismatches
 from scoring.preview import preview_draft
 from scoring.selectors import agreements_for
 
@@ -75,6 +76,7 @@ def edit(request, pk):
         {
             "agreement": agreement,
             "settings_form": SettingsForm(instance=agreement),
+            "narrative_warnings": agreement_mismatches(agreement),
             "sections": sections,
             "profile_fields": [*engine.PROFILE_FIELDS, "attributes."],
         },
@@ -99,7 +101,12 @@ def edit_settings(request, pk):
     response = render(
         request,
         "scoring/partials/settings_form.html",
-        {"agreement": agreement, "settings_form": form, "oob_revision": changed},
+        {
+            "agreement": agreement,
+            "settings_form": form,
+            "narrative_warnings": agreement_mismatches(agreement) if changed else [],
+            "oob_revision": changed,
+        },
         status=status,
     )
     if changed:

@@ -12,6 +12,7 @@ from accounts.capabilities import capability_required, may
 from scoring import versions
 from scoring.diff import diff_versions
 from scoring.models import SignoffSide
+from scoring.narrative import agreement_mismatches
 from scoring.selectors import agreements_for, document, latest_run, published_agreement
 
 
@@ -51,6 +52,7 @@ def _detail_context(request, agreement) -> dict:
     return {
         "agreement": agreement,
         "sections": document(agreement),
+        "narrative_warnings": agreement_mismatches(agreement),
         "sides": sides,
         "fully_signed": len(signed) == len(SignoffSide.values),
         "may_edit": may(user, "agreement.edit"),

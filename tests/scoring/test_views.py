@@ -412,3 +412,38 @@ def test_editing_a_rule_keeps_every_condition(client, marketer, draft):
     rule.refresh_from_db()
     assert rule.points == 6
     assert len(rule.conditions) == 2
+
+
+def test_a_narrative_that_contradicts_the_threshold_is_flagged_in_the_editor_and_at_sign_off(
+    client, marketer, draft
+):
+    client.force_login(marketer)
+    data = {
+        "revision": draft.revision,
+        "name": draft.name,
+        "narrative": "A lead is an MQL at at least 15 points.",
+        "threshold": 12,
+        "decay_after_days": draft.decay_after_days,
+        "decay_percent_per_week": draft.decay_percent_per_week,
+    }
+    warning = "The narrative says a lead qualifies at 15 points, but the threshold is 12."
+
+    saved = client.post(reverse("scoring:edit-settings", args=[draft.pk]), data, **HTMX)
+    editor = client.get(reverse("scoring:edit", args=[draft.pk]))
+    submit_draft(agreement=Agreement.objects.get(pk=draft.pk), user=marketer)
+    sign_off_page = client.get(reverse("scoring:detail", args=[draft.pk]))
+
+    assert saved.status_code == 200 and warning in saved.content.decode()
+    assert warning in editor.content.decode()
+    assert warning in sign_off_page.content.decode()
+
+
+def test_a_narrative_that_matches_the_settings_shows_no_warning(client, marketer, draft):
+    Agreement.objects.filter(pk=draft.pk).update(
+        narrative="MQL at 15 points or more.", threshold=15
+    )
+    client.force_login(marketer)
+
+    page = client.get(reverse("scoring:detail", args=[draft.pk]))
+
+    assert "does not match the settings" not in page.content.decode()
