@@ -3,16 +3,13 @@
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import may
+from accounts.people import person_name
 from core.errors import ConflictError, PermissionDenied
 from handoff.models import Handoff, Outcome
 from leads.models import Lead, Stage
 from teams.models import TeamMember
 
 SALES_STAGES = (Stage.SQL, Stage.OPPORTUNITY, Stage.CUSTOMER)
-
-
-def display_name(user) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def is_team_member(user, team_id: int | None) -> bool:
@@ -28,16 +25,16 @@ def check_may(user, capability: str, message: str) -> None:
 def someone_has_it(handoff: Handoff) -> ConflictError:
     """The 409 told to the rep who came second: who has the lead, or what became of it."""
     if handoff.outcome != Outcome.OPEN:
-        who = display_name(handoff.assignee) if handoff.assignee else _("someone")
+        who = person_name(handoff.assignee) if handoff.assignee else _("someone")
         message = _("%(name)s already handled this lead: it is %(outcome)s.") % {
             "name": who,
             "outcome": handoff.get_outcome_display().lower(),
         }
     else:
-        message = _("%(name)s has this lead.") % {"name": display_name(handoff.assignee)}
+        message = _("%(name)s has this lead.") % {"name": person_name(handoff.assignee)}
     extra = {"outcome": handoff.outcome}
     if handoff.assignee:
-        extra["assignee"] = {"id": handoff.assignee.pk, "name": display_name(handoff.assignee)}
+        extra["assignee"] = {"id": handoff.assignee.pk, "name": person_name(handoff.assignee)}
     return ConflictError(message, extra=extra)
 
 

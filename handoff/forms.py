@@ -20,11 +20,6 @@ def users_who_may(capability: str):
     return capabilities.users_who_may(capability).order_by("username")
 
 
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
-
-
 class FirstTouchForm(forms.Form):
     prefix = "touch"  # the work panel holds several forms with a note
     channel = forms.ChoiceField(label=_("How"), choices=FirstTouchChannel.choices)
@@ -84,7 +79,7 @@ class StatusForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    assignee = UserChoiceField(
+    assignee = forms.ModelChoiceField(
         label=_("Give to"),
         queryset=users_who_may("queue.take_leads"),
         required=False,
@@ -105,7 +100,7 @@ class QualificationForm(forms.ModelForm):
 
 
 class PromoteForm(forms.Form):
-    account_executive = UserChoiceField(
+    account_executive = forms.ModelChoiceField(
         label=_("Hand to account executive"),
         queryset=users_who_may("opportunities.own"),
         required=False,
@@ -114,7 +109,7 @@ class PromoteForm(forms.Form):
 
 
 class OpportunityForm(forms.ModelForm):
-    owner = UserChoiceField(
+    owner = forms.ModelChoiceField(
         label=_("Owner (account executive)"), queryset=users_who_may("opportunities.own")
     )
 
@@ -146,7 +141,7 @@ class OpportunityUpdateForm(OpportunityForm):
 
 
 class TeamForm(forms.ModelForm):
-    manager = UserChoiceField(
+    manager = forms.ModelChoiceField(
         label=_("Manager"), queryset=users_who_may("teams.manage"), required=False
     )
     # Stored on the channel (leads.Channel.teams), edited here where managers look for it.
@@ -180,7 +175,7 @@ class MemberForm(forms.ModelForm):
 
 
 class AddMemberForm(MemberForm):
-    user = UserChoiceField(label=_("Rep"), queryset=users_who_may("queue.take_leads"))
+    user = forms.ModelChoiceField(label=_("Rep"), queryset=users_who_may("queue.take_leads"))
 
     class Meta(MemberForm.Meta):
         fields = ["user", "weight", "cap"]

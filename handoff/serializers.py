@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from handoff.access import display_name
+from accounts.people import person_name
 from handoff.models import FirstTouchChannel, Handoff, Opportunity, Qualification
 from handoff.models.qualification import CRITERIA
 from handoff.selectors import as_shown
@@ -19,7 +19,7 @@ class UserRefSerializer(serializers.Serializer):
     name = serializers.SerializerMethodField()
 
     def get_name(self, user) -> str:
-        return display_name(user)
+        return person_name(user)
 
 
 class LeadRefSerializer(serializers.ModelSerializer):

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from handoff.access import display_name
+from accounts.people import person_name
 from leads.models import Channel
 from sla.models import RUNNING_STATES, Clock, ClockState, Step
 from sla.selectors import format_duration
@@ -95,7 +95,7 @@ def _labels(group_by: str, keys) -> dict:
     keys = [key for key in keys if key is not None]
     if group_by == "rep":
         users = get_user_model().objects.filter(pk__in=keys)
-        return {user.pk: display_name(user) for user in users}
+        return {user.pk: person_name(user) for user in users}
     if group_by == "team":
         return dict(Team.objects.filter(pk__in=keys).values_list("pk", "name"))
     if group_by == "channel":

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sla.business_time import business_time_between, is_open
 from sla.calendars import calendars_for_teams
@@ -27,9 +28,28 @@ class ClockDisplay:
         return "on_time" if self.state == ClockState.RUNNING else self.state
 
 
-def format_duration(span: timedelta) -> str:
-    """'2h 10m', '45m': hours and minutes, as a rep reads a deadline."""
+# A business day as targets are written ("SQL decision within 10 business days"): the eight
+# hours of the default calendar (sla/defaults.py).
+BUSINESS_DAY_MINUTES = 8 * 60
+CALENDAR_DAY_MINUTES = 24 * 60
+
+
+def format_duration(span: timedelta, counting: str | None = None) -> str:
+    """'2h 10m', '45m': hours and minutes, as a rep reads a deadline. Given the clock's counting,
+    a span of a day or more reads in days of that counting ('10 business days', '2 days 3h')."""
     minutes = max(0, int(span.total_seconds() // 60))
+    if counting is not None:
+        business = counting == Counting.BUSINESS
+        days, rest = divmod(minutes, BUSINESS_DAY_MINUTES if business else CALENDAR_DAY_MINUTES)
+        if days:
+            in_days = (
+                ngettext("%(days)d business day", "%(days)d business days", days)
+                if business
+                else ngettext("%(days)d day", "%(days)d days", days)
+            ) % {"days": days}
+            if rest // 60:
+                return _("%(days)s %(hours)dh") % {"days": in_days, "hours": rest // 60}
+            return in_days
     hours, minutes = divmod(minutes, 60)
     if hours and minutes:
         return _("%(hours)dh %(minutes)dm") % {"hours": hours, "minutes": minutes}
@@ -61,7 +81,7 @@ def clock_display(clock: Clock, now: datetime) -> ClockDisplay:
     state = clock_state(clock, now)
     label = str(ClockState(state).label)
     if clock.stopped_at is not None:
-        took = format_duration(timedelta(minutes=clock.elapsed_minutes or 0))
+        took = format_duration(timedelta(minutes=clock.elapsed_minutes or 0), clock.counting)
         if state == ClockState.MET:
             return ClockDisplay(state, label, _("met in %(took)s") % {"took": took})
         return ClockDisplay(state, label, _("late, took %(took)s") % {"took": took})
@@ -76,9 +96,9 @@ def clock_display(clock: Clock, now: datetime) -> ClockDisplay:
             state,
             label,
             _("breached %(overdue)s ago, %(counting)s")
-            % {"overdue": format_duration(overdue), "counting": counting},
+            % {"overdue": format_duration(overdue, clock.counting), "counting": counting},
         )
-    left = format_duration(business_time_between(calendar, now, clock.due_at))
+    left = format_duration(business_time_between(calendar, now, clock.due_at), clock.counting)
     return ClockDisplay(
         state, label, _("%(left)s left, %(counting)s") % {"left": left, "counting": counting}
     )

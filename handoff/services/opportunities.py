@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import may
+from accounts.people import person_name
 from core.errors import ApplicationError, ConflictError, PermissionDenied
-from handoff.access import check_may_handle_lead, display_name
+from handoff.access import check_may_handle_lead
 from handoff.models import EventKind, HandoffEvent, Opportunity, OpportunityStage
 from leads.lifecycle import move_stage
 from leads.models import Lead, Stage
@@ -37,7 +38,7 @@ def _hand_over(opportunity: Opportunity, user) -> None:
         user=opportunity.owner,
         kind=NotificationKind.OPPORTUNITY_HANDED_OVER,
         text=_("%(rep)s handed you an opportunity: %(name)s")
-        % {"rep": display_name(user), "name": opportunity.name},
+        % {"rep": person_name(user), "name": opportunity.name},
         url=reverse("handoff:opportunity", args=[opportunity.pk]),
     )
 

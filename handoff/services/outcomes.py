@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_q.tasks import async_task
 
+from accounts.people import person_name
 from accounts.roles import Role
 from core.errors import ApplicationError, ConflictError
-from handoff.access import check_may, check_may_decide, display_name, someone_has_it
+from handoff.access import check_may, check_may_decide, someone_has_it
 from handoff.assignment import assign_handoff
 from handoff.models import EventKind, Handoff, HandoffEvent, Outcome, ReasonKind, ReturnReason
 from handoff.services.handoffs import ACCEPTANCE_CHECKS, lock_handoff
@@ -311,7 +312,7 @@ def _tell(locked: Handoff, transition: Transition, user, chosen, note: str) -> N
             users=marketers(),
             kind=NotificationKind.LEAD_RETURNED,
             text=str(transition.notice)
-            % {"rep": display_name(user), "lead": lead, "reason": chosen.label},
+            % {"rep": person_name(user), "lead": lead, "reason": chosen.label},
             url=reverse("leads:detail", args=[lead.pk]),
         )
 

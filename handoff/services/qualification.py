@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import may, require
+from accounts.people import person_name
 from core.errors import ApplicationError
-from handoff.access import check_may_handle_lead, display_name
+from handoff.access import check_may_handle_lead
 from handoff.models import EventKind, HandoffEvent, Qualification, QualificationPolicy
 from handoff.models.qualification import CRITERIA
 from leads.lifecycle import move_stage
@@ -124,7 +125,7 @@ def promote_to_sql(*, lead: Lead, user, account_executive=None, now=None) -> Lea
                 user=account_executive,
                 kind=NotificationKind.SQL_HANDED_OVER,
                 text=_("%(rep)s handed you an SQL: %(lead)s")
-                % {"rep": display_name(user), "lead": promoted},
+                % {"rep": person_name(user), "lead": promoted},
                 url=reverse("leads:detail", args=[promoted.pk]),
             )
     return promoted

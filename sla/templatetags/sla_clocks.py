@@ -17,8 +17,9 @@ def clock_cell(clock, now=None):
 
 
 @register.filter
-def minutes_duration(minutes):
-    """Business minutes as '2h 10m'; a dash when there is nothing to measure."""
+def minutes_duration(minutes, counting=None):
+    """Minutes as '2h 10m', or in days of the clock's counting when given ('10 business
+    days'); a dash when there is nothing to measure."""
     if minutes is None:
         return "—"
-    return format_duration(timedelta(minutes=float(minutes)))
+    return format_duration(timedelta(minutes=float(minutes)), counting)

@@ -73,6 +73,22 @@ def test_a_running_clock_is_coloured_on_time(first_touch):
     assert clock_display(first_touch, MONDAY_9).css_state == "on_time"
 
 
+@pytest.mark.parametrize(
+    ("minutes", "counting", "reads"),
+    [
+        (4800, "business", "10 business days"),
+        (4799, "business", "9 business days 7h"),
+        (480, "business", "1 business day"),
+        (479, "business", "7h 59m"),
+        (1500, "calendar", "1 day 1h"),
+        (2880, "calendar", "2 days"),
+        (4800, None, "80h"),
+    ],
+)
+def test_a_day_or_more_reads_in_days_of_the_clock_s_counting(minutes, counting, reads):
+    assert format_duration(timedelta(minutes=minutes), counting) == reads
+
+
 def test_durations_read_like_a_deadline():
     assert [format_duration(timedelta(minutes=m)) for m in (0, 45, 60, 130)] == [
         "0m",
