@@ -9,6 +9,9 @@ class NotificationKind(models.TextChoices):
     SQL_HANDED_OVER = "sql_handed_over", _("SQL handed over")
     OPPORTUNITY_HANDED_OVER = "opportunity_handed_over", _("Opportunity handed over")
     SLA_ESCALATION = "sla_escalation", _("SLA escalation")
+    SLA_AT_RISK = "sla_at_risk", _("SLA at risk")
+    SLA_BREACHED = "sla_breached", _("SLA breached")
+    AGREEMENT_AWAITS_SIGNATURE = "agreement_awaits_signature", _("Agreement awaits signature")
     OTHER = "other", _("Other")
 
 

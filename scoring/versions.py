@@ -10,13 +10,16 @@ from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from accounts.capabilities import may, require
+from accounts.capabilities import may, require, users_who_may
 from core.errors import ApplicationError, ConflictError, PermissionDenied
 from leads.models import Lead
+from notifications.models import NotificationKind
+from notifications.services import notify_each
 from scoring.convert import RULE_MODELS, rules_of, spec_from_rows
 from scoring.describe import error_message
 from scoring.engine import RuleError
@@ -115,7 +118,22 @@ def submit_draft(*, agreement: Agreement, user) -> Agreement:
         check_agreement(locked)
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["submitted_at", "updated_at"])
+        _ask_sales_to_sign(locked, author=user)
     return locked
+
+
+def _ask_sales_to_sign(agreement: Agreement, *, author) -> None:
+    """Sales signs what marketing wrote: everyone who may sign for sales hears that a version
+    waits for them (the author excepted: they may not sign it for sales)."""
+    text = _("%(author)s submitted MQL agreement v%(version)s for sign-off.") % {
+        "author": author,
+        "version": agreement.version,
+    }
+    url = reverse("scoring:detail", args=[agreement.pk])
+    notify_each(
+        (signer, NotificationKind.AGREEMENT_AWAITS_SIGNATURE, text, url)
+        for signer in users_who_may("agreement.sign_off_sales").exclude(pk=author.pk)
+    )
 
 
 @transaction.atomic

@@ -244,6 +244,8 @@ class Clock(models.Model):
     )
     breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    # When the rep holding the handoff was told the clock is at risk: once per clock.
+    warned_at = models.DateTimeField(_("rep warned at"), null=True, blank=True)
 
     class Meta:
         ordering = ["handoff", "started_at", "id"]
@@ -291,6 +293,12 @@ class Clock(models.Model):
                 fields=["breached_at"],
                 condition=Q(state="breached", escalated_at__isnull=True),
                 name="clock_unescalated_idx",
+            ),
+            # sla.services.warn_reps: at-risk clocks whose rep has not been told yet.
+            models.Index(
+                fields=["at_risk_at"],
+                condition=Q(state="at_risk", warned_at__isnull=True),
+                name="clock_unwarned_idx",
             ),
             # The breach report filters on the start date.
             models.Index(fields=["started_at"], name="clock_started_idx"),

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from leads.models import Activity, ActivityKind, Channel
 from notifications.models import NotificationKind
-from notifications.services import notify
+from notifications.services import notify, notify_each
 from sla import hooks
 from sla.business_time import (
     CALENDAR_TIME,
@@ -237,6 +237,7 @@ class ScanResult:
     at_risk: int
     breached: int
     escalated: int
+    warned: int = 0
 
 
 def advance_clocks(*, now: datetime) -> ScanResult:
@@ -251,7 +252,43 @@ def advance_clocks(*, now: datetime) -> ScanResult:
     breached = Clock.objects.filter(
         state__in=RUNNING_STATES, stopped_at=None, due_at__lte=now
     ).update(state=ClockState.BREACHED, breached_at=now, rep=current_rep)
-    return ScanResult(at_risk=at_risk, breached=breached, escalated=escalate_breaches(now=now))
+    return ScanResult(
+        at_risk=at_risk,
+        breached=breached,
+        escalated=escalate_breaches(now=now),
+        warned=warn_reps(now=now),
+    )
+
+
+def warn_reps(*, now: datetime) -> int:
+    """Tell each rep once that a clock of a lead they hold is at risk, while there is still
+    time to act. A clock of a pooled handoff waits until someone holds it; one that breaches
+    first is told as a breach instead. A quiet scan costs one query; otherwise the batch is
+    claimed in one transaction (skipping rows another scan holds, on PostgreSQL), so no clock
+    is warned twice."""
+    unwarned = Clock.objects.filter(
+        state=ClockState.AT_RISK, warned_at=None, stopped_at=None, handoff__assignee__isnull=False
+    ).order_by("at_risk_at", "pk")
+    if not unwarned.exists():
+        return 0
+    with transaction.atomic():
+        pending = list(
+            unwarned.select_for_update(skip_locked=True, of=("self",)).select_related(
+                "handoff__lead", "handoff__assignee"
+            )[:ESCALATION_BATCH]
+        )
+        Clock.objects.filter(pk__in=[clock.pk for clock in pending]).update(warned_at=now)
+        notify_each(
+            (
+                clock.handoff.assignee,
+                NotificationKind.SLA_AT_RISK,
+                _("At risk: %(step)s for %(lead)s. Act before it breaches.")
+                % {"step": clock.get_step_display(), "lead": clock.handoff.lead},
+                reverse("leads:detail", args=[clock.handoff.lead_id]),
+            )
+            for clock in pending
+        )
+    return len(pending)
 
 
 def escalate_breaches(*, now: datetime) -> int:
@@ -305,6 +342,14 @@ def _escalate(clock: Clock, *, now: datetime) -> None:
         url = reverse("leads:detail", args=[handoff.lead_id])
         for manager in managers_to_tell(handoff):
             notify(user=manager, kind=NotificationKind.SLA_ESCALATION, text=text, url=url)
+    if handoff.assignee_id is not None:
+        notify(
+            user=handoff.assignee,
+            kind=NotificationKind.SLA_BREACHED,
+            text=_("Breached: %(step)s for %(lead)s.")
+            % {"step": clock.get_step_display(), "lead": handoff.lead},
+            url=reverse("leads:detail", args=[handoff.lead_id]),
+        )
     if clock.policy.return_to_pool and handoff.is_open and handoff.assignee_id is not None:
         hooks.return_to_pool(handoff=handoff, now=now)
 

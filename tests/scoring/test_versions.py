@@ -2,6 +2,7 @@ import pytest
 
 from accounts.roles import Role
 from core.errors import ApplicationError, ConflictError, PermissionDenied
+from notifications.models import Notification, NotificationKind
 from scoring.models import ActionRule, Agreement, AgreementStatus, ProfileRule, RescoreRun, Signoff
 from scoring.versions import create_draft, edit_draft, publish, sign_off, submit_draft
 from tests.scoring.factories import draft_copy, published_agreement, signed_draft
@@ -168,3 +169,17 @@ def test_publishing_retires_the_previous_version_and_queues_a_rescoring_run(
     assert statuses == {1: AgreementStatus.RETIRED, 2: AgreementStatus.PUBLISHED}
     assert queued == [("scoring.tasks.run_rescore", run.pk)]
     assert RescoreRun.objects.get().agreement_id == draft.pk
+
+
+def test_sales_hears_once_that_a_version_waits_for_its_signature(marketer, sdr, manager, make_user):
+    ae = make_user(Role.ACCOUNT_EXECUTIVE)
+    draft = draft_copy(marketer)
+
+    submit_draft(agreement=draft, user=marketer)
+    submit_draft(agreement=draft, user=marketer)  # submitting again changes nothing
+
+    told = Notification.objects.filter(kind=NotificationKind.AGREEMENT_AWAITS_SIGNATURE)
+    assert sorted(told.values_list("user", flat=True)) == sorted([sdr.pk, manager.pk])
+    assert not told.filter(user__in=[marketer, ae]).exists()
+    assert told.first().text == f"{marketer} submitted MQL agreement v{draft.version} for sign-off."
+    assert told.first().url == f"/agreement/{draft.pk}/"

@@ -74,16 +74,17 @@ def test_a_breach_is_escalated_once_however_often_the_scan_runs(handoff):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [2, 20])
-def test_the_scan_moves_any_number_of_clocks_in_the_same_three_queries(
+def test_the_scan_moves_any_number_of_clocks_in_the_same_four_queries(
     team, count, django_assert_num_queries
 ):
     for _ in range(count):
         start_clocks(handoff=HandoffFactory(team=team, created_at=MONDAY_9), now=MONDAY_9)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         result = advance_clocks(now=MONDAY_9 + timedelta(hours=3))
 
-    assert (result.at_risk, result.breached, result.escalated) == (count, 0, 0)
+    # Pooled leads: nobody holds them to be warned.
+    assert (result.at_risk, result.breached, result.escalated, result.warned) == (count, 0, 0, 0)
 
 
 @pytest.mark.django_db
@@ -232,3 +233,43 @@ def test_a_breach_is_announced_once_to_webhook_subscribers(handoff):
     assert delivery.payload["event"] == "sla.breached"
     assert delivery.payload["lead"]["id"] == handoff.lead_id
     assert delivery.payload["data"]["step"] == Step.FIRST_TOUCH
+
+
+def told_to(user, kind):
+    return list(Notification.objects.filter(user=user, kind=kind).values_list("text", flat=True))
+
+
+@pytest.mark.django_db
+def test_the_rep_is_warned_once_when_their_lead_s_clock_is_at_risk(handoff, sdr):
+    for minutes in (0, 1, 30):
+        advance_clocks(now=MONDAY_9.replace(hour=12, minute=minutes))
+
+    assert told_to(sdr, NotificationKind.SLA_AT_RISK) == [
+        f"At risk: MQL to first touch for {handoff.lead}. Act before it breaches."
+    ]
+    assert first_touch(handoff).warned_at == MONDAY_9.replace(hour=12)
+
+
+@pytest.mark.django_db
+def test_a_pooled_lead_s_clock_warns_whoever_takes_it(team, sdr):
+    pooled = HandoffFactory(team=team, assignee=None, created_at=MONDAY_9)
+    start_clocks(handoff=pooled, now=MONDAY_9)
+    advance_clocks(now=MONDAY_9.replace(hour=12))
+    assert Notification.objects.filter(kind=NotificationKind.SLA_AT_RISK).count() == 0
+
+    pooled.assignee = sdr
+    pooled.save()
+    advance_clocks(now=MONDAY_9.replace(hour=12, minute=5))
+
+    assert len(told_to(sdr, NotificationKind.SLA_AT_RISK)) == 1
+
+
+@pytest.mark.django_db
+def test_the_rep_is_told_once_of_a_breach_on_their_lead(handoff, sdr, manager):
+    for minutes in (0, 1, 30):
+        advance_clocks(now=MONDAY_9.replace(hour=13, minute=minutes))
+
+    assert told_to(sdr, NotificationKind.SLA_BREACHED) == [
+        f"Breached: MQL to first touch for {handoff.lead}."
+    ]
+    assert escalations().filter(user=manager).count() == 1
