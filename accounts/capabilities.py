@@ -71,6 +71,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         # Everyone's own things
         "notifications.view": EVERY_ROLE,
         "accounts.profile": EVERY_ROLE,
+        # Lifting a login lockout (too many failed passwords) before its cool-off ends
+        "accounts.unlock": (ADMIN,),
     }.items()
 }
 

@@ -1,6 +1,7 @@
 """Accord settings: everything that differs between machines comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_q",
+    "axes",
     "core",
     "teams",
     "leads",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Turns a login refused for too many failures into the login page saying so.
+    "axes.middleware.AxesMiddleware",
     # Last, so it sees a view's exception first: domain refusals become pages or fragments.
     "core.middleware.DomainErrorMiddleware",
     "core.middleware.StatementTimeoutMiddleware",
@@ -151,6 +155,32 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# How long a login lasts, in seconds (two weeks), and whether it ends with the browser instead.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
+
+# Login throttling (django-axes, accounts/lockouts.py). Failures are counted per username *and*
+# address: a guesser is stopped on that account from that address, while the person keeps
+# logging in from their own (counting per username alone would let anyone lock anyone out from
+# everywhere; per address alone would lock out a whole office behind one NAT). Counts live in
+# the database, so every web process sees them. An administrator unlocks at /accounts/lockouts/.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1.")
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+# A failure while locked out starts the wait again, so "try again in N minutes" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockouts.lockout_response"
+# Only failures are recorded (and dropped once their cool-off has passed), not every login.
+AXES_DISABLE_ACCESS_LOG = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

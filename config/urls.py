@@ -6,12 +6,19 @@ from django.utils.translation import gettext
 from django.views.defaults import page_not_found
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import views as accounts_views
 from core import views as core_views
 from pages import views as pages_views
 
 urlpatterns = [
     path("", pages_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # Before Django's own: reset by e-mail only where e-mail is delivered.
+    path(
+        "accounts/password_reset/",
+        accounts_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
     path(

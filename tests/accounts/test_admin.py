@@ -6,6 +6,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.urls import reverse, reverse_lazy
 from rest_framework.authtoken.models import Token
 
@@ -218,7 +219,8 @@ def test_the_demo_admin_is_an_admin_role_staff_user_who_reads_no_key(client):
     demo_admin = get_user_model().objects.get(username="admin")
     token = Token.objects.create(user=get_user_model().objects.get(username="sdr"))
 
-    assert client.login(username="admin", password=DEMO_PASSWORD)
+    # Axes counts failed logins per request, so authenticate() needs one.
+    assert client.login(request=HttpRequest(), username="admin", password=DEMO_PASSWORD)
 
     assert demo_admin.is_staff
     assert not demo_admin.is_superuser

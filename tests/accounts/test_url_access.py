@@ -52,6 +52,8 @@ ACCESS = {
     "accounts:profile": ("GET", "accounts.profile", 200),
     "accounts:issue-token": ("POST", "accounts.profile", 302),
     "accounts:revoke-token": ("POST", "accounts.profile", 302),
+    "accounts:lockouts": ("GET", "accounts.unlock", 200),
+    "accounts:unlock": ("POST", "accounts.unlock", 400),  # no lockout named in the post
     "leads:list": ("GET", "leads.view", 200),
     "leads:detail": ("GET", "leads.view", 404),
     "leads:timeline": ("GET", "leads.view", 404),
