@@ -181,6 +181,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockouts.lockout_response"
 # Only failures are recorded (and dropped once their cool-off has passed), not every login.
 AXES_DISABLE_ACCESS_LOG = True
+# No banner on every manage.py command (make run's output stays readable).
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
