@@ -136,3 +136,22 @@ def test_a_long_pool_comes_in_pages_most_urgent_first(page, log_in, teams, sdr2,
     page.get_by_role("link", name="Less urgent →").click()
     expect(rows).to_have_count(5)
     expect(page.get_by_role("link", name="← More urgent")).to_be_visible()
+
+
+def test_the_rows_hold_still_while_focus_is_in_them(page, log_in, teams, sdr, monkeypatch):
+    """A keyboard user's place in the rows is not swapped away by the poll (accord.js pauses it
+    while focus is inside); once focus leaves, the next poll brings the new lead."""
+    monkeypatch.setattr(queue_views, "POLL_SECONDS", 1)
+    mql_handoff(first_name="Nadia", last_name="Petrova", organization="Volga Logistik")
+    log_in("sam")
+    page.goto("/handoff/queue/")
+    work = page.get_by_role("button", name="Work Nadia Petrova")
+    work.focus()
+
+    mql_handoff(first_name="Omar", last_name="Haddad", organization="Gulf Tech")
+    page.wait_for_timeout(3_000)  # three polls' worth
+    expect(page.get_by_role("button", name="Work Omar Haddad")).to_have_count(0)
+    expect(work).to_be_focused()
+
+    page.get_by_role("searchbox", name="Search").focus()
+    expect(page.get_by_role("button", name="Work Omar Haddad")).to_be_visible(timeout=5_000)
