@@ -4,7 +4,7 @@ from accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("profile/", views.ProfileView.as_view(), name="profile"),
-    path("profile/token/", views.issue_token, name="issue-token"),
-    path("profile/token/revoke/", views.revoke_token, name="revoke-token"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/tokens/", views.create_token, name="create-token"),
+    path("profile/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke-token"),
 ]

@@ -50,8 +50,8 @@ ACCESS = {
     "password_reset_complete": ("GET", PUBLIC, 200),
     "set_language": ("POST", PUBLIC, 302),
     "accounts:profile": ("GET", "accounts.profile", 200),
-    "accounts:issue-token": ("POST", "accounts.profile", 302),
-    "accounts:revoke-token": ("POST", "accounts.profile", 302),
+    "accounts:create-token": ("POST", "accounts.profile", 400),  # no name, no lifetime
+    "accounts:revoke-token": ("POST", "accounts.profile", 404),
     "leads:list": ("GET", "leads.view", 200),
     "leads:detail": ("GET", "leads.view", 404),
     "leads:timeline": ("GET", "leads.view", 404),
