@@ -3,23 +3,20 @@
 The admin role assigns Accord's roles (the groups named by accounts.roles.Role) and nothing that
 reaches past them: staff status, superuser status, raw permissions, other groups and passwords
 stay with superusers, and a non-superuser cannot change a superuser at all. API tokens are listed
-by user and date; a key is shown once, on the page that creates it, and never again.
+and revoked, never created or shown: only their owners ever see a key, once, on their profile.
 """
 
 from django.contrib import admin
-from django.contrib.admin.models import ADDITION, DELETION, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authtoken.admin import TokenAdmin
-from rest_framework.authtoken.models import TokenProxy
+from django.utils.translation import ngettext
 
 from accounts.models import ApiToken
 from accounts.roles import Role
+from accounts.services import api_token_revoke
 
 User = get_user_model()
 
@@ -35,8 +32,6 @@ def role_groups():
 
 
 admin.site.unregister(User)
-# DRF's token admin lists keys and names each token by its key; ApiTokenAdmin replaces it.
-admin.site.unregister(TokenProxy)
 
 
 @admin.register(User)
@@ -82,54 +77,51 @@ class AccordUserAdmin(UserAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(TokenAdmin):
-    list_display = ("user", "created")
-    fields = ("user",)
-    readonly_fields = ()
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Every person's tokens, to see who can reach the API and to stop a key that leaked or
+    belongs to someone who left. Nobody adds a token here (each person makes their own on their
+    profile, so no key passes through another's hands), edits one or deletes one (a revoked
+    token keeps its row); the digest is not shown either."""
 
-    def has_change_permission(self, request, obj=None):
-        # Moving a key to another user would hand that user's access to whoever holds it.
+    list_display = (
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    list_select_related = ("user",)
+    search_fields = ("name", "prefix", "user__username")
+    fields = list_display
+    actions = ("revoke",)
+
+    def has_add_permission(self, request):
         return False
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "user" and not request.user.is_superuser:
-            kwargs["queryset"] = User.objects.filter(is_superuser=False, auth_token=None)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def has_change_permission(self, request, obj=None):
+        return False
 
-    def get_fields(self, request, obj=None):
-        return ("user",) if obj is None else ("user", "created")
+    def has_delete_permission(self, request, obj=None):
+        return False
 
-    def get_deleted_objects(self, objs, request):
-        # Django's list links each object by its primary key, here the key; a token has no
-        # dependent rows to list.
-        objs = list(objs)
-        return [str(obj) for obj in objs], {self.opts.verbose_name_plural: len(objs)}, set(), []
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("accounts.revoke_apitoken")
 
-    def log_addition(self, request, obj, message):
-        return self.log(request, obj, ADDITION, message)
-
-    def log_deletions(self, request, queryset):
-        return [self.log(request, obj, DELETION) for obj in queryset]
-
-    def log(self, request, obj, action_flag, message=""):
-        """An admin log entry that names the token by its user's id, as this admin's URLs do;
-        Django's own would keep the key in django_admin_log and link to it."""
-        return LogEntry.objects.create(
-            user_id=request.user.pk,
-            content_type=ContentType.objects.get_for_model(self.model, for_concrete_model=False),
-            object_id=str(obj.user_id),
-            object_repr=str(obj)[:200],
-            action_flag=action_flag,
-            change_message=message,
+    @admin.action(description=_("Revoke the selected API tokens"), permissions=("revoke",))
+    def revoke(self, request, queryset):
+        revoked = 0
+        for token in queryset.select_related("user"):
+            if api_token_revoke(token=token):
+                self.log_change(request, token, _("Revoked."))
+                revoked += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d API token was revoked.",
+                "%(count)d API tokens were revoked.",
+                revoked,
+            )
+            % {"count": revoked},
         )
-
-    def response_add(self, request, obj, post_url_continue=None):
-        """The one page that shows the key; nothing stores it on the way (no message, no
-        session)."""
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("API token created"),
-            "token": obj,
-        }
-        return TemplateResponse(request, "admin/accounts/apitoken/created.html", context)

@@ -1,18 +1,88 @@
-"""Roles are Django groups (see roles.py); this app's only model is a view of API tokens."""
+"""Roles are Django groups (see roles.py); this app's one model is the API token.
 
+Accord keeps its own small token model rather than django-rest-knox: knox is tested up to
+Django 6.0 (Accord runs 6.1), its tokens have no name, and it deletes a token on logout or
+expiry, so a caller holding a revoked or expired key could only be told "invalid token".
+DRF's authtoken, used before, kept one plaintext key per user (migration 0003 moved them here).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authtoken.models import Token
 
 
-class ApiToken(Token):
-    """A token as the Django admin shows it: by user and date. Token's own name is its key, which
-    would reach page titles, breadcrumbs, delete pages and the admin log."""
+class TokenState(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+
+
+class ApiToken(models.Model):
+    """A named key with which a person's scripts and systems call the API as that person.
+
+    The key itself is never stored (accounts/tokens.py says why a SHA-256 digest is enough).
+    A revoked token keeps its row, so its owner's list says when it was revoked and a caller
+    still using it is told so instead of "invalid token".
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    # Not unique per user: replacing a key without downtime means a new "Website" token works
+    # before the old "Website" one is revoked.
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("expires"))
+    # Written at most once a minute (services.api_token_record_use), not on every request.
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
-        proxy = True
+        ordering = ["-created_at", "-id"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        # Nobody adds or edits a token in the admin, and a revoked one is kept, not deleted.
+        default_permissions = ("view",)
+        permissions = [("revoke_apitoken", _("Can revoke API tokens"))]
+        indexes = [
+            # Used by selectors.api_tokens_of: the profile page's list of a person's tokens.
+            models.Index(fields=["user", "-created_at"], name="apitoken_user_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(name=""), name="apitoken_name_not_empty"),
+            # A digest, never a key: DRF's keys were 40 characters, Accord's are 47.
+            models.CheckConstraint(
+                condition=Exact(Length("digest"), 64), name="apitoken_digest_is_sha256_hex"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("created_at")),
+                name="apitoken_expires_after_creation",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__gte=models.F("created_at"))
+                | models.Q(revoked_at=None),
+                name="apitoken_revoked_after_creation",
+            ),
+        ]
 
     def __str__(self):
-        return gettext("API token of %(user)s") % {"user": self.user}
+        return gettext("%(name)s (%(prefix)s…) of %(user)s") % {
+            "name": self.name,
+            "prefix": self.prefix,
+            "user": self.user,
+        }
+
+    def state_at(self, now) -> TokenState:
+        if self.revoked_at is not None:
+            return TokenState.REVOKED
+        if self.expires_at <= now:
+            return TokenState.EXPIRED
+        return TokenState.ACTIVE

@@ -148,8 +148,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         # Users' names, active flag and Accord roles; accounts/admin.py keeps staff, superuser,
         # raw permissions and passwords away from non-superusers.
         "auth": ["view_user", "add_user", "change_user", "view_group"],
-        # API tokens by user and date (accounts.models.ApiToken): list, create, delete.
-        "accounts": ["view_apitoken", "add_apitoken", "delete_apitoken"],
+        # Everyone's API tokens (accounts.models.ApiToken): list and revoke, never create or read
+        # a key; each person makes their own on their profile.
+        "accounts": ["view_apitoken", "revoke_apitoken"],
     },
 }
 

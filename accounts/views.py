@@ -1,51 +1,67 @@
+"""The profile page: who you are here, and your API tokens."""
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
-from rest_framework.authtoken.models import Token
 
 from accounts.capabilities import CapabilityRequiredMixin, capability_required
-from accounts.forms import UnlockForm
+from accounts.forms import ApiTokenForm, UnlockForm
 from accounts.lockouts import current_lockouts, lockout_release
 from accounts.roles import Role, roles_of
-from accounts.services import api_token_issue, api_token_revoke
+from accounts.selectors import api_tokens_of
+from accounts.services import api_token_create, api_token_revoke
 from core.errors import ApplicationError
 from core.mail import mail_is_delivered
 
-# The new key waits here between the POST and the page that shows it, once.
-NEW_KEY_SESSION_KEY = "accounts_new_api_token"
 
-
-class ProfileView(CapabilityRequiredMixin, TemplateView):
-    capability = "accounts.profile"
-    template_name = "accounts/profile.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        context["role_labels"] = [Role(name).label for name in sorted(roles_of(user))]
-        context["token"] = Token.objects.filter(user=user).first()
-        context["new_key"] = self.request.session.pop(NEW_KEY_SESSION_KEY, None)
-        context["api_root"] = self.request.build_absolute_uri("/api/v1/")
-        return context
+@require_GET
+@capability_required("accounts.profile")
+def profile(request):
+    return _profile_page(request, form=ApiTokenForm())
 
 
 @require_POST
 @capability_required("accounts.profile")
-def issue_token(request):
-    token = api_token_issue(user=request.user)
-    request.session[NEW_KEY_SESSION_KEY] = token.key
-    return redirect("accounts:profile")
+def create_token(request):
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return _profile_page(request, form=form, status=400)
+    issued = api_token_create(user=request.user, **form.cleaned_data)
+    response = _profile_page(request, form=ApiTokenForm(), new_key=issued.key, status=201)
+    add_never_cache_headers(response)
+    return response
 
 
 @require_POST
 @capability_required("accounts.profile")
-def revoke_token(request):
-    if api_token_revoke(user=request.user):
-        messages.success(request, _("Your API token was revoked; it no longer works."))
+def revoke_token(request, pk):
+    token = get_object_or_404(api_tokens_of(user=request.user), pk=pk)
+    if api_token_revoke(token=token):
+        messages.success(
+            request,
+            _("The API token “%(name)s” was revoked; it no longer works.") % {"name": token.name},
+        )
     return redirect("accounts:profile")
+
+
+def _profile_page(request, *, form, new_key=None, status=200):
+    """The profile with the person's tokens (one query for them); `new_key` only in the answer
+    to the POST that created it: it is kept nowhere else (no session, no message cookie)."""
+    user = request.user
+    now = timezone.now()
+    context = {
+        "role_labels": [Role(name).label for name in sorted(roles_of(user))],
+        "tokens": [(token, token.state_at(now)) for token in api_tokens_of(user=user)],
+        "form": form,
+        "new_key": new_key,
+        "api_root": request.build_absolute_uri("/api/v1/"),
+    }
+    return render(request, "accounts/profile.html", context, status=status)
 
 
 class LockoutListView(CapabilityRequiredMixin, TemplateView):

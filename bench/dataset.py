@@ -29,7 +29,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from accounts.roles import Role
 from bench.copying import Json, Table, bulk_load, next_id, reset_sequences
@@ -76,7 +75,6 @@ class Dataset:
     start: datetime
     end: datetime
     sdr_ids: list[int]
-    tokens: dict[int, str]
     manager_id: int
     marketer_id: int
     team_ids: list[int]
@@ -103,7 +101,6 @@ def load() -> Dataset | None:
         start=end - timedelta(days=DAYS),
         end=end,
         sdr_ids=sdrs,
-        tokens=dict(Token.objects.filter(user_id__in=sdrs).values_list("user_id", "key")),
         manager_id=User.objects.get(username=MANAGER).pk,
         marketer_id=marketer.pk,
         team_ids=list(
@@ -158,7 +155,6 @@ def _users(now: datetime) -> tuple[dict, list]:
         "manager": user(MANAGER, Role.MANAGER, "Morgan"),
     }
     sdrs = [user(f"{SDR_PREFIX}{n:02}", Role.SDR, f"Rep {n:02}") for n in range(SDRS)]
-    Token.objects.bulk_create(Token(user=sdr, key=Token.generate_key()) for sdr in sdrs)
     return people, sdrs
 
 

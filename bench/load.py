@@ -33,6 +33,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils import timezone
 
+from accounts.services import api_token_create
 from bench.base import Bench, Result, median, p95
 from handoff.models import EventKind, Handoff, HandoffEvent, Outcome
 from handoff.services import claim_handoff
@@ -79,7 +80,7 @@ def accept_under_load(bench: Bench) -> Result:
     same handoffs first (HTTP, token, one row): what any API call costs at this concurrency."""
     work = prepare(bench)
     handoff_ids = list(chain.from_iterable(work.values()))
-    tokens = bench.data.tokens
+    tokens = api_keys(work)
     clients = [(tokens[rep], pks) for rep, pks in work.items() for _ in range(CLIENTS_PER_REP)]
     bench.log(
         f"{len(handoff_ids):,} handoffs of {len(work)} reps, each tried by {CLIENTS_PER_REP} "
@@ -126,6 +127,16 @@ def accept_under_load(bench: Bench) -> Result:
 # Accepting moves handoffs out of the queue: the command runs it after the measurements that
 # only read.
 accept_under_load.changes_data = 1
+
+
+def api_keys(work: dict[int, list[int]]) -> dict[int, str]:
+    """A new API key for each rep: Accord keeps only digests, so no run can reuse an earlier
+    run's keys."""
+    reps = get_user_model().objects.in_bulk(list(work))
+    return {
+        pk: api_token_create(user=rep, name="Benchmark", lifetime_in_days=30).key
+        for pk, rep in reps.items()
+    }
 
 
 def milliseconds(statistic, samples: list[float]) -> float | None:

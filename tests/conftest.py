@@ -2,10 +2,10 @@ import os
 import shutil
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
+from accounts.services import api_token_create
 from tests.factories import UserFactory
 
 
@@ -64,7 +64,8 @@ def api_as(make_user):
 
     def client(*roles):
         api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=make_user(*roles))}")
+        issued = api_token_create(user=make_user(*roles), name="Tests", lifetime_in_days=30)
+        api.credentials(HTTP_AUTHORIZATION=f"Token {issued.key}")
         return api
 
     return client

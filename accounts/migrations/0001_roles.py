@@ -14,7 +14,6 @@ def remove_roles(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("authtoken", "0004_alter_tokenproxy_options"),
         ("leads", "0001_initial"),
     ]
 

@@ -18,8 +18,8 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from accounts.services import api_token_create
 from bench.base import (
     Bench,
     Result,
@@ -87,8 +87,8 @@ def ingest_activities(bench: Bench) -> Result:
     """Events/s of 5,000-event batches POSTed to /api/v1/activities/ with a marketer's token."""
     size = min(INGEST_BATCH, bench.leads)
     marketer = get_user_model().objects.get(pk=bench.data.marketer_id)
-    token, _created = Token.objects.get_or_create(user=marketer)
-    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_HOST="localhost")
+    key = api_token_create(user=marketer, name="Benchmark", lifetime_in_days=30).key
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}", HTTP_HOST="localhost")
     channel_id = Channel.objects.get(slug="webinar").pk
     tag = f"ingest{int(time.time())}"
     api, copy, moved = [], [], 0

@@ -1,5 +1,5 @@
 """What the admin role reaches in the Django admin: Accord's roles for users, never staff,
-superuser or raw permissions; API tokens by user and date, never their keys."""
+superuser or raw permissions; everyone's API tokens to list and revoke, never to create or read."""
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -8,10 +8,12 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.http import HttpRequest
 from django.urls import reverse, reverse_lazy
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
 from accounts.roles import Role
+from accounts.services import api_token_create, api_token_revoke
 from pages.demo.leads import DEMO_PASSWORD
+from tests.accounts.keys import api_status
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -162,62 +164,104 @@ def test_a_superuser_still_edits_everything(client):
     assert user.is_staff
 
 
-def test_the_token_list_shows_user_and_date_but_no_key(admin_client, make_user):
-    token = Token.objects.create(user=make_user(Role.SDR, username="sam"))
+def sams_token(make_user, name="Dialer"):
+    sam = make_user(Role.SDR, username="sam")
+    return api_token_create(user=sam, name=name, lifetime_in_days=30)
+
+
+def test_the_token_list_shows_name_user_and_prefix_but_no_key(admin_client, make_user):
+    issued = sams_token(make_user)
 
     response = admin_client.get(TOKENS)
 
     assert response.status_code == 200
     page = response.content.decode()
+    assert "Dialer" in page
     assert "sam" in page
-    assert token.key not in page
+    assert issued.token.prefix in page
+    assert issued.key not in page
+    assert issued.token.digest not in page
 
 
-def test_no_token_page_shows_the_key(admin_client, make_user):
-    user = make_user(Role.SDR, username="sam")
-    token = Token.objects.create(user=user)
+def test_a_token_page_shows_neither_key_nor_digest_and_changes_nothing(admin_client, make_user):
+    issued = sams_token(make_user)
+    change = reverse("admin:accounts_apitoken_change", args=[issued.token.pk])
 
-    for name in ("change", "delete", "history"):
-        response = admin_client.get(reverse(f"admin:accounts_apitoken_{name}", args=[user.pk]))
-        assert response.status_code == 200, name
-        assert token.key not in response.content.decode(), name
+    page = admin_client.get(change).content.decode()
+    admin_client.post(change, {"name": "Renamed", "user": issued.token.user_id})
 
-
-def test_an_admin_deletes_a_token(admin_client, make_user):
-    user = make_user(Role.SDR, username="sam")
-    Token.objects.create(user=user)
-
-    admin_client.post(reverse("admin:accounts_apitoken_delete", args=[user.pk]), {"post": "yes"})
-
-    assert not Token.objects.exists()
+    assert "Dialer" in page
+    assert issued.key not in page
+    assert issued.token.digest not in page
+    assert ApiToken.objects.get().name == "Dialer"
 
 
-def test_an_admin_creates_a_token_and_sees_its_key_once(admin_client, make_user):
-    user = make_user(Role.SDR, username="sam")
+@pytest.mark.parametrize("who", ["ada", "superuser"])
+def test_nobody_adds_or_deletes_a_token_in_the_admin(client, make_user, ada, who):
+    if who == "superuser":
+        client.force_login(get_user_model().objects.create_superuser("root", "r@example.com", "x"))
+    else:
+        client.force_login(ada)
+    issued = sams_token(make_user)
+    delete = reverse("admin:accounts_apitoken_delete", args=[issued.token.pk])
 
-    response = admin_client.post(ADD_TOKEN, {"user": user.pk})
-
-    key = Token.objects.get(user=user).key
-    assert response.status_code == 200
-    assert key in response.content.decode()
-    assert key not in admin_client.get(TOKENS).content.decode()
-    assert key not in admin_client.get(reverse("admin:index")).content.decode()
-    assert not LogEntry.objects.filter(object_id=key).exists()
-    assert not LogEntry.objects.filter(object_repr__contains=key).exists()
+    assert client.get(ADD_TOKEN).status_code == 403
+    assert client.post(ADD_TOKEN, {"user": ada.pk, "name": "Mine"}).status_code == 403
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert list(ApiToken.objects.values_list("name", flat=True)) == ["Dialer"]
+    assert "delete_selected" not in client.get(TOKENS).content.decode()
 
 
-def test_an_admin_cannot_create_a_token_for_a_superuser(admin_client):
-    root = get_user_model().objects.create_superuser("root", "root@example.com", "x")
+def test_an_admin_revokes_a_token_and_the_log_names_it_without_its_key(admin_client, make_user):
+    issued = sams_token(make_user)
+    other = sams_token(make_user, name="Spreadsheet")
 
-    admin_client.post(ADD_TOKEN, {"user": root.pk})
+    response = admin_client.post(
+        TOKENS, {"action": "revoke", "_selected_action": [issued.token.pk]}, follow=True
+    )
 
-    assert not Token.objects.exists()
+    assert "1 API token was revoked." in response.content.decode()
+    assert ApiToken.objects.get(pk=issued.token.pk).revoked_at is not None
+    assert ApiToken.objects.get(pk=other.token.pk).revoked_at is None
+    assert api_status(issued.key) == 401
+    assert api_status(other.key) == 200
+    entry = LogEntry.objects.get()
+    assert (entry.object_id, entry.get_change_message()) == (str(issued.token.pk), "Revoked.")
+    assert issued.key not in entry.object_repr
+    assert entry.object_repr.startswith("Dialer")
+
+
+def test_revoking_a_revoked_token_again_keeps_its_time_and_logs_nothing(admin_client, make_user):
+    issued = sams_token(make_user)
+    api_token_revoke(token=issued.token)
+    revoked_at = ApiToken.objects.get().revoked_at
+
+    admin_client.post(TOKENS, {"action": "revoke", "_selected_action": [issued.token.pk]})
+
+    assert ApiToken.objects.get().revoked_at == revoked_at
+    assert not LogEntry.objects.exists()
+
+
+def test_staff_without_the_revoke_permission_cannot_revoke(client, make_user):
+    viewer = make_user(username="vera")
+    viewer.is_staff = True
+    viewer.save()
+    viewer.user_permissions.add(Permission.objects.get(codename="view_apitoken"))
+    client.force_login(viewer)
+    issued = sams_token(make_user)
+
+    assert client.get(TOKENS).status_code == 200
+    client.post(TOKENS, {"action": "revoke", "_selected_action": [issued.token.pk]})
+
+    assert ApiToken.objects.get().revoked_at is None
 
 
 def test_the_demo_admin_is_an_admin_role_staff_user_who_reads_no_key(client):
     call_command("seed_demo", leads=5, force=True)
     demo_admin = get_user_model().objects.get(username="admin")
-    token = Token.objects.create(user=get_user_model().objects.get(username="sdr"))
+    issued = api_token_create(
+        user=get_user_model().objects.get(username="sdr"), name="Dialer", lifetime_in_days=30
+    )
 
     # Axes counts failed logins per request, so authenticate() needs one.
     assert client.login(request=HttpRequest(), username="admin", password=DEMO_PASSWORD)
@@ -225,4 +269,6 @@ def test_the_demo_admin_is_an_admin_role_staff_user_who_reads_no_key(client):
     assert demo_admin.is_staff
     assert not demo_admin.is_superuser
     assert client.get(reverse("admin:index")).status_code == 200
-    assert token.key not in client.get(TOKENS).content.decode()
+    page = client.get(TOKENS).content.decode()
+    assert "Dialer" in page
+    assert issued.key not in page

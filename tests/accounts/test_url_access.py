@@ -50,8 +50,8 @@ ACCESS = {
     "password_reset_complete": ("GET", PUBLIC, 200),
     "set_language": ("POST", PUBLIC, 302),
     "accounts:profile": ("GET", "accounts.profile", 200),
-    "accounts:issue-token": ("POST", "accounts.profile", 302),
-    "accounts:revoke-token": ("POST", "accounts.profile", 302),
+    "accounts:create-token": ("POST", "accounts.profile", 400),  # no name, no lifetime
+    "accounts:revoke-token": ("POST", "accounts.profile", 404),
     "accounts:lockouts": ("GET", "accounts.unlock", 200),
     "accounts:unlock": ("POST", "accounts.unlock", 400),  # no lockout named in the post
     "leads:list": ("GET", "leads.view", 200),

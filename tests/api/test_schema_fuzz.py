@@ -12,7 +12,6 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
@@ -22,6 +21,7 @@ from schemathesis.checks import (
 )
 
 from accounts.roles import Role
+from accounts.services import api_token_create
 from tests.factories import ChannelFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,8 +72,8 @@ def keep_the_test_connection():
 def admin_headers(make_user):
     ChannelFactory(slug="webinar")
     LeadFactory.create_batch(3)
-    token = Token.objects.create(user=make_user(Role.ADMIN))
-    return {"Authorization": f"Token {token.key}"}
+    issued = api_token_create(user=make_user(Role.ADMIN), name="Schema fuzz", lifetime_in_days=30)
+    return {"Authorization": f"Token {issued.key}"}
 
 
 @valid_requests.parametrize()

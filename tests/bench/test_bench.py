@@ -68,7 +68,7 @@ def test_the_data_set_has_the_documented_shape():
     assert Handoff.objects.filter(outcome=Outcome.OPEN).count() == 100 + 1
     running = Clock.objects.filter(state__in=RUNNING_STATES, stopped_at=None).count()
     assert 170 <= running <= 230
-    assert len(data.sdr_ids) == len(data.tokens) == 40
+    assert len(data.sdr_ids) == 40
     spread = Lead.objects.order_by("created_at").values_list("created_at", flat=True)
     assert (spread.last() - spread.first()).days >= 300
     # The generated stages are the history: scoring everyone again moves nobody to MQL.
