@@ -182,6 +182,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockouts.lockout_response"
 # Only failures are recorded (and dropped once their cool-off has passed), not every login.
 AXES_DISABLE_ACCESS_LOG = True
+# The client's address behind TRUSTED_PROXIES reverse proxies (core/addresses.py).
+AXES_CLIENT_IP_CALLABLE = "core.addresses.client_address"
 # No banner on every manage.py command (make run's output stays readable).
 AXES_VERBOSE = False
 
@@ -247,6 +249,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+# How many reverse proxies in front of Accord append to X-Forwarded-For: login lockouts and
+# web-form limits count the client's address, not the proxy's (core/addresses.py).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 _proxy_ssl_header = env_list("SECURE_PROXY_SSL_HEADER")
 if _proxy_ssl_header and len(_proxy_ssl_header) != 2:
     raise ImproperlyConfigured(

@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.capabilities import capability_required
+from core.addresses import client_address
 from intake import capture
 from intake.capture_forms import FormKeyForm
 from intake.models import FormKey
@@ -68,7 +69,7 @@ def capture_form(request, key):
         fields = submitted_fields(request)
         refusal = capture.rate_limited(
             form_key=form_key,
-            address=request.META.get("REMOTE_ADDR", ""),
+            address=client_address(request),
             email=fields.get("email") or "",
         )
         if refusal is None:

@@ -280,3 +280,25 @@ def test_the_admin_finds_the_lockouts_page_in_the_set_up_menu(client, admin, sdr
 
     client.force_login(sdr)
     assert LOCKOUTS not in client.get(reverse("accounts:profile")).content.decode()
+
+
+def test_behind_a_proxy_the_person_still_logs_in_from_their_own_address(client, sam, settings):
+    """Every connection comes from the proxy; the lockout counts the address it forwards."""
+    settings.TRUSTED_PROXIES = 1
+    proxy = "10.0.0.2"
+    for _ in range(5):
+        client.post(
+            LOGIN,
+            {"username": "sam", "password": "wrong-password"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=ATTACKER,
+        )
+
+    response = client.post(
+        LOGIN,
+        {"username": "sam", "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=OFFICE,
+    )
+
+    assert response.status_code == 302 and logged_in(client)

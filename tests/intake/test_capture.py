@@ -184,6 +184,28 @@ def test_too_many_posts_from_one_address_answer_429_with_retry_after(client, for
     assert other.status_code == 200
 
 
+def test_behind_a_proxy_posts_are_counted_per_forwarded_address(client, form_key, settings):
+    settings.TRUSTED_PROXIES = 1
+    behind_the_proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for n in range(capture.ADDRESS_LIMIT.limit):
+        response = client.post(
+            url(form_key),
+            {**PERSON, "email": f"p{n}@y.co"},
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+            **behind_the_proxy,
+        )
+        assert response.status_code == 200
+
+    same = client.post(
+        url(form_key), PERSON, HTTP_X_FORWARDED_FOR="203.0.113.9", **behind_the_proxy
+    )
+    other = client.post(
+        url(form_key), PERSON, HTTP_X_FORWARDED_FOR="198.51.100.7", **behind_the_proxy
+    )
+
+    assert (same.status_code, other.status_code) == (429, 200)
+
+
 def test_too_many_posts_for_one_email_answer_429_from_any_address(client, form_key):
     for n in range(capture.EMAIL_LIMIT.limit):
         response = client.post(url(form_key), PERSON, REMOTE_ADDR=f"198.51.100.{n}")
