@@ -3,7 +3,7 @@
 Each list runs a fixed number of queries whatever its length.
 """
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.capabilities import may
@@ -12,6 +12,7 @@ from handoff.access import may_decide, may_work
 from handoff.assignment import with_open_load
 from handoff.filters import QueueFilter
 from handoff.models import (
+    EventKind,
     Handoff,
     HandoffEvent,
     Opportunity,
@@ -172,3 +173,22 @@ def lead_handoff_section(*, lead: Lead, user, now=None) -> dict:
 def handoff_timeline_events(lead: Lead, condition) -> QuerySet[HandoffEvent]:
     """The lead's queue events for its timeline, newest first."""
     return lead.handoff_events.filter(condition).select_related("actor")
+
+
+def sqls_for(*, user) -> QuerySet[HandoffEvent]:
+    """The SQLs handed to an account executive and still waiting at SQL (a manager's: every
+    one), newest first: each lead's latest promotion, naming the rep and the AE chosen."""
+    latest = (
+        HandoffEvent.objects.filter(lead=OuterRef("lead"), kind=EventKind.PROMOTED)
+        .order_by("-created_at", "-id")
+        .values("pk")[:1]
+    )
+    promotions = (
+        HandoffEvent.objects.filter(kind=EventKind.PROMOTED, lead__stage=Stage.SQL)
+        .filter(pk=Subquery(latest))
+        .select_related("lead", "actor")
+        .order_by("-created_at", "-id")
+    )
+    if not may(user, "opportunities.work_any"):
+        promotions = promotions.filter(data__account_executive=user.pk)
+    return promotions

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from handoff.views import lead, opportunities, queue, returned, teams
+from handoff.views import lead, opportunities, queue, returned, sqls, teams
 
 app_name = "handoff"
 urlpatterns = [
@@ -30,6 +30,7 @@ urlpatterns = [
     path("return-reasons/", teams.return_reasons, name="return_reasons"),
     path("return-reasons/<int:pk>/", teams.return_reason, name="return_reason"),
     path("criteria/", teams.criteria, name="criteria"),
+    path("sqls/", sqls.SqlListView.as_view(), name="sqls"),
     path("opportunities/", opportunities.OpportunityListView.as_view(), name="opportunities"),
     path("opportunities/<int:pk>/", opportunities.opportunity_detail, name="opportunity"),
 ]

@@ -249,6 +249,12 @@ class HandoffEvent(models.Model):
         indexes = [
             # The lead timeline.
             models.Index(fields=["lead", "-created_at"], name="handoffevent_lead_idx"),
+            # handoff.selectors.sqls_for: the promotions, newest first.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=models.Q(kind="promoted"),
+                name="handoffevent_promoted_idx",
+            ),
         ]
 
     def __str__(self):

@@ -100,6 +100,7 @@ ACCESS = {
     "handoff:return_reasons": ("GET", "teams.manage", 200),
     "handoff:return_reason": ("POST", "teams.manage", 404),
     "handoff:criteria": ("GET", "teams.manage", 200),
+    "handoff:sqls": ("GET", "opportunities.work", 200),
     "handoff:opportunities": ("GET", "opportunities.work", 200),
     "handoff:opportunity": ("GET", "opportunities.work", 404),
     "notifications:list": ("GET", "notifications.view", 200),
