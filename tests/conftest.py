@@ -110,6 +110,16 @@ def page(chromium_browser, live_server):
     context = chromium_browser.new_context(base_url=live_server.url, locale="en-US")
     context.set_default_timeout(10_000)
     page = context.new_page()
+    # Consequential actions ask first (hx-confirm, data-confirm). A person says yes, so the page
+    # does too; `page.dialogs` keeps each question, and `page.accept_dialogs = False` says no.
+    page.dialogs = []
+    page.accept_dialogs = True
+
+    def answer(dialog):
+        page.dialogs.append(dialog.message)
+        dialog.accept() if page.accept_dialogs else dialog.dismiss()
+
+    page.on("dialog", answer)
     yield page
     context.close()
 

@@ -43,3 +43,9 @@ document.addEventListener("htmx:confirm", (event) => {
     event.preventDefault();
   }
 });
+// <form data-confirm="question">: a consequential plain form (publish, sign, remove a rep,
+// deactivate a policy) asks before it is sent, as hx-confirm does for htmx forms.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+});

@@ -111,6 +111,9 @@ def test_an_sdr_works_a_new_mql_to_an_opportunity_and_another_returns_a_lead(
     panel.get_by_label("Note").nth(1).fill("Hobby project, no budget")
     panel.get_by_role("button", name="Return").click()
     expect(panel.get_by_text("Returned to marketing.")).to_be_visible()
+    assert page.dialogs == [
+        "Return this lead to marketing? It leaves the queue, and marketing sees your reason."
+    ]
 
     page.context.clear_cookies()
     log_in("maya")
