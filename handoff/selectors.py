@@ -3,6 +3,10 @@
 Each list runs a fixed number of queries whatever its length.
 """
 
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
@@ -22,7 +26,8 @@ from handoff.models import (
 )
 from handoff.models.qualification import CRITERIA
 from handoff.services.qualification import missing_criteria
-from leads.models import Lead, Stage
+from leads.local_time import local_time_of
+from leads.models import Activity, Lead, Stage
 from sla.selectors import clock_display, clocks_for_handoffs, queue_clock
 from teams.models import Team
 
@@ -94,6 +99,45 @@ def as_shown(handoffs, now=None) -> list[Handoff]:
         )
         handoff.clock = None if handoff.clock_display is None else handoff.clock_display.css_state
     return rows
+
+
+RECENT_ACTIVITIES = 5
+
+
+@dataclass(frozen=True)
+class FirstTouchFacts:
+    """What a rep needs on the work panel to make the first touch without the lead page: how to
+    reach the person, what time it is where they are, and what they did last."""
+
+    dial: str  # the phone number as a tel: link takes it (digits and a leading +)
+    local_time: datetime | None
+    several_zones: bool  # the country spans zones and no city says which
+    recent_activities: list[Activity]
+
+    @property
+    def utc_offset(self) -> str:
+        """How reps across borders say a time zone: "UTC+7", "UTC+5:30", "UTC−3"."""
+        minutes = int(self.local_time.utcoffset().total_seconds() // 60)
+        hours, rest = divmod(abs(minutes), 60)
+        sign = "+" if minutes >= 0 else "\N{MINUS SIGN}"
+        return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def first_touch_facts(lead: Lead, now=None) -> FirstTouchFacts:
+    """One query: the lead's last few activities (the lead page has them all)."""
+    now = now or timezone.now()
+    place = local_time_of(lead.country, lead.city)
+    dial = re.sub(r"[^\d+]", "", lead.phone)
+    return FirstTouchFacts(
+        dial=dial[:1] + dial[1:].replace("+", ""),
+        local_time=place.at(now) if place else None,
+        several_zones=place is not None and place.zone is None,
+        recent_activities=list(
+            lead.activities.select_related("channel").order_by("-occurred_at", "-id")[
+                :RECENT_ACTIVITIES
+            ]
+        ),
+    )
 
 
 def team_overview(team: Team) -> list:

@@ -23,6 +23,7 @@ from handoff.selectors import (
     POOL,
     QUEUE_VIEWS,
     as_shown,
+    first_touch_facts,
     queue_counts,
     queue_for_user,
 )
@@ -88,6 +89,7 @@ def _panel(request, handoff, *, status=200, message="", **forms):
     as_shown([handoff])
     context = {
         "handoff": handoff,
+        "facts": first_touch_facts(handoff.lead),
         "message": message,
         "may_work": handoff.is_open and may_work(handoff, request.user),
         "first_touch_form": forms.get("first_touch_form") or FirstTouchForm(),

@@ -1,13 +1,16 @@
+from datetime import UTC, datetime, timedelta
+
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.roles import Role
 from handoff import services
 from handoff.models import Handoff, Outcome, ReturnReason
-from leads.models import Lead, Stage
+from leads.models import ActivityKind, Lead, Stage
 from teams.models import TeamMember
-from tests.factories import ChannelFactory
+from tests.factories import ActivityFactory, ChannelFactory
 from tests.handoff.factories import mql_handoff
 from tests.teams.factories import TeamMemberFactory
 
@@ -424,3 +427,50 @@ def test_the_queue_words_the_reasons_from_the_agreement_not_from_the_stored_word
 
     assert "words of the moment" not in page
     assert escape(action.describe()) in page
+
+
+@time_machine.travel(datetime(2026, 12, 7, 12, 0, tzinfo=UTC), tick=False)
+def test_the_work_panel_has_what_the_first_touch_needs(
+    client, pool_team, sdr, django_assert_max_num_queries
+):
+    handoff = mql_handoff(
+        first_name="Somchai",
+        last_name="Srisuk",
+        email="somchai@siamtrade.co.th",
+        phone="+66 (2) 123-4567",
+        country="ไทย",
+        city="Bangkok",
+        title="Head of Sales Operations",
+        organization="Siam Trade",
+    )
+    start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    for day, kind in enumerate(
+        [ActivityKind.PAGE_VIEW] * 3
+        + [ActivityKind.WEBINAR_ATTENDED, ActivityKind.DEMO_REQUEST] * 2
+    ):
+        ActivityFactory(lead=handoff.lead, kind=kind, occurred_at=start + timedelta(days=day))
+    client.force_login(sdr)
+
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("handoff:work", args=[handoff.pk]), **HTMX).content.decode()
+
+    assert 'href="mailto:somchai@siamtrade.co.th"' in page
+    assert 'href="tel:+6621234567"' in page
+    assert "Head of Sales Operations" in page and "Siam Trade" in page
+    assert 'datetime="2026-12-07T19:00:00+07:00">7 p.m.</time>' in page  # noon UTC in Bangkok
+    assert '(Mon, <bdi dir="ltr">UTC+7</bdi>)' in page
+    recent = page.split('id="recent-activity-title"')[1].split("</ul>")[0]
+    assert recent.count("<li>") == 5  # the five newest; the lead page has all seven
+    assert recent.index("Demo request") < recent.index("Webinar attended")
+    assert "2026-12-02T" not in recent and "2026-12-03T" in recent
+
+
+def test_the_work_panel_says_when_the_country_spans_several_zones(client, pool_team, sdr):
+    handoff = mql_handoff(country="Russia", city="", phone="")
+    client.force_login(sdr)
+
+    page = client.get(reverse("handoff:work", args=[handoff.pk]), **HTMX).content.decode()
+
+    assert "Several time zones: the city would tell" in page
+    assert "tel:" not in page
+    assert "No activity recorded yet." in page
