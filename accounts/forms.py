@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, Preferences
 from accounts.tokens import DEFAULT_LIFETIME_IN_DAYS, LIFETIMES_IN_DAYS
 
 
@@ -21,6 +21,17 @@ class ApiTokenForm(forms.Form):
         ],
         initial=DEFAULT_LIFETIME_IN_DAYS,
     )
+
+
+class PreferencesForm(forms.ModelForm):
+    class Meta:
+        model = Preferences
+        fields = ["single_key_shortcuts"]
+        widgets = {
+            "single_key_shortcuts": forms.CheckboxInput(
+                attrs={"aria-describedby": "id_single_key_shortcuts-help"}
+            )
+        }
 
 
 class UnlockForm(forms.Form):

@@ -1,4 +1,5 @@
-"""Roles are Django groups (see roles.py); this app's one model is the API token.
+"""Roles are Django groups (see roles.py); this app's models are the API token and a person's
+preferences.
 
 Accord keeps its own small token model rather than django-rest-knox: knox is tested up to
 Django 6.0 (Accord runs 6.1), its tokens have no name, and it deletes a token on logout or
@@ -86,3 +87,33 @@ class ApiToken(models.Model):
         if self.expires_at <= now:
             return TokenState.EXPIRED
         return TokenState.ACTIVE
+
+
+class Preferences(models.Model):
+    """How Accord behaves for one person. No row means the defaults, so a new user needs none."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        primary_key=True,
+        related_name="preferences",
+        verbose_name=_("user"),
+    )
+    # WCAG 2.1.4: single-character shortcuts can be turned off, for speech input and for people
+    # who press keys by accident.
+    single_key_shortcuts = models.BooleanField(
+        _("single-key shortcuts"),
+        default=True,
+        help_text=_(
+            "In the queue: j and k move through the leads, Enter opens one, c claims it, a goes "
+            "to accepting, r to returning, ? lists them all. Turn off if you use speech input "
+            "or press keys by accident."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self):
+        return gettext("Preferences of %(user)s") % {"user": self.user}

@@ -5,6 +5,7 @@ from accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("profile/preferences/", views.preferences, name="preferences"),
     path("profile/tokens/", views.create_token, name="create-token"),
     path("profile/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke-token"),
     path("lockouts/", views.LockoutListView.as_view(), name="lockouts"),

@@ -1,4 +1,4 @@
-"""The profile page: who you are here, and your API tokens."""
+"""The profile page: who you are here, your preferences and your API tokens."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -10,8 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
 from accounts.capabilities import CapabilityRequiredMixin, capability_required
-from accounts.forms import ApiTokenForm, UnlockForm
+from accounts.forms import ApiTokenForm, PreferencesForm, UnlockForm
 from accounts.lockouts import current_lockouts, lockout_release
+from accounts.preferences import preferences_of, save_preferences
 from accounts.roles import Role, roles_of
 from accounts.selectors import api_tokens_of
 from accounts.services import api_token_create, api_token_revoke
@@ -23,6 +24,17 @@ from core.mail import mail_is_delivered
 @capability_required("accounts.profile")
 def profile(request):
     return _profile_page(request, form=ApiTokenForm())
+
+
+@require_POST
+@capability_required("accounts.profile")
+def preferences(request):
+    form = PreferencesForm(request.POST)
+    if not form.is_valid():
+        return _profile_page(request, form=ApiTokenForm(), preferences_form=form, status=400)
+    save_preferences(user=request.user, **form.cleaned_data)
+    messages.success(request, _("Your preferences are saved."))
+    return redirect("accounts:profile")
 
 
 @require_POST
@@ -49,7 +61,7 @@ def revoke_token(request, pk):
     return redirect("accounts:profile")
 
 
-def _profile_page(request, *, form, new_key=None, status=200):
+def _profile_page(request, *, form, new_key=None, preferences_form=None, status=200):
     """The profile with the person's tokens (one query for them); `new_key` only in the answer
     to the POST that created it: it is kept nowhere else (no session, no message cookie)."""
     user = request.user
@@ -58,6 +70,8 @@ def _profile_page(request, *, form, new_key=None, status=200):
         "role_labels": [Role(name).label for name in sorted(roles_of(user))],
         "tokens": [(token, token.state_at(now)) for token in api_tokens_of(user=user)],
         "form": form,
+        "preferences_form": preferences_form
+        or PreferencesForm(instance=preferences_of(request.user)),
         "new_key": new_key,
         "api_root": request.build_absolute_uri("/api/v1/"),
     }

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.capabilities import capability_required, may
+from accounts.preferences import preferences_of
 from core.forms import refusals_on
 from handoff import services
 from handoff.access import may_work
@@ -73,7 +74,9 @@ def _queue_context(request) -> dict:
 
 @capability_required("queue.work")
 def queue(request):
-    return render(request, "handoff/queue.html", _queue_context(request))
+    context = _queue_context(request)
+    context["shortcuts"] = preferences_of(request.user).single_key_shortcuts
+    return render(request, "handoff/queue.html", context)
 
 
 @capability_required("queue.work")

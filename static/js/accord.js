@@ -49,3 +49,96 @@ document.addEventListener("submit", (event) => {
   const form = event.target.closest("form[data-confirm]");
   if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
 });
+// <button data-show-dialog="ID"> opens that <dialog>; <button data-close-dialog> closes its own.
+document.addEventListener("click", (event) => {
+  const opener = event.target.closest("[data-show-dialog]");
+  if (opener) document.getElementById(opener.dataset.showDialog).showModal();
+  const closer = event.target.closest("[data-close-dialog]");
+  if (closer) closer.closest("dialog").close();
+});
+// The queue's keyboard shortcuts, on pages whose queue carries data-queue-shortcuts (a person
+// turns single-key shortcuts off in their profile, WCAG 2.1.4; the attribute is then absent).
+// j/k move through the rows, Enter opens the current one, c claims it, a and r go to accepting
+// and returning in the work panel, ? lists them, Esc closes. Keys typed into a field, or with
+// Ctrl, Alt or Meta, are left alone. The current row is remembered by id, so a polled refresh
+// of the rows keeps the place.
+let currentHandoff = null;
+const TYPING_FIELDS =
+  "input:not([type=checkbox]):not([type=radio]):not([type=button]):not([type=submit])," +
+  " textarea, select, [contenteditable]";
+const queueRows = (queue) => [...queue.querySelectorAll("tr[data-handoff]")];
+function markCurrent(queue, row, focus) {
+  for (const other of queue.querySelectorAll("tr.is-current")) {
+    other.classList.remove("is-current");
+    other.removeAttribute("aria-current");
+  }
+  if (!row) return;
+  currentHandoff = row.dataset.handoff;
+  row.classList.add("is-current");
+  row.setAttribute("aria-current", "true");
+  if (focus) (row.querySelector("button, a") || row).focus();
+  row.scrollIntoView({ block: "nearest" });
+}
+document.addEventListener("htmx:afterSwap", () => {
+  const queue = document.querySelector("[data-queue-shortcuts]");
+  if (queue && currentHandoff) {
+    markCurrent(queue, queue.querySelector(`tr[data-handoff="${currentHandoff}"]`), false);
+  }
+});
+document.addEventListener("keydown", (event) => {
+  const queue = document.querySelector("[data-queue-shortcuts]");
+  if (!queue || event.defaultPrevented || event.ctrlKey || event.altKey || event.metaKey) return;
+  if (event.target.closest(TYPING_FIELDS)) return;
+  const help = document.getElementById("queue-shortcuts");
+  if (help && help.open) return; // the dialog handles its own keys (Esc closes it)
+  const panel = document.getElementById("queue-action");
+  const rows = queueRows(queue);
+  const current = rows.find((row) => row.dataset.handoff === currentHandoff);
+  const at = rows.indexOf(current);
+  switch (event.key) {
+    case "j":
+    case "k": {
+      const step = event.key === "j" ? 1 : -1;
+      const next = at < 0 ? 0 : Math.min(Math.max(at + step, 0), rows.length - 1);
+      markCurrent(queue, rows[next], true);
+      break;
+    }
+    case "Enter":
+      if (!current || (event.target.closest("a, button") && !current.contains(event.target))) {
+        return;
+      }
+      htmx.ajax("GET", current.dataset.workUrl, { target: "#queue-action", swap: "innerHTML" });
+      break;
+    case "c": {
+      const claim = current && current.querySelector("[data-queue-claim]");
+      if (!claim) return;
+      claim.click();
+      break;
+    }
+    case "a": {
+      const accept = panel.querySelector("form[action$='/accept/']");
+      if (!accept) return;
+      const unticked = accept.querySelector("input[type=checkbox]:not(:checked)");
+      if (unticked) unticked.focus();
+      else accept.requestSubmit();
+      break;
+    }
+    case "r": {
+      const reason = panel.querySelector("form[action$='/return/'] select");
+      if (!reason) return;
+      reason.focus();
+      break;
+    }
+    case "?":
+      if (help) help.showModal();
+      break;
+    case "Escape":
+      if (!panel.firstElementChild) return;
+      panel.replaceChildren();
+      if (current) markCurrent(queue, current, true);
+      break;
+    default:
+      return;
+  }
+  event.preventDefault();
+});

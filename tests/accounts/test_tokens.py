@@ -172,8 +172,8 @@ def test_the_profile_runs_the_same_queries_for_few_or_many_tokens(
         api_token_create(user=marketer, name=f"Script {number}", lifetime_in_days=30)
     client.force_login(marketer)
 
-    # Session, user, roles, the tokens.
-    with django_assert_num_queries(4):
+    # Session, user, roles, the tokens, the preferences.
+    with django_assert_num_queries(5):
         assert client.get(PROFILE).status_code == 200
 
 

@@ -50,6 +50,7 @@ ACCESS = {
     "password_reset_complete": ("GET", PUBLIC, 200),
     "set_language": ("POST", PUBLIC, 302),
     "accounts:profile": ("GET", "accounts.profile", 200),
+    "accounts:preferences": ("POST", "accounts.profile", 302),  # an unticked box is a choice too
     "accounts:create-token": ("POST", "accounts.profile", 400),  # no name, no lifetime
     "accounts:revoke-token": ("POST", "accounts.profile", 404),
     "accounts:lockouts": ("GET", "accounts.unlock", 200),

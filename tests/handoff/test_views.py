@@ -5,6 +5,7 @@ import time_machine
 from django.urls import reverse
 from django.utils.html import escape
 
+from accounts.preferences import save_preferences
 from accounts.roles import Role
 from handoff import services
 from handoff.models import Handoff, Outcome, ReturnReason
@@ -116,8 +117,9 @@ def test_the_queue_runs_a_fixed_number_of_queries(client, team, sdr, django_asse
     client.force_login(sdr)
     for _ in range(3):
         mql_handoff()
-    # Includes the top reasons worded from the agreement's fit, channel and action rules.
-    with django_assert_max_num_queries(14) as few:
+    # Includes the top reasons worded from the agreement's fit, channel and action rules, and
+    # the rep's preferences (keyboard shortcuts).
+    with django_assert_max_num_queries(15) as few:
         client.get(reverse("handoff:queue"))
     for _ in range(15):
         mql_handoff(channel=ChannelFactory())
@@ -474,3 +476,15 @@ def test_the_work_panel_says_when_the_country_spans_several_zones(client, pool_t
     assert "Several time zones: the city would tell" in page
     assert "tel:" not in page
     assert "No activity recorded yet." in page
+
+
+def test_the_queue_offers_keyboard_shortcuts_unless_the_rep_turned_them_off(client, team, sdr):
+    mql_handoff()
+    client.force_login(sdr)
+    assert "data-queue-shortcuts" in client.get(reverse("handoff:queue")).content.decode()
+
+    save_preferences(user=sdr, single_key_shortcuts=False)
+    page = client.get(reverse("handoff:queue")).content.decode()
+
+    assert "data-queue-shortcuts" not in page
+    assert 'id="queue-shortcuts"' not in page
