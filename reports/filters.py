@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from handoff.models import Handoff
-from leads.models import Channel
+from leads.models import Channel, FunnelPass
+from scoring.models import Agreement
 from teams.models import Team
 
 DEFAULT_DAYS = 30
@@ -97,6 +98,37 @@ class ReportFilterForm(forms.Form):
     def __init__(self, data=None, *, today: date | None = None, **kwargs):
         super().__init__(data if data is not None else {}, **kwargs)
         self.today = today or timezone.localdate()
+
+    def offer_choices(self) -> None:
+        """On the page, values that exist are picked from a list, not typed: the versions ever
+        published and the campaigns MQLs came in with (two queries). The API takes the same
+        parameters as plain values, so it reads none of this."""
+        versions = Agreement.objects.filter(published_at__isnull=False).values_list(
+            "version", flat=True
+        )
+        self.offer(
+            "agreement_version",
+            [(version, _("Version %(version)d") % {"version": version}) for version in versions],
+            everything=_("All versions"),
+        )
+        campaigns = (
+            FunnelPass.objects.exclude(campaign="")
+            .order_by("campaign")
+            .values_list("campaign", flat=True)
+            .distinct()
+        )
+        self.offer("campaign", [(name, name) for name in campaigns], everything=_("All campaigns"))
+
+    def offer(self, name: str, choices: list, *, everything: str) -> None:
+        """Show field `name` as a list of `choices` after an option for no narrowing. A value
+        from a shared link that the list lacks is kept as an option, so the page never shows
+        one filter while applying another."""
+        if name not in self.fields:
+            return
+        asked = (self.data.get(name) or "").strip()
+        if asked and asked not in {str(value) for value, _label in choices}:
+            choices = [*choices, (asked, asked)]
+        self.fields[name].widget = forms.Select(choices=[("", everything), *choices])
 
     def clean(self):
         cleaned = super().clean()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from reports.breaches import GROUPINGS, BreachFilters
 from reports.economics import SpendCell
 from reports.filters import ReportFilterForm
+from reports.models import ChannelSpend
 from reports.services import CURRENCY_CODE
 from sla.models import Step
 from teams.models import Team
@@ -48,6 +49,14 @@ class CurrencyField(forms.CharField):
 
 class EconomicsFilterForm(ReportFilterForm):
     """Channel economics reads the date range and channel; spend has no team or campaign."""
+
+    def offer_choices(self) -> None:
+        """The currencies spend was entered in; none picked means the most used one."""
+        super().offer_choices()
+        currencies = (
+            ChannelSpend.objects.order_by("currency").values_list("currency", flat=True).distinct()
+        )
+        self.offer("currency", [(code, code) for code in currencies], everything=_("Most used"))
 
     currency = CurrencyField(
         required=False,

@@ -36,6 +36,7 @@ class ReportView(CapabilityRequiredMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         form = self.form_class(request.GET)
         if not form.is_valid():
+            form.offer_choices()
             return self.render_to_response(self.get_context_data(form=form), status=400)
         report = self.build(form)
         if self.export:
@@ -43,6 +44,7 @@ class ReportView(CapabilityRequiredMixin, TemplateView):
             filters = report.filters
             filename = f"{self.name}-{filters.date_from}-{filters.date_to}.csv"
             return csv_response(filename, header, rows)
+        form.offer_choices()
         return self.render_to_response(
             self.get_context_data(
                 form=form,

@@ -271,3 +271,41 @@ def test_disqualifications_show_on_the_returns_and_funnel_pages_csv_and_api(
     assert {"kind": "disqualify", "label": "Junk or fake details", "count": 1} in [
         {key: row[key] for key in ("kind", "label", "count")} for row in body["reasons"]
     ]
+
+
+def options_of(page: str, name: str) -> list[str]:
+    """The option texts of the <select name=...> on the page, in order."""
+    select = page.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+    return [
+        option.split(">", 1)[1].split("</option", 1)[0] for option in select.split("<option")[1:]
+    ]
+
+
+def test_version_and_campaign_are_picked_from_what_exists(client_as, make_user):
+    build_october(make_user(Role.SDR))
+
+    page = client_as(Role.MARKETER).get(reverse("reports:funnel"), OCTOBER).content.decode()
+
+    assert options_of(page, "agreement_version")[0] == "All versions"
+    assert "Version 1" in options_of(page, "agreement_version")
+    assert options_of(page, "campaign") == ["All campaigns", "autumn", "spring"]
+
+
+def test_a_shared_link_with_a_campaign_the_list_lacks_still_shows_what_it_filters(client_as):
+    page = client_as(Role.MARKETER).get(
+        reverse("reports:returns"), {**OCTOBER, "campaign": "winter-promo"}
+    )
+
+    assert '<option value="winter-promo" selected>winter-promo</option>' in page.content.decode()
+
+
+def test_the_currency_is_picked_from_those_spend_was_entered_in(client_as):
+    channel = ChannelFactory()
+    for currency in ("THB", "USD"):
+        ChannelSpend.objects.create(
+            channel=channel, month=date(2026, 10, 1), amount=100, currency=currency
+        )
+
+    page = client_as(Role.MARKETER).get(reverse("reports:channels"), OCTOBER).content.decode()
+
+    assert options_of(page, "currency") == ["Most used", "THB", "USD"]
