@@ -44,19 +44,22 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         "agreement.publish": (MARKETER,),
         "agreement.sign_off_marketing": (MARKETER,),
         "agreement.sign_off_sales": (SDR, MANAGER),
-        # The queue: working it, every team's pool and the "all" tab, moving leads between reps,
-        # and being someone the queue hands leads to (a team member, a reassignment's target)
+        # The queue: working it, every team's pool and the "all" tab (and reading every
+        # handoff, handoff.access), moving leads between reps, and being someone the queue
+        # hands leads to (a team member, a reassignment's target)
         "queue.work": (SDR, MANAGER),
         "queue.work_any": (MANAGER,),
         "queue.reassign": (MANAGER,),
         "queue.take_leads": (SDR,),
         # The lead page's sales sections (status, qualification, opening an opportunity; the
-        # lead itself is checked by handoff.access), on any lead, and the SAL-to-SQL decision
+        # lead itself is checked by handoff.access), on any lead (reading every lead's
+        # qualification too), and the SAL-to-SQL decision
         "handoff.work_leads": (SDR, AE, MANAGER),
         "handoff.work_any_lead": (MANAGER,),
         "handoff.qualify": (SDR, MANAGER),
         "handoff.view_returned": (MARKETER, MANAGER),
-        # Opportunities: the pipeline pages, everyone's pipeline, and who may own one
+        # Opportunities: the pipeline pages, everyone's pipeline (reading every opportunity,
+        # handoff.access), and who may own one
         "opportunities.work": (AE, MANAGER),
         "opportunities.work_any": (MANAGER,),
         "opportunities.own": (AE,),

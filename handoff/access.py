@@ -1,15 +1,91 @@
-"""Who may act on a handoff or a lead after MQL; one helper per object, used by every service."""
+"""Who may see and act on a handoff, an opportunity or a lead after MQL: one rule per object,
+used by the selectors, the pages and the API alike.
 
+Reads. Each `*_visible_to(user)` below is the queryset of the rows `user` may read, built from the
+capability table (accounts/capabilities.py). Pages and the API fetch an object through it, so a
+row outside it answers 404, exactly as an id that does not exist: a guessed id tells nobody more
+than their own lists do, and a client handles one answer for "not there" and "not yours". A
+capability refusal (the role never may) stays 403, checked before any row is looked up.
+
+- Handoffs: managers (queue.work_any) read every one. Reps (queue.work) read the handoffs they
+  hold, the ones they decided (deciding a handoff makes it theirs, and a decided handoff keeps its
+  assignee) and every handoff of their teams: the pool, and also their teammates', because the
+  rep who came second to a lead must be told who has it and what became of it (409), not "not
+  found". Other roles read none through the queue or its API.
+- Opportunities: managers (opportunities.work_any) read every one, an account executive the ones
+  they own. An SDR reads the opportunities on leads whose handoff they accepted: the pipeline
+  they sourced, which reps are measured on, and the account executive they handed it to; they
+  change none (only the owner and managers do, handoff.services.opportunities).
+- A lead's qualification (the BANT answers and next steps): managers (handoff.work_any_lead), and
+  among those who work leads (handoff.work_leads) whoever has business with this one: its owner,
+  the rep who holds or held one of its handoffs, the account executive it was handed to as an SQL
+  and the owner of an opportunity on it. Not marketers, as in a CRM: marketing sees a lead's
+  stage, status and the reasons sales gave it back, not sales' notes on budget, authority and
+  next steps. Nor admins, who manage people, not leads.
+
+Writes. The check_* helpers below decide whether a user may act on an object they can see; they
+answer 403 (or 409 when someone else got there first).
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import may
 from accounts.people import person_name
 from core.errors import ConflictError, PermissionDenied
-from handoff.models import Handoff, Outcome
+from handoff.models import EventKind, Handoff, HandoffEvent, Opportunity, Outcome
 from leads.models import Lead, Stage
 from teams.models import TeamMember
 
 SALES_STAGES = (Stage.SQL, Stage.OPPORTUNITY, Stage.CUSTOMER)
+
+
+def handoffs_visible_to(user) -> QuerySet[Handoff]:
+    """The handoffs `user` may read (see the module's docstring): one query with the rows."""
+    if may(user, "queue.work_any"):
+        return Handoff.objects.all()
+    if not may(user, "queue.work"):
+        return Handoff.objects.none()
+    teams = TeamMember.objects.filter(user=user).values("team_id")
+    return Handoff.objects.filter(Q(assignee=user) | Q(team_id__in=teams))
+
+
+def opportunities_visible_to(user) -> QuerySet[Opportunity]:
+    """The opportunities `user` may read (see the module's docstring). An account executive's
+    pipeline reads off the owner index; only reps add the sourced-by-me subquery."""
+    if may(user, "opportunities.work_any"):
+        return Opportunity.objects.all()
+    if not may(user, "opportunities.work", "handoff.work_leads"):
+        return Opportunity.objects.none()
+    readable = Q(owner=user)
+    if may(user, "queue.work"):
+        sourced = Handoff.objects.filter(
+            lead=OuterRef("lead"), assignee=user, outcome=Outcome.ACCEPTED
+        )
+        readable |= Exists(sourced)
+    return Opportunity.objects.filter(readable)
+
+
+def leads_with_qualification_visible_to(user) -> QuerySet[Lead]:
+    """The leads whose qualification `user` may read (see the module's docstring)."""
+    if may(user, "handoff.work_any_lead"):
+        return Lead.objects.all()
+    if not may(user, "handoff.work_leads"):
+        return Lead.objects.none()
+    lead = OuterRef("pk")
+    handed_to_me = HandoffEvent.objects.filter(
+        lead=lead, kind=EventKind.PROMOTED, data__account_executive=user.pk
+    )
+    return Lead.objects.filter(
+        Q(owner=user)
+        | Exists(Handoff.objects.filter(lead=lead, assignee=user))
+        | Exists(Opportunity.objects.filter(lead=lead, owner=user))
+        | Exists(handed_to_me)
+    )
+
+
+def may_read_qualification(lead: Lead, user) -> bool:
+    return leads_with_qualification_visible_to(user).filter(pk=lead.pk).exists()
 
 
 def is_team_member(user, team_id: int | None) -> bool:

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from accounts.capabilities import HasCapability
 from core.api import CursorPagination
 from handoff import services
+from handoff.access import handoffs_visible_to, leads_with_qualification_visible_to
 from handoff.filters import QueueFilter
 from handoff.models import Handoff, Opportunity, Qualification
 from handoff.selectors import QUEUE_VIEWS, opportunities_for, queue_base
@@ -89,10 +90,18 @@ class QueueView(generics.ListAPIView):
 
 
 class HandoffViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """One handoff and the actions on it, among those the caller may read (handoff.access):
+    any other id answers 404, as one that does not exist."""
+
     permission_classes = [HasCapability]
     capability = "queue.work"
     serializer_class = HandoffSerializer
-    queryset = Handoff.objects.select_related("lead", "lead__channel", "assignee", "team")
+    queryset = Handoff.objects.none()  # typed for the schema; get_queryset scopes it
+
+    def get_queryset(self):
+        return handoffs_visible_to(self.request.user).select_related(
+            "lead", "lead__channel", "assignee", "team"
+        )
 
     def _answer(self, handoff):
         handoff = self.get_queryset().get(pk=handoff.pk)
@@ -197,17 +206,24 @@ class HandoffViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
 
 class QualificationView(APIView):
-    """A lead's BANT answers; PUT saves the fields it is given and leaves the others."""
+    """A lead's BANT answers; PUT saves the fields it is given and leaves the others.
+
+    Only for those with business with the lead (handoff.access): for anyone else the lead's
+    qualification answers 404, as for no lead, like every object one may not read.
+    """
 
     permission_classes = [HasCapability]
     capability = "handoff.work_leads"
+
+    def _lead(self, pk) -> Lead:
+        return get_object_or_404(leads_with_qualification_visible_to(self.request.user), pk=pk)
 
     @extend_schema(
         summary=_("A lead's qualification"),
         responses={200: QualificationSerializer, **READ_ERRORS},
     )
     def get(self, request, pk):
-        lead = get_object_or_404(Lead, pk=pk)
+        lead = self._lead(pk)
         qualification = Qualification.objects.filter(lead=lead).first() or Qualification(lead=lead)
         return Response(QualificationSerializer(qualification).data)
 
@@ -217,7 +233,7 @@ class QualificationView(APIView):
         responses={200: QualificationSerializer, **ACTION_ERRORS},
     )
     def put(self, request, pk):
-        lead = get_object_or_404(Lead, pk=pk)
+        lead = self._lead(pk)
         serializer = QualificationSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         qualification = services.save_qualification(
@@ -334,7 +350,7 @@ class ReinstateLeadView(LeadDecisionView):
 
 @extend_schema_view(
     list=extend_schema(
-        summary=_("Opportunities (yours; a manager's: everyone's)"),
+        summary=_("Opportunities (yours; a rep's: also those they sourced; a manager's: all)"),
         responses={200: OpportunitySerializer(many=True), **LIST_ERRORS},
     ),
     retrieve=extend_schema(
@@ -362,7 +378,8 @@ class OpportunityViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    # SDRs open opportunities on the SQLs they promoted; the list shows only one's own.
+    # SDRs open opportunities on the SQLs they promoted; every read, the list included, shows
+    # only the opportunities the caller may read (handoff.access).
     permission_classes = [HasCapability]
     capability = "handoff.work_leads"
     serializer_class = OpportunitySerializer

@@ -7,12 +7,17 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.capabilities import may
 from handoff import hooks
-from handoff.access import may_decide, may_work
+from handoff.access import (
+    may_decide,
+    may_read_qualification,
+    may_work,
+    opportunities_visible_to,
+)
 from handoff.assignment import with_open_load
 from handoff.filters import QueueFilter
 from handoff.models import (
@@ -164,14 +169,18 @@ def returned_handoffs() -> QuerySet[Handoff]:
 
 
 def opportunities_for(*, user) -> QuerySet[Opportunity]:
-    opportunities = Opportunity.objects.select_related("lead", "owner")
-    if not may(user, "opportunities.work_any"):
-        opportunities = opportunities.filter(owner=user)
-    return opportunities
+    """The opportunities `user` may read (handoff.access), with their lead and owner."""
+    return opportunities_visible_to(user).select_related("lead", "owner")
 
 
 def lead_handoff_section(*, lead: Lead, user, now=None) -> dict:
-    """What the lead page shows after MQL: handoffs, qualification, opportunities."""
+    """What the lead page shows after MQL: handoffs, qualification, opportunities.
+
+    The qualification is read only for those who may read it, and each opportunity says
+    whether the reader may see it (`readable`): its amount and owner are shown only then
+    (handoff.access). Queries: the handoffs and their clocks, the qualification check and row,
+    the required criteria, the opportunities.
+    """
     handoffs = as_shown(
         lead.handoffs.select_related("team", "assignee", "return_reason").order_by(
             "-created_at", "-id"
@@ -179,7 +188,8 @@ def lead_handoff_section(*, lead: Lead, user, now=None) -> dict:
         now,
     )
     current = handoffs[0] if handoffs else None
-    qualification = Qualification.objects.filter(lead=lead).first()
+    reads_qualification = may_read_qualification(lead, user)
+    qualification = Qualification.objects.filter(lead=lead).first() if reads_qualification else None
     # Every clock of every pass through the queue, newest pass first: the SLA panel.
     clocks = [
         clock
@@ -201,13 +211,18 @@ def lead_handoff_section(*, lead: Lead, user, now=None) -> dict:
         and may(user, "leads.disqualify")
         and may_decide(current, user),
         "may_reinstate": lead.stage == Stage.DISQUALIFIED and may(user, "leads.reinstate"),
+        "may_read_qualification": reads_qualification,
         "qualification": qualification,
         "criteria": [
             {"code": code, "label": label, "required": code in required, "met": met[code]}
             for code, label in CRITERIA.items()
         ],
         "missing_criteria": [CRITERIA[c] for c in missing_criteria(qualification, required)],
-        "opportunities": list(lead.opportunities.select_related("owner")),
+        "opportunities": list(
+            lead.opportunities.select_related("owner").annotate(
+                readable=Exists(opportunities_visible_to(user).filter(pk=OuterRef("pk")))
+            )
+        ),
         "is_sal": lead.stage == Stage.SAL,
         "is_sql": lead.stage == Stage.SQL,
         "may_act": may(user, "handoff.work_leads"),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.capabilities import capability_required
 from core.forms import refusals_on
 from handoff import services
+from handoff.access import leads_with_qualification_visible_to
 from handoff.forms import (
     DisqualifyForm,
     OpportunityForm,
@@ -80,7 +81,9 @@ def lead_status(request, pk):
 @require_POST
 @capability_required("handoff.work_leads")
 def qualification(request, pk):
-    lead = get_object_or_404(Lead, pk=pk)
+    """Save BANT answers in place; 404 for a lead whose qualification the user may not read
+    (handoff.access), as the API answers."""
+    lead = get_object_or_404(leads_with_qualification_visible_to(request.user), pk=pk)
     instance = Qualification.objects.filter(lead=lead).first() or Qualification(lead=lead)
     form = QualificationForm(request.POST, instance=instance)
     template = "handoff/partials/qualification.html"

@@ -33,7 +33,9 @@ class OpportunityListView(CapabilityRequiredMixin, ListView):
 
 @capability_required("opportunities.work")
 def opportunity_detail(request, pk):
-    opportunity = get_object_or_404(Opportunity.objects.select_related("lead", "owner"), pk=pk)
+    """One opportunity, for those who may read it (handoff.access; 404 for anyone else, as for
+    no opportunity); its owner and managers change it."""
+    opportunity = get_object_or_404(opportunities_for(user=request.user), pk=pk)
     # The form edits its own copy, so the page still shows the saved opportunity on errors.
     form = OpportunityUpdateForm(request.POST or None, instance=Opportunity.objects.get(pk=pk))
     status = 200
@@ -50,7 +52,10 @@ def opportunity_detail(request, pk):
                 )
             if not form.errors:
                 messages.success(request, _("Opportunity saved."))
-                return redirect("handoff:opportunity", pk)
+                if opportunities_for(user=request.user).filter(pk=pk).exists():
+                    return redirect("handoff:opportunity", pk)
+                # Handed to another account executive: it has left this pipeline.
+                return redirect("handoff:opportunities")
         status = 400
     context = {"opportunity": opportunity, "form": form}
     return render(request, "handoff/opportunity_detail.html", context, status=status)

@@ -8,7 +8,7 @@ from accounts.capabilities import capability_required, may
 from accounts.preferences import preferences_of
 from core.forms import refusals_on
 from handoff import services
-from handoff.access import may_work
+from handoff.access import handoffs_visible_to, may_work
 from handoff.forms import (
     AcceptForm,
     DisqualifyForm,
@@ -111,6 +111,11 @@ def _panel(request, handoff, *, status=200, message="", **forms):
     return response
 
 
+def _handoff(request, pk) -> Handoff:
+    """The handoff, if the user may read it (handoff.access); 404 otherwise, as for no handoff."""
+    return get_object_or_404(handoffs_visible_to(request.user), pk=pk)
+
+
 def _done(request, handoff, message):
     if not request.htmx:
         return redirect("handoff:queue")
@@ -119,20 +124,20 @@ def _done(request, handoff, message):
 
 @capability_required("queue.work")
 def work_panel(request, pk):
-    return _panel(request, get_object_or_404(Handoff, pk=pk))
+    return _panel(request, _handoff(request, pk))
 
 
 @require_POST
 @capability_required("queue.work")
 def claim(request, pk):
-    handoff = get_object_or_404(Handoff, pk=pk)
+    handoff = _handoff(request, pk)
     services.claim_handoff(handoff=handoff, user=request.user)
     return _done(request, handoff, _("It is yours. Log the first touch when you reach them."))
 
 
 def _form_action(request, pk, form_class, form_key, act, message):
     """Validate the form, run the action, and answer with the panel (input errors in place)."""
-    handoff = get_object_or_404(Handoff, pk=pk)
+    handoff = _handoff(request, pk)
     form = form_class(request.POST)
     if form.is_valid():
         with refusals_on(form):

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -5,6 +6,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from handoff.models import Opportunity
 from leads.models import Activity
 from pages.demo.leads import DEMO_PASSWORD, DEMO_USERS
 from pages.timeline import TIMELINE_PAGE, lead_timeline
@@ -48,3 +50,25 @@ def test_a_long_timeline_opens_with_recent_entries_and_loads_older_ones_in_place
     page.get_by_role("link", name="Show older activity").click()
     expect(entries).to_have_count(total)
     expect(page.get_by_role("link", name="Show older activity")).to_have_count(0)
+
+
+@pytest.mark.parametrize(
+    ("username", "reads_it"), [("ae", True), ("manager", True), ("marketer", False)]
+)
+def test_an_opportunitys_amount_owner_and_qualification_show_only_to_those_who_may_read_them(
+    page, log_in, tmp_path, username, reads_it
+):
+    call_command("seed_demo", leads=120, force=True)
+    opportunity = Opportunity.objects.select_related("owner").get()
+
+    log_in(username, DEMO_PASSWORD)
+    page.goto(f"/leads/{opportunity.lead_id}/")
+    row = page.get_by_role("row", name=re.compile(re.escape(opportunity.name)))
+    row.wait_for()
+    page.screenshot(path=tmp_path / f"lead-page-{username}.png", full_page=True)
+
+    expect(row.get_by_text("25000.00 EUR")).to_have_count(1 if reads_it else 0)
+    expect(row.get_by_role("link", name=opportunity.name)).to_have_count(1 if reads_it else 0)
+    expect(page.get_by_role("heading", name="Qualification (BANT)")).to_have_count(
+        1 if reads_it else 0
+    )

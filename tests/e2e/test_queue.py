@@ -93,7 +93,11 @@ def test_an_sdr_works_a_new_mql_to_an_opportunity_and_another_returns_a_lead(
     opportunity.get_by_label("Expected close date").fill("2026-09-30")
     opportunity.get_by_label("Owner (account executive)").select_option(label="alex")
     opportunity.get_by_role("button", name="Open opportunity").click()
-    expect(page.get_by_role("link", name="Volga Logistik rollout")).to_be_visible()
+    # The rep sourced it: its row shows the amount and owner, with no link to a page reps
+    # may not open (the pipeline pages are the account executives' and managers').
+    row = page.get_by_role("row", name=re.compile("Volga Logistik rollout"))
+    expect(row).to_contain_text("48000.00 EUR")
+    expect(row.get_by_role("link")).to_have_count(0)
     assert Lead.objects.get(first_name="Nadia").stage == Stage.OPPORTUNITY
     assert Opportunity.objects.get().owner == account_executive
 

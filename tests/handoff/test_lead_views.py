@@ -118,12 +118,12 @@ def test_marketers_cannot_qualify_promote_or_open_opportunities(client_as, sal):
         assert client.post(reverse(f"handoff:{name}", args=[sal.pk]), MET).status_code == 403
 
 
-def test_an_sdr_not_working_the_lead_is_refused_in_place(client, sal, outsider):
+def test_an_sdr_not_working_the_lead_finds_no_qualification_to_save(client, sal, outsider):
     client.force_login(outsider)
 
     response = client.post(reverse("handoff:qualification", args=[sal.pk]), MET, **HTMX)
 
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert not Qualification.objects.exists()
 
 
