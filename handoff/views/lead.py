@@ -1,12 +1,13 @@
 """The handoff sections of the lead page: status, qualification, promotion, opportunity.
 
 Each form posts with htmx and gets its own fragment back: errors in place (400), or the page
-reloads (HX-Refresh) when the lead changed stage.
+reloads (HX-Refresh) when the lead changed stage. Posted without htmx, the fragment comes in a
+whole page (render_fragment), or the lead page opens again after a stage change.
 """
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +26,7 @@ from handoff.forms import (
 )
 from handoff.models import Qualification
 from handoff.selectors import lead_handoff_section
+from handoff.views.fragments import render_fragment
 from leads.models import Lead, Stage
 
 
@@ -45,11 +47,20 @@ def lead_section_context(*, lead: Lead, user, **forms) -> dict:
     return section
 
 
+# The element of the lead page that each fragment fills (hx-target of its forms).
+TARGETS = {
+    "handoff/partials/lead_status.html": "lead-status",
+    "handoff/partials/qualification.html": "qualification",
+    "handoff/partials/lead_decision.html": "lead-decision",
+    "handoff/partials/opportunity_form.html": "opportunity-form",
+}
+
+
 def _fragment(request, lead, template, *, status=200, **context):
     forms = {key: value for key, value in context.items() if key.endswith("_form")}
     section = lead_section_context(lead=lead, user=request.user, **forms)
     context = {"lead": lead, "handoff_section": section, **context}
-    return render(request, template, context, status=status)
+    return render_fragment(request, template, context, target=TARGETS[template], status=status)
 
 
 def _reload(request, lead, message):

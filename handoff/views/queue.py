@@ -28,6 +28,7 @@ from handoff.selectors import (
     queue_counts,
     queue_for_user,
 )
+from handoff.views.fragments import render_fragment
 
 # How often an open queue page asks for fresh rows.
 POLL_SECONDS = 10
@@ -104,7 +105,9 @@ def _panel(request, handoff, *, status=200, message="", **forms):
         "reassign_form": forms.get("reassign_form")
         or ReassignForm(initial={"assignee": handoff.assignee_id}),
     }
-    response = render(request, "handoff/partials/work_panel.html", context, status=status)
+    response = render_fragment(
+        request, "handoff/partials/work_panel.html", context, target="queue-action", status=status
+    )
     if status == 200 and message:
         # The rows refresh at once, so a lead taken or closed here leaves the list.
         response["HX-Trigger"] = "queue-changed"

@@ -36,6 +36,11 @@ def test_a_rep_reaches_the_lead_from_the_panel(
     log_in("sam")
     page.goto("/handoff/queue/")
     if language != "en":
+        # The switcher is in the user menu; on a phone that is under "Menu".
+        menu = page.locator("header .nav-menu > summary")
+        if menu.is_visible():
+            menu.click()
+        page.locator("header .user-menu > summary").click()
         with page.expect_navigation():
             page.locator("select[name=language]").select_option(language)
     page.locator(f"button[hx-get$='/handoff/queue/{handoff.pk}/']").click()

@@ -71,6 +71,20 @@ def test_promote_names_the_missing_criteria_in_place(client, sal):
     assert Lead.objects.get().stage == Stage.SAL
 
 
+def test_a_refused_promote_posted_without_htmx_comes_back_in_a_whole_page(client, sal):
+    """A click before the page's scripts ran posts the form itself: the refusal comes back in a
+    styled page with the navigation, in the element the section's forms target, so saving the
+    qualification next swaps in place again."""
+    response = client.post(reverse("handoff:promote", args=[sal.pk]), {})
+
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert 'nav aria-label="Main"' in content and "css/accord.css" in content
+    assert '<div id="qualification">' in content
+    assert 'hx-target="#qualification"' in content
+    assert "Missing:" in content
+
+
 def test_promote_then_open_an_opportunity_from_the_lead_page(client, sal, account_executive):
     client.post(reverse("handoff:qualification", args=[sal.pk]), MET, **HTMX)
 

@@ -195,6 +195,21 @@ def test_accept_without_every_check_shows_the_error_in_place(client, pool_team, 
     assert Handoff.objects.get().outcome == Outcome.OPEN
 
 
+def test_a_refused_accept_posted_without_htmx_comes_back_in_a_whole_page(client, pool_team, sdr):
+    """A click before the page's scripts ran posts the form itself: the panel comes back with
+    its error inside a styled page with the navigation, in the element its forms target."""
+    handoff = mql_handoff()
+    client.force_login(sdr)
+
+    response = client.post(reverse("handoff:accept", args=[handoff.pk]), {"meets_mql_spec": "on"})
+
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert 'nav aria-label="Main"' in content and "css/accord.css" in content
+    assert '<div id="queue-action"><article class="work-panel"' in content
+    assert 'role="alert"' in content
+
+
 def test_accept_in_place(client, pool_team, sdr):
     handoff = mql_handoff()
     client.force_login(sdr)
