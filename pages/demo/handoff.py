@@ -69,7 +69,7 @@ LOST_REASONS = [
     "Building it in-house.",
 ]
 TOUCH_CHANNELS = ["call", "call", "email", "social", "meeting"]
-WON_SHARE = 0.45
+WON_SHARE = 0.5
 
 
 def seed_teams() -> dict[str, Team]:
@@ -223,7 +223,7 @@ class SalesFloor:
         if lead.stage != Stage.SQL:
             return
         luck = self.luck[handoff_id]
-        cycle = timedelta(days=luck.randint(7, 28))
+        cycle = timedelta(days=luck.randint(5, 21))
         opportunity = services.open_opportunity(
             lead=lead,
             user=handoff.assignee,
