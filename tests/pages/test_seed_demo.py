@@ -8,7 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from accounts.roles import Role
-from handoff.models import Handoff
+from handoff.models import Handoff, ReturnReason
 from leads.models import Activity, Channel, Lead
 from notifications.models import Notification
 from pages.demo.leads import DEMO_PASSWORD, DEMO_USERS
@@ -85,6 +85,14 @@ def test_a_fresh_demo_tells_the_same_story():
 
     assert stories[0] == stories[1]
     assert len(stories[0]) > 5
+
+
+def test_it_seeds_a_flushed_database_without_return_reasons():
+    ReturnReason.objects.all().delete()
+
+    call_command("seed_demo", leads=60, force=True)
+
+    assert Handoff.objects.filter(outcome="returned", return_reason__isnull=False).exists()
 
 
 def test_it_refuses_to_run_without_debug(settings):

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from handoff.models import Handoff, Outcome
+from handoff.models import Handoff, Outcome, ReturnReason
+from handoff.reasons import seed_default_reasons
 from leads.models import Activity, Channel, Lead
 from pages.demo import leads as demo
 from pages.demo.history import WEEKS, seed_history
@@ -82,6 +83,8 @@ class Command(BaseCommand):
         seed_channel_spend(today=timezone.localdate(now))
         seed_team_calendars()
         seed_agreement()
+        # The data migration seeds the reasons; a flushed database (transactional tests) has none.
+        seed_default_reasons(ReturnReason)
         with addresses_held_back():
             # The past weeks through the queue, then every lead scored and every clock scanned
             # as of now, as the worker would.
