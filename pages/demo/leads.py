@@ -3,7 +3,7 @@ deterministically. The intent that makes some of them MQLs is the demo's history
 (pages/demo/history.py)."""
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from leads.models import ActivityKind, ChannelKind
 
@@ -202,7 +202,7 @@ def demo_activities(leads: list[tuple[str, datetime]], now: datetime, seed: int 
     weights = [weight for _, weight in ACTIVITY_WEIGHTS]
     activities = []
     for lead_number, (email, arrived_at) in enumerate(leads):
-        minutes = max(1, int((now - arrived_at).total_seconds() // 60))
+        since = now - arrived_at
         for event_number in range(rng.randint(0, 14)):
             kind = rng.choices(kinds, weights)[0]
             properties = {}
@@ -218,7 +218,8 @@ def demo_activities(leads: list[tuple[str, datetime]], now: datetime, seed: int 
                 {
                     "email": email,
                     "kind": kind,
-                    "occurred_at": arrived_at + timedelta(minutes=rng.randint(0, minutes)),
+                    # One draw whatever the span, so a later run draws the same activities.
+                    "occurred_at": arrived_at + since * rng.random(),
                     "properties": properties,
                     "external_id": f"demo-{lead_number}-{event_number}",
                 }

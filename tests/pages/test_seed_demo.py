@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts.roles import Role
 from handoff.models import Handoff, ReturnReason
@@ -32,7 +33,8 @@ def test_seeding_twice_leaves_the_same_counts():
     call_command("seed_demo", leads=40, force=True)
     first = counts()
 
-    call_command("seed_demo", leads=40, force=True)
+    with time_machine.travel(timezone.now() + timedelta(days=3, minutes=17)):
+        call_command("seed_demo", leads=40, force=True)
 
     assert counts() == first
     assert first[2] == 40
