@@ -1,9 +1,15 @@
+from datetime import UTC, datetime, timedelta
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts.roles import Role
+from handoff.models import Handoff, ReturnReason
 from leads.models import Activity, Channel, Lead
 from notifications.models import Notification
 from pages.demo.leads import DEMO_PASSWORD, DEMO_USERS
@@ -27,7 +33,8 @@ def test_seeding_twice_leaves_the_same_counts():
     call_command("seed_demo", leads=40, force=True)
     first = counts()
 
-    call_command("seed_demo", leads=40, force=True)
+    with time_machine.travel(timezone.now() + timedelta(days=3, minutes=17)):
+        call_command("seed_demo", leads=40, force=True)
 
     assert counts() == first
     assert first[2] == 40
@@ -61,6 +68,33 @@ def test_demo_notifications_wait_in_the_inbox_without_email():
 
     assert Notification.objects.exists()
     assert not Notification.objects.filter(email_wanted=True, emailed_at=None).exists()
+
+
+def test_a_fresh_demo_tells_the_same_story():
+    """Seeded random numbers: the same leads reach the same stages at the same moments."""
+
+    def story():
+        moments = ("created_at", "first_touch_at", "accepted_at", "returned_at")
+        return sorted(Handoff.objects.values_list("lead__email", "outcome", *moments))
+
+    stories = []
+    with time_machine.travel(datetime(2026, 11, 25, 10, 30, tzinfo=UTC), tick=False):
+        for _ in range(2):
+            with transaction.atomic():
+                call_command("seed_demo", leads=60, force=True)
+                stories.append(story())
+                transaction.set_rollback(True)
+
+    assert stories[0] == stories[1]
+    assert len(stories[0]) > 5
+
+
+def test_it_seeds_a_flushed_database_without_return_reasons():
+    ReturnReason.objects.all().delete()
+
+    call_command("seed_demo", leads=60, force=True)
+
+    assert Handoff.objects.filter(outcome="returned", return_reason__isnull=False).exists()
 
 
 def test_it_refuses_to_run_without_debug(settings):

@@ -21,12 +21,3 @@ def test_every_demo_handoff_runs_on_its_team_s_business_time_clock():
         if handoff.outcome == "accepted":
             assert Step.SQL_DECISION in steps
     assert Clock.objects.filter(stopped_at__isnull=False).exists()
-
-
-def test_seeding_again_adds_no_clock():
-    call_command("seed_demo", leads=30, force=True)
-    first = (Clock.objects.count(), TeamCalendar.objects.count())
-
-    call_command("seed_demo", leads=30, force=True)
-
-    assert (Clock.objects.count(), TeamCalendar.objects.count()) == first
