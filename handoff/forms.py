@@ -87,6 +87,18 @@ class ReassignForm(forms.Form):
     )
 
 
+class BulkReassignForm(ReassignForm):
+    """The queue's bulk bar: where the ticked leads go."""
+
+    prefix = "bulk"
+
+
+class BulkReturnForm(ReturnForm):
+    """The queue's bulk bar: why the ticked leads go back to marketing."""
+
+    prefix = "bulk-return"
+
+
 class QualificationForm(forms.ModelForm):
     class Meta:
         model = Qualification

@@ -1,0 +1,128 @@
+"""Column sorting for list pages and their API twins: `?sort=score` or `?sort=-score`.
+
+Each list declares a `Sorting`: the public keys a person may sort by, each naming the model fields
+it orders, and the order used when no (or an unknown) key is asked for. Unknown keys fall back to
+the default rather than erroring, as a stale bookmark or saved view should still open the list.
+Every order ends with the primary key, so rows that tie keep one order across pages.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import F, QuerySet
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+from rest_framework.filters import OrderingFilter
+
+SORT_PARAM = "sort"
+
+
+@dataclass(frozen=True)
+class SortState:
+    """The sort a page is shown in, and what its headers need to link to the others."""
+
+    key: str  # the public key in force, "" when the list's own order (e.g. urgency) holds
+    descending: bool
+    requested: str  # the `sort` value the request carried, if it was a known key
+    base_query: str  # the request's query without sort and page: filters a header keeps
+
+    def link_for(self, key: str, first_descending: bool = False) -> str:
+        """The query string a header links to: the other direction if `key` is in force."""
+        descending = not self.descending if key == self.key else first_descending
+        value = f"-{key}" if descending else key
+        return f"{self.base_query}&{SORT_PARAM}={value}" if self.base_query else f"sort={value}"
+
+    def aria_for(self, key: str) -> str:
+        if key != self.key:
+            return ""
+        return "descending" if self.descending else "ascending"
+
+
+@dataclass(frozen=True)
+class Sorting:
+    """The sort keys one list allows. `keys` maps a public key to the fields it orders by
+    (ascending; `-` flips them all); `default` is a key, "-key", or "" for `fallback`, the
+    list's own order, which is then kept as is (the queue's urgency)."""
+
+    keys: dict[str, tuple[str, ...]]
+    default: str = ""
+    fallback: tuple[str, ...] = field(default=())
+    tiebreak: str = "pk"
+
+    def parse(self, value: str | None) -> tuple[str, bool, bool]:
+        """(key, descending, known): an unknown or empty value gives the default."""
+        value = (value or "").strip()
+        key = value.removeprefix("-")
+        if key in self.keys:
+            return key, value.startswith("-"), True
+        default = self.default
+        return default.removeprefix("-"), default.startswith("-"), False
+
+    def order_by(self, key: str, descending: bool) -> list:
+        if not key:
+            return list(self.fallback)
+        fields = []
+        for name in self.keys[key]:
+            expression = F(name)
+            # Empty values (no owner, no close date) go last either way, as a reader expects.
+            fields.append(
+                expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+            )
+        fields.append(f"-{self.tiebreak}" if descending else self.tiebreak)
+        return fields
+
+    def apply(self, queryset: QuerySet, params: QueryDict) -> tuple[QuerySet, SortState]:
+        """`queryset` in the order `params` asks for, and the state its headers show."""
+        key, descending, known = self.parse(params.get(SORT_PARAM))
+        query = params.copy()
+        query.pop(SORT_PARAM, None)
+        query.pop("page", None)
+        state = SortState(
+            key=key,
+            descending=descending,
+            requested=params.get(SORT_PARAM, "") if known else "",
+            base_query=query.urlencode(),
+        )
+        ordering = self.order_by(key, descending)
+        return (queryset.order_by(*ordering) if ordering else queryset), state
+
+    def only(self, *keys: str) -> "Sorting":
+        """The same sorting narrowed to `keys` (an API that sorts by fewer columns)."""
+        return Sorting(
+            keys={key: self.keys[key] for key in keys},
+            default=self.default,
+            fallback=self.fallback,
+            tiebreak=self.tiebreak,
+        )
+
+    def api_fields(self) -> dict[str, str]:
+        """What the API's `ordering` parameter accepts: the same public keys, each mapped to its
+        first field (DRF's OrderingFilter orders by one field per key)."""
+        return {key: fields[0] for key, fields in self.keys.items()}
+
+
+class StableOrderingFilter(OrderingFilter):
+    """DRF's `ordering` parameter over a view's `sorting` (a `Sorting`): the same keys as the
+    page (`?ordering=-score`), the first known one used and unknown ones ignored, the primary key
+    last so tied rows keep their order. Without one the view's pagination order holds."""
+
+    ordering_description = _(
+        "Sort by one of the listed keys; a leading '-' reverses it. Unknown keys are ignored."
+    )
+
+    def get_ordering(self, request, queryset, view):
+        sorting = view.sorting
+        for term in request.query_params.get(self.ordering_param, "").split(","):
+            key, descending, known = sorting.parse(term)
+            if known:
+                name = sorting.api_fields()[key]
+                return (f"-{name}", "-pk") if descending else (name, "pk")
+        return None
+
+    def get_schema_operation_parameters(self, view):
+        keys = list(view.sorting.keys)
+        (parameter,) = super().get_schema_operation_parameters(view)
+        parameter["schema"] = {
+            "type": "string",
+            "enum": [value for key in keys for value in (key, f"-{key}")],
+        }
+        return [parameter]
