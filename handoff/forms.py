@@ -94,9 +94,11 @@ class BulkReassignForm(ReassignForm):
 
 
 class BulkReturnForm(ReturnForm):
-    """The queue's bulk bar: why the ticked leads go back to marketing."""
+    """The queue's bulk bar: why the ticked leads go back to marketing. The reason is required
+    by the server only: the bar's other button (reassign) needs none."""
 
     prefix = "bulk-return"
+    use_required_attribute = False
 
 
 class QualificationForm(forms.ModelForm):
