@@ -123,3 +123,23 @@ SQL_SORTING = Sorting(
     },
     default="-promoted",
 )
+
+# A team's reps; the load is their open handoffs (handoff.assignment.with_open_load).
+MEMBER_SORTING = Sorting(
+    keys={
+        "rep": ("user__first_name", "user__last_name", "user__username"),
+        "load": ("load",),
+        "weight": ("weight",),
+    },
+    default="rep",
+)
+
+# The teams, by name.
+TEAM_SORTING = Sorting(
+    keys={
+        "team": ("name",),
+        "assignment": ("mode",),
+        "manager": ("manager__first_name", "manager__last_name", "manager__username"),
+    },
+    default="team",
+)

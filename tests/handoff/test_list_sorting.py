@@ -1,5 +1,6 @@
 """The queue keeps its urgency order unless a person sorts by one of its optional columns, and
-"Most urgent first" goes back; the returned, opportunity and SQL lists sort by their headers."""
+"Most urgent first" goes back; the returned, opportunity, SQL and team lists sort by their
+headers."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,6 +16,7 @@ from leads.models import Lead
 from tests.factories import LeadFactory
 from tests.handoff.factories import mql_handoff
 from tests.handoff.test_qualification import CHECKS, DEFAULT_CRITERIA
+from tests.teams.factories import TeamFactory
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -131,3 +133,30 @@ def test_the_sql_list_sorts_by_lead(client, pool_team, sdr, manager, account_exe
 
     assert [p.lead.first_name for p, _ae in by_lead.context["rows"]] == ["Abe", "Zoe"]
     assert [p.lead.first_name for p, _ae in newest.context["rows"]] == ["Zoe", "Abe"]
+
+
+def test_a_teams_reps_sort_by_open_load(client, pool_team, sdr, sdr2, manager):
+    for _ in range(2):
+        services.claim_handoff(handoff=mql_handoff(), user=sdr2)
+    services.claim_handoff(handoff=mql_handoff(), user=sdr)
+    client.force_login(manager)
+
+    busiest = client.get(reverse("handoff:team", args=[pool_team.pk]), {"sort": "-load"})
+    by_name = client.get(reverse("handoff:team", args=[pool_team.pk]))
+
+    assert [(m.user.username, m.load) for m in busiest.context["members"]] == [
+        ("sasha", 2),
+        ("sam", 1),
+    ]
+    assert [m.user.username for m in by_name.context["members"]] == ["sam", "sasha"]
+    assert 'aria-sort="descending"' in busiest.text
+
+
+def test_the_teams_sort_by_name_either_way(client, manager):
+    TeamFactory(name="Events")
+    TeamFactory(name="Inbound")
+    client.force_login(manager)
+
+    response = client.get(reverse("handoff:teams"), {"sort": "-team"})
+
+    assert [team.name for team in response.context["teams"]] == ["Inbound", "Events"]
