@@ -8,12 +8,28 @@ Every order ends with the primary key, so rows that tie keep one order across pa
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from rest_framework.filters import OrderingFilter
 
 SORT_PARAM = "sort"
+
+
+def _may_be_null(model, path: str) -> bool:
+    """Whether `path` ("owner__first_name") can read NULL from `model`: a nullable column, or
+    one reached through a nullable relation. Anything else (an annotation) counts as nullable."""
+    for name in path.split("__"):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return True
+        if field.null:
+            return True
+        if field.is_relation:
+            model = field.related_model
+    return False
 
 
 @dataclass(frozen=True)
@@ -57,13 +73,18 @@ class Sorting:
         default = self.default
         return default.removeprefix("-"), default.startswith("-"), False
 
-    def order_by(self, key: str, descending: bool) -> list:
+    def order_by(self, key: str, descending: bool, model=None) -> list:
+        """The order_by() terms for `key`. Columns that may be empty (no owner, no close date)
+        put empty last either way, as a reader expects; the others are plain, so an index on
+        them serves either direction."""
         if not key:
             return list(self.fallback)
         fields = []
         for name in self.keys[key]:
+            if model is not None and not _may_be_null(model, name):
+                fields.append(f"-{name}" if descending else name)
+                continue
             expression = F(name)
-            # Empty values (no owner, no close date) go last either way, as a reader expects.
             fields.append(
                 expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
             )
@@ -82,7 +103,7 @@ class Sorting:
             requested=params.get(SORT_PARAM, "") if known else "",
             base_query=query.urlencode(),
         )
-        ordering = self.order_by(key, descending)
+        ordering = self.order_by(key, descending, queryset.model)
         return (queryset.order_by(*ordering) if ordering else queryset), state
 
     def only(self, *keys: str) -> "Sorting":

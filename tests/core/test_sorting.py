@@ -71,3 +71,12 @@ def test_empty_values_come_last_in_either_direction(make_user):
     for value in ("owner", "-owner"):
         ordered, _state = sorting.apply(Lead.objects.all(), QueryDict(f"sort={value}"))
         assert list(ordered) == [owned, unowned]
+
+
+def test_a_column_that_cannot_be_empty_sorts_plainly_so_an_index_serves_both_directions():
+    sorting = Sorting(keys={"score": ("score",), "owner": ("owner__first_name",)})
+
+    assert sorting.order_by("score", True, Lead) == ["-score", "-pk"]
+    (owner, _pk) = sorting.order_by("owner", True, Lead)
+    # The owner may be missing: empty last, whichever way.
+    assert owner.nulls_last and owner.descending
