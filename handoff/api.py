@@ -24,7 +24,7 @@ from core.api import CursorPagination
 from core.sorting import StableOrderingFilter
 from handoff import services
 from handoff.access import handoffs_visible_to, leads_with_qualification_visible_to
-from handoff.filters import QUEUE_API_SORTING, QueueFilter
+from handoff.filters import OPPORTUNITY_API_SORTING, QUEUE_API_SORTING, QueueFilter
 from handoff.models import Handoff, Opportunity, Qualification
 from handoff.selectors import QUEUE_VIEWS, opportunities_for, queue_base
 from handoff.serializers import (
@@ -357,6 +357,10 @@ class ReinstateLeadView(LeadDecisionView):
 @extend_schema_view(
     list=extend_schema(
         summary=_("Opportunities (yours; a rep's: also those they sourced; a manager's: all)"),
+        description=_(
+            "Newest first; `ordering` sorts by name, stage, amount or close date instead, as "
+            "the pipeline page's headers do (e.g. `close`, `-amount`), ties in id order."
+        ),
         responses={200: OpportunitySerializer(many=True), **LIST_ERRORS},
     ),
     retrieve=extend_schema(
@@ -389,6 +393,8 @@ class OpportunityViewSet(
     permission_classes = [HasCapability]
     capability = "handoff.work_leads"
     serializer_class = OpportunitySerializer
+    filter_backends = [StableOrderingFilter]
+    sorting = OPPORTUNITY_API_SORTING
     queryset = Opportunity.objects.none()  # typed for the schema; get_queryset scopes it
 
     def get_queryset(self):

@@ -112,6 +112,8 @@ OPPORTUNITY_SORTING = Sorting(
     },
     default="close",
 )
+# The opportunities API's `ordering`: the opportunity's own columns.
+OPPORTUNITY_API_SORTING = OPPORTUNITY_SORTING.only("name", "stage", "amount", "close")
 
 # SQLs waiting for an account executive, newest promotion first.
 SQL_SORTING = Sorting(

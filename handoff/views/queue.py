@@ -1,6 +1,7 @@
 """The SDR queue: the page, its polled rows, and the work panel with the actions in place."""
 
 from django.contrib import messages
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -111,9 +112,9 @@ def _returned(count: int) -> str:
 
 def _back_to_queue(request):
     """The queue as the manager left it: its view, filters and sort (a query string only)."""
-    query = request.POST.get("query", "")
+    query = QueryDict(request.POST.get("query", "")).urlencode()
     url = reverse("handoff:queue")
-    return redirect(f"{url}?{query}" if query and "://" not in query else url)
+    return redirect(f"{url}?{query}" if query else url)
 
 
 @require_POST

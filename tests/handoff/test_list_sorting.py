@@ -98,24 +98,39 @@ def test_the_returned_list_sorts_by_reason(client, pool_team, sdr, marketer):
     assert len(labels) == 3
 
 
-def test_the_opportunity_list_sorts_by_amount_and_keeps_the_stage_filter(
-    client, account_executive, manager
-):
-    for amount in (500, 9000, 40):
+def deals(owner, amounts=(500, 9000, 40)):
+    for amount in amounts:
         Opportunity.objects.create(
             lead=LeadFactory(),
             name=f"Deal {amount}",
             amount=Decimal(amount),
             currency="EUR",
             expected_close_date=date(2026, 6, 30),
-            owner=account_executive,
+            owner=owner,
         )
+
+
+def test_the_opportunity_list_sorts_by_amount_and_keeps_the_stage_filter(
+    client, account_executive, manager
+):
+    deals(account_executive)
     client.force_login(manager)
 
     response = client.get(reverse("handoff:opportunities"), {"sort": "-amount", "stage": ""})
 
     assert [o.amount for o in response.context["object_list"]] == [9000, 500, 40]
     assert 'href="?stage=&amp;sort=amount"' in response.text
+
+
+def test_the_opportunities_api_takes_the_same_ordering(api_as, account_executive):
+    deals(account_executive)
+    api = api_as(Role.MANAGER)
+
+    by_amount = api.get("/api/v1/opportunities/", {"ordering": "-amount"}).json()["results"]
+    unknown = api.get("/api/v1/opportunities/", {"ordering": "owner__password"}).json()["results"]
+
+    assert [row["name"] for row in by_amount] == ["Deal 9000", "Deal 500", "Deal 40"]
+    assert [row["name"] for row in unknown] == ["Deal 40", "Deal 9000", "Deal 500"]
 
 
 def test_the_sql_list_sorts_by_lead(client, pool_team, sdr, manager, account_executive):
