@@ -3,6 +3,8 @@
 Rule ids are stable names so that explanations recorded under this version stay readable.
 """
 
+from django.utils.translation import gettext_noop
+
 from scoring.engine import (
     ActionRule,
     AgreementSpec,
@@ -72,8 +74,9 @@ def starter_agreement(*, version: int = 1) -> AgreementSpec:
     )
 
 
-STARTER_NAME = "Starter agreement"
-STARTER_NARRATIVE = (
+# Translated when shown (core.i18n) while a team keeps them as shipped.
+STARTER_NAME = gettext_noop("Starter agreement")
+STARTER_NARRATIVE = gettext_noop(
     "A lead is marketing qualified when we know who they are (first name, last name, title and "
     "organization), they write from a company address in a role that buys, and they have shown "
     "intent: together at least 15 points from content, pricing, events and requests to talk to "
