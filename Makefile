@@ -18,6 +18,7 @@ $(VENV)/.installed: requirements/dev.txt
 	@touch $@
 
 run: install
+	$(BIN)/python manage.py compile_catalogs
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py setup_schedules
 	$(BIN)/python manage.py seed_demo
@@ -52,8 +53,8 @@ lock: install
 # Extract translatable strings for Accord's languages (needs GNU gettext), then compile them.
 messages: install
 	mkdir -p locale
-	$(BIN)/python manage.py makemessages -l th -l zh_Hans -l ru -l ar --ignore=.venv --ignore=static/vendor --ignore=staticfiles
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	$(BIN)/python manage.py makemessages -l th -l zh_Hans -l ru -l ar --ignore=.venv --ignore=static/vendor --ignore=staticfiles --ignore=tests
+	$(BIN)/python manage.py compile_catalogs
 
 bench: install
 	$(BIN)/python manage.py bench $(BENCH_ARGS)

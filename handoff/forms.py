@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts import capabilities
+from core.i18n import other_languages
 from handoff.models import (
     FirstTouchChannel,
     Opportunity,
@@ -196,9 +197,39 @@ class AddMemberForm(MemberForm):
 
 
 class ReturnReasonForm(forms.ModelForm):
+    """The reason and, for each other language, the label reps reading in it see (blank: the
+    shipped translation of a default reason, or the label as written)."""
+
     class Meta:
         model = ReturnReason
         fields = ["kind", "code", "label", "is_active", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, name in other_languages():
+            self.fields[label_field(code)] = forms.CharField(
+                label=_("Label in %(language)s") % {"language": name},
+                max_length=200,
+                required=False,
+                initial=self.instance.labels.get(code, ""),
+                widget=forms.TextInput(attrs={"dir": "auto"}),
+            )
+
+    def translated_labels(self):
+        """The per-language fields, for the template to lay out apart from the others."""
+        return [self[label_field(code)] for code, _name in other_languages()]
+
+    def save(self, commit=True):
+        self.instance.labels = {
+            code: self.cleaned_data[label_field(code)].strip()
+            for code, _name in other_languages()
+            if self.cleaned_data[label_field(code)].strip()
+        }
+        return super().save(commit=commit)
+
+
+def label_field(language_code: str) -> str:
+    return "label_" + language_code.replace("-", "_")
 
 
 class RequiredCriteriaForm(forms.Form):

@@ -1,9 +1,9 @@
-import unicodedata
-
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+from core.text import fold
 
 
 def normalize_email(email: str) -> str:
@@ -12,10 +12,10 @@ def normalize_email(email: str) -> str:
 
 
 def search_key(*parts) -> str:
-    """Case-folded, NFKC-normalized text, so search matches in any script on SQLite and PostgreSQL
-    alike (SQLite's LIKE folds ASCII only, so Cyrillic or Greek would not match otherwise)."""
-    text = " ".join(str(part) for part in parts if part)
-    return unicodedata.normalize("NFKC", text).casefold()
+    """Text folded as the agreement's rules fold it (core.text.fold), so search matches in any
+    script on SQLite and PostgreSQL alike (SQLite's LIKE folds ASCII only, so Cyrillic or Greek
+    would not match otherwise) and a keyword that finds a lead also fires its rule."""
+    return fold(" ".join(str(part) for part in parts if part))
 
 
 class Stage(models.TextChoices):

@@ -148,7 +148,7 @@ def breach_drilldown(request):
                     clock.rep or clock.handoff.assignee or "",
                     clock.handoff.lead.channel or "",
                     clock.get_step_display(),
-                    clock.policy.name,
+                    clock.policy.display_name,
                     clock.started_at.isoformat(),
                     clock.due_at.isoformat(),
                     clock.stopped_at.isoformat() if clock.stopped_at else "",

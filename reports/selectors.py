@@ -24,6 +24,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from core.i18n import localized
 from handoff.models import Handoff, Outcome, ReasonKind
 from leads.models import Channel, Lead, Stage, StageChange
 from reports.cohort import funnel_figures
@@ -296,6 +297,7 @@ def cohort_returns(filters: ReportFilters) -> list[Return]:
         .values_list(
             "return_reason_id",
             "return_reason__label",
+            "return_reason__labels",
             "return_reason__kind",
             "lead__channel_id",
             "lead__channel__name",
@@ -303,14 +305,14 @@ def cohort_returns(filters: ReportFilters) -> list[Return]:
         )
     )
     returns = []
-    for reason_id, reason, kind, channel_id, channel, context in rows:
+    for reason_id, reason, labels, kind, channel_id, channel, context in rows:
         version = agreement_version_of((context or {}).get("agreement_version"))
         if filters.agreement_version is not None and version != filters.agreement_version:
             continue
         returns.append(
             Return(
                 reason_id=reason_id,
-                reason=reason,
+                reason=localized(reason, labels),
                 kind=kind,
                 channel_id=channel_id,
                 channel=channel or "",

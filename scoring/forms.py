@@ -5,6 +5,8 @@ problems next to the field, and finally builds the engine rule so that anything 
 would refuse is refused here, before a row is written.
 """
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -30,12 +32,17 @@ VALUE_HELP = _(
 )
 
 
+# A comma in any of Accord's scripts separates values: Chinese writers type "，" or "、", Arabic
+# writers "،" (a marketer typing "采购，学生" means two keywords).
+VALUE_SEPARATORS = re.compile("[,，、،]")
+
+
 def parse_value(operator: str, text: str, *, gate: bool = False):
     """What the marketer typed as the value the engine expects, or a ValidationError."""
     text = (text or "").strip()
     if operator == "present":
         return None
-    items = [item.strip() for item in text.split(",") if item.strip()]
+    items = [item.strip() for item in VALUE_SEPARATORS.split(text) if item.strip()]
     if not items:
         if operator in LIST_OPERATORS:
             raise forms.ValidationError(

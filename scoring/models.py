@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import shipped
 from leads.models import ActivityKind, ChannelKind
 from scoring import engine
 from scoring.describe import OPERATOR_LABELS, describe
@@ -85,7 +86,17 @@ class Agreement(models.Model):
         ]
 
     def __str__(self):
-        return _("v%(version)s · %(name)s") % {"version": self.version, "name": self.name}
+        return _("v%(version)s · %(name)s") % {"version": self.version, "name": self.display_name}
+
+    @property
+    def display_name(self) -> str:
+        """The starter agreement's name in the reader's language; a team's own as written."""
+        return shipped(self.name)
+
+    @property
+    def display_narrative(self) -> str:
+        """The starter narrative in the reader's language while nobody has rewritten it."""
+        return shipped(self.narrative)
 
     @property
     def is_draft(self) -> bool:

@@ -9,10 +9,11 @@ distinct property value), so there is one meaning per operator.
 
 import functools
 import re
-import unicodedata
 from decimal import Decimal
 
 import re2
+
+from core.text import fold
 
 # Plain decimal text: optional sign, digits, optional decimal part. Not "1e3", "nan", "0x1f",
 # "1_000" or digits of other scripts, which Python's float() would read.
@@ -74,13 +75,13 @@ def scalar_text(value: object) -> str | None:
 
 
 def folded(value: object) -> str | None:
-    """One spelling per value: case, surrounding whitespace and full-width forms do not count,
-    in any script (NFKC, then case-folded); None when the value is absent or not a scalar."""
+    """One spelling per value, as search spells it too (core.text.fold: case, width, Arabic
+    letter forms and diacritics, Traditional Chinese do not count); None when the value is
+    absent or not a scalar."""
     text = scalar_text(value)
     if text is None:
         return None
-    text = unicodedata.normalize("NFKC", text).strip().casefold()
-    return text or None
+    return fold(text) or None
 
 
 @functools.lru_cache(maxsize=512)

@@ -3,6 +3,8 @@
 Rule ids are stable names so that explanations recorded under this version stay readable.
 """
 
+from django.utils.translation import gettext_noop
+
 from scoring.engine import (
     ActionRule,
     AgreementSpec,
@@ -11,7 +13,10 @@ from scoring.engine import (
     PropertyCondition,
 )
 
+# Personal mailboxes rather than company addresses, in the markets Accord's teams sell to; a
+# domain rule covers its subdomains too (vip.qq.com, vip.163.com).
 FREE_MAIL_DOMAINS = (
+    # worldwide
     "gmail.com",
     "googlemail.com",
     "yahoo.com",
@@ -19,10 +24,52 @@ FREE_MAIL_DOMAINS = (
     "outlook.com",
     "live.com",
     "icloud.com",
-    "mail.ru",
-    "yandex.ru",
+    "proton.me",
+    "protonmail.com",
+    # China
     "qq.com",
     "163.com",
+    "126.com",
+    "yeah.net",
+    "sina.com",
+    "sina.cn",
+    "sohu.com",
+    "foxmail.com",
+    "aliyun.com",
+    "139.com",
+    # Russia
+    "mail.ru",
+    "bk.ru",
+    "list.ru",
+    "inbox.ru",
+    "internet.ru",
+    "yandex.ru",
+    "yandex.com",
+    "ya.ru",
+    "rambler.ru",
+    # Thailand
+    "yahoo.co.th",
+    "hotmail.co.th",
+)
+
+# Titles of people who do not buy (purchasing runs a tender once sales found the buyer; students
+# research), in Accord's five languages. `contains` reads stems: "закуп" catches закупки and
+# закупщик, "طالب" catches طالبة (and, a known cost, مطالبات, "claims"). Folding (core/text.py)
+# makes 採購 read as 采购 and مشتريات match with or without hamza and diacritics.
+EXCLUDED_TITLE_WORDS = (
+    "procurement",
+    "purchasing",
+    "student",
+    "จัดซื้อ",
+    "นักศึกษา",
+    "นักเรียน",
+    "采购",
+    "学生",
+    "закуп",
+    "снабжен",
+    "студент",
+    "مشتريات",
+    "طالب",
 )
 
 
@@ -44,7 +91,7 @@ def starter_agreement(*, version: int = 1) -> AgreementSpec:
                 id="excluded_title",
                 field="title",
                 operator="contains",
-                value=("procurement", "purchasing", "student"),
+                value=EXCLUDED_TITLE_WORDS,
             ),
             NegativeRule(id="unsubscribed", activity_kind="unsubscribe"),
         ),
@@ -72,8 +119,9 @@ def starter_agreement(*, version: int = 1) -> AgreementSpec:
     )
 
 
-STARTER_NAME = "Starter agreement"
-STARTER_NARRATIVE = (
+# Translated when shown (core.i18n) while a team keeps them as shipped.
+STARTER_NAME = gettext_noop("Starter agreement")
+STARTER_NARRATIVE = gettext_noop(
     "A lead is marketing qualified when we know who they are (first name, last name, title and "
     "organization), they write from a company address in a role that buys, and they have shown "
     "intent: together at least 15 points from content, pricing, events and requests to talk to "

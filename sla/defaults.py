@@ -8,32 +8,37 @@ Created by the data migration, and again after any migrate or flush that leaves 
 (a flushed test database), so that every handoff always finds a clock.
 """
 
+from django.utils.translation import gettext_noop
+
+# The hot-lead policy's name says this number too (a catalog entry cannot be an f-string).
 HOT_SCORE = 40
 
 DEFAULT_POLICIES = [
     {
-        "name": "First touch within 4 business hours",
+        "name": gettext_noop("First touch within 4 business hours"),
         "step": "mql_to_first_touch",
         "target_minutes": 4 * 60,
     },
     {
-        "name": "Accept or return within 1 business day",
+        "name": gettext_noop("Accept or return within 1 business day"),
         "step": "mql_to_accept_or_return",
         "target_minutes": 8 * 60,
     },
     {
-        "name": "SQL decision within 10 business days",
+        "name": gettext_noop("SQL decision within 10 business days"),
         "step": "sal_to_sql_decision",
         "target_minutes": 10 * 8 * 60,
     },
     {
-        "name": f"Hot lead (score {HOT_SCORE}+): first touch within 15 business minutes",
+        "name": gettext_noop("Hot lead (score 40+): first touch within 15 business minutes"),
         "step": "mql_to_first_touch",
         "target_minutes": 15,
         "min_score": HOT_SCORE,
     },
     {
-        "name": "Hot lead (contact or demo request): first touch within 15 business minutes",
+        "name": gettext_noop(
+            "Hot lead (contact or demo request): first touch within 15 business minutes"
+        ),
         "step": "mql_to_first_touch",
         "target_minutes": 15,
         "requires_request": True,

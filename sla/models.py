@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import shipped
 from leads.models import ChannelKind
 
 
@@ -98,7 +99,12 @@ class SlaPolicy(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """A default policy's name in the reader's language; a manager's own name as written."""
+        return shipped(self.name)
 
     @property
     def specificity(self) -> int:

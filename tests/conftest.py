@@ -9,6 +9,17 @@ from accounts.services import api_token_create
 from tests.factories import UserFactory
 
 
+def pytest_configure(config):
+    """Pages are tested in every language, so the catalogs are compiled first, once, by the
+    process that starts the run (xdist workers have `workerinput` and find them compiled)."""
+    if not hasattr(config, "workerinput"):
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("compile_catalogs")
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashers cost ~0.3 s a password by design; tests need none of that strength."""

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import localized
+
 
 class Outcome(models.TextChoices):
     OPEN = "open", _("Open")
@@ -40,6 +42,12 @@ class ReturnReason(models.Model):
     )
     code = models.SlugField(_("code"), max_length=50)
     label = models.CharField(_("label"), max_length=200)
+    labels = models.JSONField(
+        _("label in other languages"),
+        default=dict,
+        blank=True,
+        help_text=_("The label in each language a rep may read, by language code."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -55,7 +63,12 @@ class ReturnReason(models.Model):
         ]
 
     def __str__(self):
-        return self.label
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        """In the reader's language: the manager's label for it, else the shipped translation."""
+        return localized(self.label, self.labels)
 
 
 class Handoff(models.Model):

@@ -4,6 +4,7 @@ from itertools import islice
 
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -96,5 +97,5 @@ def import_rejections(request, pk):
     job = get_object_or_404(ImportJob, pk=pk)
     response = StreamingHttpResponse(rejected_rows_csv(job), content_type="text/csv; charset=utf-8")
     filename = _("rejected-rows-%(id)s.csv") % {"id": job.pk}
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

@@ -64,7 +64,22 @@ def _lead_reader(field: str) -> Callable[["LeadFacts"], object]:
 
 def _lead_test(field: str, operator: str, value: object) -> Callable[["LeadFacts"], bool]:
     read, test = _lead_reader(field), compile_test(operator, value)
+    if field == "email_domain" and operator in DOMAIN_OPERATORS:
+        if operator == "not_one_of":
+            return lambda lead: all(test(domain) for domain in _domain_and_parents(read(lead)))
+        return lambda lead: any(test(domain) for domain in _domain_and_parents(read(lead)))
     return lambda lead: test(read(lead))
+
+
+# A domain names its subdomains too: a rule on qq.com holds for vip.qq.com, as mail providers
+# and companies hand out addresses on subdomains of the domain a marketer knows.
+DOMAIN_OPERATORS = frozenset({"equals", "one_of", "not_one_of"})
+
+
+def _domain_and_parents(domain: str) -> list[str]:
+    """ "vip.qq.com" → ["vip.qq.com", "qq.com", "com"]; an empty domain stays one empty value."""
+    labels = domain.split(".")
+    return [".".join(labels[index:]) for index in range(len(labels))]
 
 
 def _freeze(rule: object, name: str) -> None:

@@ -152,10 +152,10 @@ def test_a_manager_reassigns_two_handoffs_at_once(page, log_in, queue, manager, 
     # Back on the queue as the manager left it.
     expect(page).to_have_url(re.compile(r"view=all"))
 
-    page.get_by_label("Select all leads on this page").check()
+    page.get_by_label("Select all on this page").check()
     expect(page.locator("[data-select=handoffs]:checked")).to_have_count(4)
     page.get_by_label("Select Bo Chen").uncheck()
-    expect(page.get_by_label("Select all leads on this page")).not_to_be_checked()
+    expect(page.get_by_label("Select all on this page")).not_to_be_checked()
     assert not look_at(page, "/handoff/queue/?view=all&sort=-score", "queue", tmp_path)
 
 

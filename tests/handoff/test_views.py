@@ -3,11 +3,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 
 from accounts.preferences import save_preferences
 from accounts.roles import Role
 from handoff import services
+from handoff.forms import ReturnForm
 from handoff.models import Handoff, Outcome, ReturnReason
 from leads.models import ActivityKind, Lead, Stage
 from teams.models import TeamMember
@@ -503,3 +505,33 @@ def test_the_queue_offers_keyboard_shortcuts_unless_the_rep_turned_them_off(clie
 
     assert "data-queue-shortcuts" not in page
     assert 'id="queue-shortcuts"' not in page
+
+
+def test_managers_give_a_reason_its_label_in_other_languages(client, manager):
+    client.force_login(manager)
+    reason = ReturnReason.objects.get(kind="return", code="bad_timing")
+
+    page = client.get(reverse("handoff:return_reasons"))
+    assert f'name="r{reason.pk}-label_ar"' in page.content.decode()
+    client.post(
+        reverse("handoff:return_reason", args=[reason.pk]),
+        {
+            f"r{reason.pk}-kind": "return",
+            f"r{reason.pk}-code": "bad_timing",
+            f"r{reason.pk}-label": "Bad timing",
+            f"r{reason.pk}-label_ar": "توقيت غير مناسب",
+            f"r{reason.pk}-label_ru": "  ",
+            f"r{reason.pk}-is_active": "on",
+            f"r{reason.pk}-position": 3,
+        },
+    )
+
+    reason.refresh_from_db()
+    assert reason.labels == {"ar": "توقيت غير مناسب"}
+    with translation.override("ar"):
+        assert str(reason) == "توقيت غير مناسب"
+    with translation.override("en"):
+        assert str(reason) == "Bad timing"
+    with translation.override("ar"):
+        choices = [label for _value, label in ReturnForm().fields["reason"].choices]
+    assert "توقيت غير مناسب" in choices

@@ -448,3 +448,16 @@ def test_the_import_list_runs_a_fixed_number_of_queries(
         upload(MALFORMED)
     with django_assert_max_num_queries(8):
         client.get(reverse("intake:imports"))
+
+
+def test_the_rejected_rows_file_is_named_in_the_readers_language(client_as, channels):
+    job = upload(b"email,first_name\nnot-an-email,Ana\n")
+    client = client_as(Role.MARKETER)
+
+    response = client.get(
+        reverse("intake:import-rejections", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="ru"
+    )
+
+    # A non-ASCII name travels as RFC 5987's filename*, which every browser reads.
+    assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''")
+    assert f"-{job.pk}.csv" in response["Content-Disposition"]

@@ -97,3 +97,22 @@ def test_the_detail_page_shows_the_timeline(client_as, lead):
     assert "asset_type: ebook" in body
     assert "Scored 15 under agreement v1" in body
     assert "Иван" in body
+
+
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        ("採購經理", "采购"),  # Traditional title, Simplified search
+        ("采购经理", "採購"),
+        ("أحمد", "احمد"),  # with and without hamza
+        ("فاطمة", "فاطمه"),  # ta marbuta
+        ("Фёдор", "федор"),
+    ],
+)
+def test_search_ignores_the_spellings_rules_ignore(client_as, stored, typed):
+    match = LeadFactory(first_name=stored)
+    LeadFactory(first_name="Olivia")
+
+    response = client_as(Role.MARKETER).get(reverse("leads:list"), {"q": typed})
+
+    assert list(response.context["object_list"]) == [match]

@@ -38,8 +38,12 @@ def test_the_starter_agreement_reads_as_plain_words():
         "+8 for each trade-show conversation",
         "+1 for each email click, at most 5, in the last 30 days",
         "Disqualify: email domain is one of gmail.com, googlemail.com, yahoo.com, hotmail.com, "
-        "outlook.com, live.com, icloud.com, mail.ru, yandex.ru, qq.com, 163.com",
-        "Disqualify: title contains procurement, purchasing or student",
+        "outlook.com, live.com, icloud.com, proton.me, protonmail.com, qq.com, 163.com, 126.com, "
+        "yeah.net, sina.com, sina.cn, sohu.com, foxmail.com, aliyun.com, 139.com, mail.ru, bk.ru, "
+        "list.ru, inbox.ru, internet.ru, yandex.ru, yandex.com, ya.ru, rambler.ru, yahoo.co.th, "
+        "hotmail.co.th",
+        "Disqualify: title contains procurement, purchasing, student, จัดซื้อ, นักศึกษา, นักเรียน, "
+        "采购, 学生, закуп, снабжен, студент, مشتريات or طالب",
         "Disqualify: any unsubscribe",
     ]
 

@@ -97,15 +97,68 @@ def test_a_free_mail_address_disqualifies_and_names_the_negative():
     assert reason.startswith("Negative hit: Disqualify: email domain is one of gmail.com")
 
 
-@pytest.mark.parametrize("title", ["Head of Procurement", "purchasing manager", "MBA STUDENT"])
-def test_an_excluded_title_disqualifies(title):
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Head of Procurement",
+        "purchasing manager",
+        "MBA STUDENT",
+        "ผู้จัดการฝ่ายจัดซื้อ",
+        "นักศึกษาปริญญาโท",
+        "采购经理",
+        "採購經理",  # Traditional characters
+        "研究生学生",
+        "Менеджер по закупкам",
+        "Руководитель отдела снабжения",
+        "Студентка",
+        "مدير المشتريات",
+        "مدير المُشتريات",  # with a damma
+        "طالبة ماجستير",
+    ],
+)
+def test_an_excluded_title_disqualifies_in_every_language(title):
     result = evaluate(corporate_lead(title=title), [ebook(), contact_request()], STARTER, NOW)
 
     assert not result.qualifies
     assert ids(result.negatives_hit) == ["excluded_title"]
-    assert reasons_not(result) == [
-        "Negative hit: Disqualify: title contains procurement, purchasing or student"
-    ]
+    [reason] = reasons_not(result)
+    assert reason.startswith("Negative hit: Disqualify: title contains procurement, purchasing")
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "wang@126.com",
+        "li@vip.qq.com",
+        "zhang@foxmail.com",
+        "ivan@bk.ru",
+        "olga@ya.ru",
+        "petr@rambler.ru",
+        "somchai@yahoo.co.th",
+        "malee@hotmail.co.th",
+    ],
+)
+def test_these_markets_free_mail_addresses_disqualify(email):
+    result = evaluate(corporate_lead(email=email), [ebook(), contact_request()], STARTER, NOW)
+
+    assert not result.qualifies
+    assert ids(result.negatives_hit) == ["free_mail"]
+
+
+@pytest.mark.parametrize("email", ["ana@acme.com", "ana@qq.com.example.com", "ana@myqq.com"])
+def test_a_domain_rule_holds_for_subdomains_only(email):
+    result = evaluate(corporate_lead(email=email), [ebook(), contact_request()], STARTER, NOW)
+
+    assert ids(result.negatives_hit) == []
+
+
+def test_not_one_of_a_domain_excludes_its_subdomains():
+    rule = ProfileRule(
+        id="company", field="email_domain", operator="not_one_of", value=("gmail.com",)
+    )
+    assert rule.holds(corporate_lead(email="a@acme.com"))
+    assert not rule.holds(corporate_lead(email="a@gmail.com"))
+    assert not rule.holds(corporate_lead(email="a@mail.gmail.com"))
 
 
 def test_a_missing_title_fails_its_gate_and_says_so():

@@ -1,12 +1,16 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from leads.models import Lead
+from scoring.convert import engine_rule
+from scoring.engine import AgreementSpec, LeadFacts, evaluate
 from scoring.models import (
     ActionRule,
     Agreement,
     AgreementStatus,
+    NegativeRule,
     ProfileRule,
     RescoreRun,
     RescoreStatus,
@@ -447,3 +451,25 @@ def test_a_narrative_that_matches_the_settings_shows_no_warning(client, marketer
     page = client.get(reverse("scoring:detail", args=[draft.pk]))
 
     assert "does not match the settings" not in page.content.decode()
+
+
+def test_a_marketer_enters_negative_keywords_in_any_script_and_separator(client, marketer, draft):
+    client.force_login(marketer)
+    data = {
+        "revision": draft.revision,
+        "add-negative-field": "title",
+        "add-negative-operator": "contains",
+        "add-negative-value_text": "采购，學生、закуп، مشتريات, จัดซื้อ",
+        "add-negative-effect": "disqualify",
+    }
+
+    response = client.post(reverse("scoring:add-rule", args=[draft.pk, "negative"]), data, **HTMX)
+
+    assert response.status_code == 200
+    rule = NegativeRule.objects.filter(agreement=draft, field="title").latest("pk")
+    assert list(rule.value) == ["采购", "學生", "закуп", "مشتريات", "จัดซื้อ"]
+    spec = AgreementSpec(version=9, threshold=0, negative_rules=(engine_rule("negative", rule),))
+    lead = LeadFacts(email="a@acme.com", title="學生會")  # Traditional characters
+    assert [hit.id for hit in evaluate(lead, [], spec, timezone.now()).negatives_hit] == [
+        engine_rule("negative", rule).id
+    ]
