@@ -157,6 +157,13 @@ def test_a_manager_reassigns_two_handoffs_at_once(page, log_in, queue, manager, 
     page.get_by_label("Select Bo Chen").uncheck()
     expect(page.get_by_label("Select all on this page")).not_to_be_checked()
     assert not look_at(page, "/handoff/queue/?view=all&sort=-score", "queue", tmp_path)
+    # On a phone each handoff is a card; the manager's tick box does not push its cells about.
+    page.set_viewport_size(SIZES["phone"])
+    page.goto("/handoff/queue/?view=all&sort=-score")
+    card = page.locator("#queue-rows tr[data-handoff]").first
+    expect(card.locator("td.num")).to_be_visible()
+    expect(card.get_by_label("Select Di Roy")).to_be_visible()
+    expect(card.get_by_role("button", name="Claim Di Roy")).to_be_visible()
 
 
 def test_someone_marks_notifications_read_in_bulk(page, log_in, sdr, tmp_path):

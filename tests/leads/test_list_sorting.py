@@ -168,3 +168,19 @@ def test_the_list_offers_the_selection_for_export(client_as, scored):
 
     assert f'name="lead" value="{scored[5].pk}" form="lead-export"' in body
     assert 'data-select-all="leads"' in body
+
+
+def test_the_export_runs_the_same_queries_for_few_and_many_leads(client_as, make_user):
+    client = client_as(Role.MARKETER)
+
+    def fetch():
+        return client.get(reverse("leads:export"), {"sort": "owner"})
+
+    LeadFactory(owner=make_user(Role.ACCOUNT_EXECUTIVE))
+    few = measure(fetch)
+    for _ in range(8):
+        LeadFactory(owner=make_user(Role.ACCOUNT_EXECUTIVE))
+    many = measure(fetch)
+
+    assert many.body.count("@northwind.io") == 9
+    assert_same_queries(few, many)
