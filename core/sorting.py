@@ -6,7 +6,7 @@ the default rather than erroring, as a stale bookmark or saved view should still
 Every order ends with the primary key, so rows that tie keep one order across pages.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, QuerySet
@@ -45,7 +45,8 @@ class SortState:
         """The query string a header links to: the other direction if `key` is in force."""
         descending = not self.descending if key == self.key else first_descending
         value = f"-{key}" if descending else key
-        return f"{self.base_query}&{SORT_PARAM}={value}" if self.base_query else f"sort={value}"
+        sort = f"{SORT_PARAM}={value}"
+        return f"{self.base_query}&{sort}" if self.base_query else sort
 
     def aria_for(self, key: str) -> str:
         if key != self.key:
@@ -56,12 +57,11 @@ class SortState:
 @dataclass(frozen=True)
 class Sorting:
     """The sort keys one list allows. `keys` maps a public key to the fields it orders by
-    (ascending; `-` flips them all); `default` is a key, "-key", or "" for `fallback`, the
-    list's own order, which is then kept as is (the queue's urgency)."""
+    (ascending; `-` flips them all); `default` is a key, "-key", or "" to keep the queryset's
+    own order (the queue's urgency)."""
 
     keys: dict[str, tuple[str, ...]]
     default: str = ""
-    fallback: tuple[str, ...] = field(default=())
     tiebreak: str = "pk"
 
     def parse(self, value: str | None) -> tuple[str, bool, bool]:
@@ -78,7 +78,7 @@ class Sorting:
         put empty last either way, as a reader expects; the others are plain, so an index on
         them serves either direction."""
         if not key:
-            return list(self.fallback)
+            return []
         fields = []
         for name in self.keys[key]:
             if model is not None and not _may_be_null(model, name):
@@ -109,10 +109,7 @@ class Sorting:
     def only(self, *keys: str) -> "Sorting":
         """The same sorting narrowed to `keys` (an API that sorts by fewer columns)."""
         return Sorting(
-            keys={key: self.keys[key] for key in keys},
-            default=self.default,
-            fallback=self.fallback,
-            tiebreak=self.tiebreak,
+            keys={key: self.keys[key] for key in keys}, default=self.default, tiebreak=self.tiebreak
         )
 
     def api_fields(self) -> dict[str, str]:
