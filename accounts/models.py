@@ -117,3 +117,34 @@ class Preferences(models.Model):
 
     def __str__(self):
         return gettext("Preferences of %(user)s") % {"user": self.user}
+
+
+class SavedView(models.Model):
+    """A list's filters and sort that a person named to come back to ("My hot webinar leads"):
+    the list it belongs to (accounts.saved_views.LISTS) and the query string that shows it."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="saved_views",
+        verbose_name=_("owner"),
+    )
+    list_key = models.CharField(_("list"), max_length=30)
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("filters and sort"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        constraints = [
+            # Also the index of selectors.saved_views_of: one person's views of one list.
+            models.UniqueConstraint(
+                fields=["owner", "list_key", "name"], name="savedview_owner_list_name_unique"
+            ),
+            models.CheckConstraint(condition=~models.Q(name=""), name="savedview_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name

@@ -12,8 +12,10 @@ from django.views.generic import TemplateView
 from accounts.capabilities import CapabilityRequiredMixin, capability_required
 from accounts.forms import ApiTokenForm, PreferencesForm, UnlockForm
 from accounts.lockouts import current_lockouts, lockout_release
+from accounts.models import SavedView
 from accounts.preferences import preferences_of, save_preferences
 from accounts.roles import Role, roles_of
+from accounts.saved_views import LISTS, saved_view_save, saved_view_url
 from accounts.selectors import api_tokens_of
 from accounts.services import api_token_create, api_token_revoke
 from core.errors import ApplicationError
@@ -120,3 +122,36 @@ class PasswordResetView(auth_views.PasswordResetView):
         if not mail_is_delivered():
             return self.render_to_response(self.get_context_data(form=form))
         return super().form_valid(form)
+
+
+@require_POST
+@capability_required("accounts.profile")
+def save_view(request):
+    """Save the list's current filters and sort under a name, and show the list with them."""
+    view, created = saved_view_save(
+        owner=request.user,
+        list_key=request.POST.get("list", ""),
+        name=request.POST.get("name", ""),
+        query=request.POST.get("query", ""),
+    )
+    if created:
+        messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+    else:
+        messages.success(request, _("View “%(name)s” updated.") % {"name": view.name})
+    return redirect(saved_view_url(view))
+
+
+@require_GET
+@capability_required("accounts.profile")
+def open_view(request, pk):
+    view = get_object_or_404(SavedView.objects.filter(owner=request.user), pk=pk)
+    return redirect(saved_view_url(view))
+
+
+@require_POST
+@capability_required("accounts.profile")
+def delete_view(request, pk):
+    view = get_object_or_404(SavedView.objects.filter(owner=request.user), pk=pk)
+    view.delete()
+    messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
+    return redirect(LISTS[view.list_key])

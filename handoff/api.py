@@ -6,6 +6,7 @@ result. Domain refusals map to 400/403/409 in core.api; a 409 names who has the 
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -20,9 +21,10 @@ from rest_framework.views import APIView
 
 from accounts.capabilities import HasCapability
 from core.api import CursorPagination
+from core.sorting import StableOrderingFilter
 from handoff import services
 from handoff.access import handoffs_visible_to, leads_with_qualification_visible_to
-from handoff.filters import QueueFilter
+from handoff.filters import OPPORTUNITY_API_SORTING, QUEUE_API_SORTING, QueueFilter
 from handoff.models import Handoff, Opportunity, Qualification
 from handoff.selectors import QUEUE_VIEWS, opportunities_for, queue_base
 from handoff.serializers import (
@@ -66,7 +68,9 @@ class QueuePagination(CursorPagination):
         summary=_("The SDR queue"),
         description=_(
             "Open handoffs, most urgent first, then highest score. view=mine (default): "
-            "assigned to you; pool: unassigned in your teams; all: every open one (managers)."
+            "assigned to you; pool: unassigned in your teams; all: every open one (managers). "
+            "`ordering` sorts by score or by time waiting instead (`-score`, `waiting`), as the "
+            "queue page's optional columns do; without it the queue stays most urgent first."
         ),
         parameters=[
             OpenApiParameter("view", enum=list(QUEUE_VIEWS), default="mine"),
@@ -80,6 +84,8 @@ class QueueView(generics.ListAPIView):
     serializer_class = HandoffSerializer
     pagination_class = QueuePagination
     filterset_class = QueueFilter
+    filter_backends = [DjangoFilterBackend, StableOrderingFilter]
+    sorting = QUEUE_API_SORTING
     queryset = Handoff.objects.none()  # typed for the schema; get_queryset scopes it
 
     def get_queryset(self):
@@ -351,6 +357,10 @@ class ReinstateLeadView(LeadDecisionView):
 @extend_schema_view(
     list=extend_schema(
         summary=_("Opportunities (yours; a rep's: also those they sourced; a manager's: all)"),
+        description=_(
+            "Newest first; `ordering` sorts by name, stage, amount or close date instead, as "
+            "the pipeline page's headers do (e.g. `close`, `-amount`), ties in id order."
+        ),
         responses={200: OpportunitySerializer(many=True), **LIST_ERRORS},
     ),
     retrieve=extend_schema(
@@ -383,6 +393,8 @@ class OpportunityViewSet(
     permission_classes = [HasCapability]
     capability = "handoff.work_leads"
     serializer_class = OpportunitySerializer
+    filter_backends = [StableOrderingFilter]
+    sorting = OPPORTUNITY_API_SORTING
     queryset = Opportunity.objects.none()  # typed for the schema; get_queryset scopes it
 
     def get_queryset(self):

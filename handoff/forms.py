@@ -88,6 +88,20 @@ class ReassignForm(forms.Form):
     )
 
 
+class BulkReassignForm(ReassignForm):
+    """The queue's bulk bar: where the ticked leads go."""
+
+    prefix = "bulk"
+
+
+class BulkReturnForm(ReturnForm):
+    """The queue's bulk bar: why the ticked leads go back to marketing. The reason is required
+    by the server only: the bar's other button (reassign) needs none."""
+
+    prefix = "bulk-return"
+    use_required_attribute = False
+
+
 class QualificationForm(forms.ModelForm):
     class Meta:
         model = Qualification

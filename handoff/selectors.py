@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.http import QueryDict
 from django.utils import timezone
 
 from accounts.capabilities import may
+from core.sorting import SortState
 from handoff import hooks
 from handoff.access import (
     may_decide,
@@ -19,7 +21,7 @@ from handoff.access import (
     opportunities_visible_to,
 )
 from handoff.assignment import with_open_load
-from handoff.filters import QueueFilter
+from handoff.filters import MEMBER_SORTING, QueueFilter
 from handoff.models import (
     EventKind,
     Handoff,
@@ -145,11 +147,13 @@ def first_touch_facts(lead: Lead, now=None) -> FirstTouchFacts:
     )
 
 
-def team_overview(team: Team) -> list:
-    """Members with their share of new leads (weight %) and their open load, in one query."""
-    members = list(
-        with_open_load(team.memberships.select_related("user")).order_by("user__username")
+def team_overview(team: Team, params=None) -> tuple[list, SortState]:
+    """Members with their share of new leads (weight %) and their open load, in one query, in
+    the order `params` asks for (MEMBER_SORTING: by name unless a column header says)."""
+    memberships, sort = MEMBER_SORTING.apply(
+        with_open_load(team.memberships.select_related("user")), params or QueryDict()
     )
+    members = list(memberships)
     active_weight = sum(member.weight for member in members if not member.is_away)
     for member in members:
         member.share = (
@@ -157,7 +161,7 @@ def team_overview(team: Team) -> list:
             if active_weight and not member.is_away
             else 0
         )
-    return members
+    return members, sort
 
 
 def returned_handoffs() -> QuerySet[Handoff]:

@@ -6,6 +6,7 @@ app_name = "handoff"
 urlpatterns = [
     path("queue/", queue.queue, name="queue"),
     path("queue/rows/", queue.queue_rows, name="queue_rows"),
+    path("queue/bulk/", queue.bulk, name="bulk"),
     path("queue/<int:pk>/", queue.work_panel, name="work"),
     path("queue/<int:pk>/claim/", queue.claim, name="claim"),
     path("queue/<int:pk>/first-touch/", queue.first_touch, name="first_touch"),

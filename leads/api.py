@@ -7,13 +7,15 @@ only. A signed-in user without a role gets 403, an anonymous caller 401.
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, parsers
 from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 
 from accounts.capabilities import HasCapability
-from leads.filters import LeadFilter
+from core.sorting import StableOrderingFilter
+from leads.filters import LEAD_API_SORTING, LeadFilter
 from leads.models import Lead
 from leads.serializers import (
     RETRY_AFTER,
@@ -40,11 +42,16 @@ class LeadListView(generics.ListAPIView):
     parser_classes = [JSONParser]
     serializer_class = LeadSerializer
     filterset_class = LeadFilter
+    filter_backends = [DjangoFilterBackend, StableOrderingFilter]
+    sorting = LEAD_API_SORTING
     queryset = Lead.objects.select_related("channel")
 
     @extend_schema(
         summary=gettext_lazy("List leads"),
-        description=gettext_lazy("Newest first, a cursor page at a time. Every role may read."),
+        description=gettext_lazy(
+            "Newest first, a cursor page at a time; `ordering` sorts by another column, as the "
+            "lead list's headers do (e.g. `-score`), ties in id order. Every role may read."
+        ),
         parameters=[RETRY_AFTER],
         responses={200: LeadSerializer(many=True), **error_responses(400, 401, 403, 404, 429)},
     )

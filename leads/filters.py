@@ -4,6 +4,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from core.sorting import Sorting
 from leads.models import Channel, Lead, LeadStatus, Stage, search_key
 
 
@@ -47,3 +48,22 @@ class LeadFilter(django_filters.FilterSet):
         for word in search_key(value).split():
             queryset = queryset.filter(search_text__contains=word)
         return queryset
+
+
+# The lead list's columns a person may sort by (core.sorting); newest first by default.
+LEAD_SORTING = Sorting(
+    keys={
+        "name": ("first_name", "last_name", "email"),
+        "organization": ("organization",),
+        "title": ("title",),
+        "channel": ("channel__name",),
+        "stage": ("stage",),
+        "status": ("status",),
+        "score": ("score",),
+        "owner": ("owner__first_name", "owner__last_name", "owner__username"),
+        "created": ("created_at",),
+    },
+    default="-created",
+)
+# The API's `ordering`: the lead's own columns (a cursor page reads its position off the row).
+LEAD_API_SORTING = LEAD_SORTING.only("organization", "stage", "status", "score", "created")

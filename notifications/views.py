@@ -1,4 +1,7 @@
+from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.capabilities import capability_required
@@ -28,6 +31,27 @@ def unread_badge(request):
 @require_POST
 @capability_required("notifications.view")
 def read(request):
-    ids = request.POST.getlist("notification")
-    mark_read(user=request.user, notification_ids=[int(i) for i in ids if i.isdigit()] or None)
+    """Mark the ticked notifications read (scope=selected), or every unread one (scope=all).
+    Without a scope, the ones named, or all when none is. Only the user's own unread ones
+    change: one update."""
+    named = request.POST.getlist("notification")
+    skipped = 0
+    if request.POST.get("scope") == "all" or (not named and "scope" not in request.POST):
+        marked = mark_read(user=request.user)
+    else:
+        ids = {int(i) for i in named if i.isdigit()}
+        if not ids:
+            messages.warning(request, _("Tick the notifications to mark as read."))
+            return redirect("notifications:list")
+        marked = mark_read(user=request.user, notification_ids=list(ids))
+        # Read already (in another tab), or not the user's: left as they were.
+        skipped = len(ids) - marked
+    text = ngettext(
+        "%(count)d notification marked as read.", "%(count)d notifications marked as read.", marked
+    ) % {"count": marked}
+    if skipped:
+        text += " " + ngettext(
+            "%(count)d was already read.", "%(count)d were already read.", skipped
+        ) % {"count": skipped}
+    messages.success(request, text)
     return redirect("notifications:list")

@@ -119,6 +119,10 @@ def breach_drilldown(request):
     except ValueError:
         form.add_error(None, _("Unknown group."))
         return render(request, "sla/drilldown.html", {"form": form}, status=400)
+    clocks, sort = breaches.DRILLDOWN_SORTING.apply(clocks, request.GET)
+    query_string = filters_query(filters, group=group or "", state=state or "")
+    if sort.requested:
+        query_string += f"&sort={sort.requested}"
     if request.GET.get("format") == "csv":
         return csv_response(
             f"sla-handoffs-{filters.start}-{filters.end}.csv",
@@ -167,7 +171,8 @@ def breach_drilldown(request):
             "paginator": page.paginator,
             "state": state,
             "group": group,
-            "query_string": filters_query(filters, group=group or "", state=state or ""),
+            "query_string": query_string,
+            "sort": sort,
             "report_query": filters_query(filters),
         },
     )

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.people import person_name
+from core.sorting import Sorting
 from leads.models import Channel
 from sla.models import RUNNING_STATES, Clock, ClockState, Step
 from sla.selectors import format_duration
@@ -312,6 +313,19 @@ def histogram(minutes: Minutes) -> list[int]:
             steps
         )
     return counts
+
+
+# The drill-down's columns a manager may sort by (core.sorting); newest clock first.
+DRILLDOWN_SORTING = Sorting(
+    keys={
+        "lead": ("handoff__lead__first_name", "handoff__lead__last_name", "handoff__lead__email"),
+        "channel": ("handoff__lead__channel__name",),
+        "team": ("handoff__team__name",),
+        "step": ("step",),
+        "started": ("started_at",),
+    },
+    default="-started",
+)
 
 
 def drilldown(

@@ -1,6 +1,7 @@
 """The handoff app's writes; other apps import them from here."""
 
 from handoff.assignment import assign_handoff, assign_waiting
+from handoff.services.bulk import BulkOutcome, bulk_reassign, bulk_return
 from handoff.services.handoffs import (
     claim_handoff,
     log_first_touch,
@@ -24,9 +25,12 @@ from handoff.services.qualification import (
 from handoff.services.status import set_lead_status
 
 __all__ = [
+    "BulkOutcome",
     "accept_handoff",
     "assign_handoff",
     "assign_waiting",
+    "bulk_reassign",
+    "bulk_return",
     "claim_handoff",
     "disqualify_handoff",
     "lead_handoff",

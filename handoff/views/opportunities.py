@@ -1,34 +1,29 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.generic import ListView
 
 from accounts.capabilities import CapabilityRequiredMixin, capability_required
+from accounts.saved_views import SavedViewsMixin
 from core.forms import refusals_on
-from handoff.filters import OpportunityFilter
+from core.listing import FilteredListView
+from handoff.filters import OPPORTUNITY_SORTING, OpportunityFilter
 from handoff.forms import OpportunityUpdateForm
 from handoff.models import Opportunity
 from handoff.selectors import opportunities_for
 from handoff.services import update_opportunity
 
 
-class OpportunityListView(CapabilityRequiredMixin, ListView):
+class OpportunityListView(CapabilityRequiredMixin, SavedViewsMixin, FilteredListView):
     """An account executive's pipeline (a manager's: everyone's), by close date."""
 
     capability = "opportunities.work"
     template_name = "handoff/opportunity_list.html"
-    paginate_by = 50
+    filterset_class = OpportunityFilter
+    sorting = OPPORTUNITY_SORTING
+    saved_view_list = "opportunities"
 
-    def get_queryset(self):
-        self.filterset = OpportunityFilter(
-            self.request.GET, queryset=opportunities_for(user=self.request.user)
-        )
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["filter"] = self.filterset
-        return context
+    def base_queryset(self):
+        return opportunities_for(user=self.request.user)
 
 
 @capability_required("opportunities.work")

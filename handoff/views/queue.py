@@ -1,16 +1,25 @@
 """The SDR queue: the page, its polled rows, and the work panel with the actions in place."""
 
+from django.contrib import messages
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.capabilities import capability_required, may
 from accounts.preferences import preferences_of
+from accounts.saved_views import saved_views_context
+from core.errors import ApplicationError
 from core.forms import refusals_on
 from handoff import services
 from handoff.access import handoffs_visible_to, may_work
+from handoff.filters import QUEUE_SORTING
 from handoff.forms import (
     AcceptForm,
+    BulkReassignForm,
+    BulkReturnForm,
     DisqualifyForm,
     FirstTouchForm,
     ReassignForm,
@@ -48,9 +57,10 @@ def _queue_context(request) -> dict:
     if view not in QUEUE_VIEWS or (view == ALL and not may(request.user, "queue.work_any")):
         view = MINE
     filterset = queue_for_user(user=request.user, view=view, params=request.GET)
+    handoffs, sort = QUEUE_SORTING.apply(filterset.qs, request.GET)
     page = _page_number(request.GET.get("page"))
     start = (page - 1) * PAGE_SIZE
-    fetched = list(filterset.qs[start : start + PAGE_SIZE + 1])
+    fetched = list(handoffs[start : start + PAGE_SIZE + 1])
     rows = as_shown(fetched[:PAGE_SIZE])
     query = request.GET.copy()
     query["view"] = view
@@ -62,6 +72,9 @@ def _queue_context(request) -> dict:
     return {
         "view": view,
         "filter": filterset,
+        "sort": sort,
+        # Ticking rows for a bulk action: managers, who reassign and return for others.
+        "bulk": may(request.user, "queue.reassign"),
         "rows": rows,
         "counts": queue_counts(user=request.user),
         "query_string": page_query(page),
@@ -77,7 +90,68 @@ def _queue_context(request) -> dict:
 def queue(request):
     context = _queue_context(request)
     context["shortcuts"] = preferences_of(request.user).single_key_shortcuts
+    context.update(saved_views_context(request, "queue"))
+    if context["bulk"]:
+        context["bulk_reassign_form"] = BulkReassignForm()
+        context["bulk_return_form"] = BulkReturnForm()
     return render(request, "handoff/queue.html", context)
+
+
+REASSIGN, RETURN = "reassign", "return"
+
+
+def _reassigned(count: int) -> str:
+    return ngettext("%(count)d reassigned", "%(count)d reassigned", count) % {"count": count}
+
+
+def _returned(count: int) -> str:
+    return ngettext("%(count)d returned to marketing", "%(count)d returned to marketing", count) % {
+        "count": count
+    }
+
+
+def _back_to_queue(request):
+    """The queue as the manager left it: its view, filters and sort (a query string only)."""
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    url = reverse("handoff:queue")
+    return redirect(f"{url}?{query}" if query else url)
+
+
+@require_POST
+@capability_required("queue.reassign")
+def bulk(request):
+    """A manager reassigns or returns the ticked handoffs (handoff.services.bulk: each through
+    the single-item service, each in its own transaction), then sees what became of each."""
+    ids = [int(value) for value in request.POST.getlist("handoff") if value.isdigit()]
+    action = request.POST.get("action")
+    if action == REASSIGN:
+        form = BulkReassignForm(request.POST)
+    elif action == RETURN:
+        form = BulkReturnForm(request.POST)
+    else:
+        raise ApplicationError(_("Choose to reassign or to return the ticked leads."))
+    if not form.is_valid():
+        raise ApplicationError(
+            " ".join(
+                f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()
+            )
+        )
+    if action == REASSIGN:
+        outcome = services.bulk_reassign(
+            handoff_ids=ids, to_user=form.cleaned_data["assignee"], user=request.user
+        )
+        done = _reassigned
+    else:
+        outcome = services.bulk_return(
+            handoff_ids=ids,
+            user=request.user,
+            reason=form.cleaned_data["reason"].code,
+            note=form.cleaned_data["note"],
+        )
+        done = _returned
+    report = messages.warning if outcome.refused else messages.success
+    report(request, outcome.summary(done))
+    return _back_to_queue(request)
 
 
 @capability_required("queue.work")

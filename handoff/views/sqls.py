@@ -1,19 +1,22 @@
 from django.contrib.auth import get_user_model
-from django.views.generic import ListView
 
 from accounts.capabilities import CapabilityRequiredMixin
+from accounts.saved_views import SavedViewsMixin
+from core.listing import FilteredListView
+from handoff.filters import SQL_SORTING
 from handoff.selectors import sqls_for
 
 
-class SqlListView(CapabilityRequiredMixin, ListView):
+class SqlListView(CapabilityRequiredMixin, SavedViewsMixin, FilteredListView):
     """An account executive's SQLs waiting for them (a manager's: everyone's): the leads a rep
     promoted and handed over, until they open an opportunity or send the lead back."""
 
     capability = "opportunities.work"
     template_name = "handoff/sql_list.html"
-    paginate_by = 50
+    sorting = SQL_SORTING
+    saved_view_list = "sqls"
 
-    def get_queryset(self):
+    def base_queryset(self):
         return sqls_for(user=self.request.user)
 
     def get_context_data(self, **kwargs):

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.capabilities import capability_required
 from core.forms import refusals_on
+from handoff.filters import TEAM_SORTING
 from handoff.forms import (
     AddMemberForm,
     MemberForm,
@@ -36,15 +37,20 @@ def team_list(request):
         if not form.errors:
             messages.success(request, _("Team created."))
             return redirect("handoff:team", team.pk)
-    teams = Team.objects.select_related("manager").prefetch_related("memberships__user")
+    teams, sort = TEAM_SORTING.apply(
+        Team.objects.select_related("manager").prefetch_related("memberships__user"), request.GET
+    )
     status = 400 if form.errors else 200
-    return render(request, "handoff/team_list.html", {"teams": teams, "form": form}, status=status)
+    context = {"teams": teams, "sort": sort, "form": form}
+    return render(request, "handoff/team_list.html", context, status=status)
 
 
 def _team_page(request, team, *, status=200, **forms):
+    members, sort = team_overview(team, request.GET)
     context = {
         "team": team,
-        "members": team_overview(team),
+        "members": members,
+        "sort": sort,
         "team_form": forms.get("team_form") or TeamForm(instance=team, prefix="team"),
         "mode_form": ModeForm(initial={"mode": team.mode}),
         "add_form": forms.get("add_form") or AddMemberForm(prefix="add"),

@@ -44,10 +44,13 @@ document.addEventListener("htmx:confirm", (event) => {
   }
 });
 // <form data-confirm="question">: a consequential plain form (publish, sign, remove a rep,
-// deactivate a policy) asks before it is sent, as hx-confirm does for htmx forms.
+// deactivate a policy) asks before it is sent, as hx-confirm does for htmx forms. A submit
+// button may carry its own question (a bulk bar whose buttons do different things).
 document.addEventListener("submit", (event) => {
+  const submitter = event.submitter && event.submitter.closest("[data-confirm]");
   const form = event.target.closest("form[data-confirm]");
-  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  const question = (submitter || form || {}).dataset?.confirm;
+  if (question && !window.confirm(question)) event.preventDefault();
 });
 // <button data-show-dialog="ID"> opens that <dialog>; <button data-close-dialog> closes its own.
 document.addEventListener("click", (event) => {
@@ -141,4 +144,31 @@ document.addEventListener("keydown", (event) => {
       return;
   }
   event.preventDefault();
+});
+// Lists with bulk actions: <input type=checkbox data-select-all="GROUP"> ticks or clears every
+// data-select="GROUP" box on the page ("select all on this page"), and follows them.
+document.addEventListener("change", (event) => {
+  const all = event.target.closest("[data-select-all]");
+  const group = all ? all.dataset.selectAll : event.target.dataset && event.target.dataset.select;
+  if (!group) return;
+  const boxes = [...document.querySelectorAll(`[data-select="${group}"]`)];
+  if (all) boxes.forEach((box) => { box.checked = all.checked; });
+  const header = document.querySelector(`[data-select-all="${group}"]`);
+  if (header && !all) {
+    const ticked = boxes.filter((box) => box.checked).length;
+    header.checked = ticked === boxes.length && ticked > 0;
+    header.indeterminate = ticked > 0 && ticked < boxes.length;
+  }
+});
+// A polled list keeps its rows while some are ticked for a bulk action (data-pause-poll-while-
+// selected on the polled element), so a refresh does not clear a manager's selection.
+document.addEventListener("htmx:confirm", (event) => {
+  const element = event.detail.elt;
+  if (
+    !event.detail.triggeringEvent &&
+    element.matches("[data-pause-poll-while-selected]") &&
+    element.querySelector("[data-select]:checked")
+  ) {
+    event.preventDefault();
+  }
 });

@@ -53,9 +53,13 @@ ACCESS = {
     "accounts:preferences": ("POST", "accounts.profile", 302),  # an unticked box is a choice too
     "accounts:create-token": ("POST", "accounts.profile", 400),  # no name, no lifetime
     "accounts:revoke-token": ("POST", "accounts.profile", 404),
+    "accounts:save-view": ("POST", "accounts.profile", 400),  # no list named
+    "accounts:open-view": ("GET", "accounts.profile", 404),
+    "accounts:delete-view": ("POST", "accounts.profile", 404),
     "accounts:lockouts": ("GET", "accounts.unlock", 200),
     "accounts:unlock": ("POST", "accounts.unlock", 400),  # no lockout named in the post
     "leads:list": ("GET", "leads.view", 200),
+    "leads:export": ("GET", "leads.view", 200),
     "leads:detail": ("GET", "leads.view", 404),
     "leads:timeline": ("GET", "leads.view", 404),
     "scoring:current": ("GET", "agreement.view", 302),
@@ -77,6 +81,7 @@ ACCESS = {
     "scoring:remove-rule": ("POST", "agreement.edit", 404),
     "handoff:queue": ("GET", "queue.work", 200),
     "handoff:queue_rows": ("GET", "queue.work", 200),
+    "handoff:bulk": ("POST", "queue.reassign", 400),  # no action chosen
     "handoff:work": ("GET", "queue.work", 404),
     "handoff:claim": ("POST", "queue.work", 404),
     "handoff:first_touch": ("POST", "queue.work", 404),

@@ -286,7 +286,7 @@ def manage_the_set_up(day, data):
     """The pages behind the manager's lists: a team, an SLA policy, a team's business hours."""
     page = day.page
     for listing, link in (
-        ("/handoff/teams/", "main table a"),
+        ("/handoff/teams/", "main table tbody a"),
         ("/sla/policies/", "main table td a"),
         ("/sla/hours/", "main table td.actions a"),
     ):

@@ -120,8 +120,8 @@ def test_the_queue_runs_a_fixed_number_of_queries(client, team, sdr, django_asse
     for _ in range(3):
         mql_handoff()
     # Includes the top reasons worded from the agreement's fit, channel and action rules, and
-    # the rep's preferences (keyboard shortcuts).
-    with django_assert_max_num_queries(15) as few:
+    # the rep's preferences (keyboard shortcuts) and their saved views of the queue.
+    with django_assert_max_num_queries(16) as few:
         client.get(reverse("handoff:queue"))
     for _ in range(15):
         mql_handoff(channel=ChannelFactory())

@@ -360,3 +360,40 @@ def test_policy_and_hours_lists_run_a_fixed_number_of_queries(
         client.get(reverse("sla:policies"))
     with django_assert_num_queries(6):
         client.get(reverse("sla:hours"))
+
+
+def lead_key(clock):
+    lead = clock.handoff.lead
+    return (lead.first_name, lead.last_name, lead.email)
+
+
+def test_the_drilldown_sorts_by_a_column_and_its_pages_and_csv_keep_the_sort(client_as, reps):
+    fixtures.build(reps)
+    client = client_as(Role.MANAGER)
+
+    response = client.get(
+        reverse("reports:breach_drilldown"), report_query(state="breached", sort="-lead")
+    )
+    exported = client.get(
+        reverse("reports:breach_drilldown"),
+        report_query(state="breached", sort="-lead", format="csv"),
+    )
+
+    keys = [lead_key(clock) for clock in response.context["clocks"]]
+    assert keys == sorted(keys, reverse=True) and len(keys) == 5 and len(set(keys)) > 1
+    assert "sort=-lead" in response.context["query_string"]
+    assert 'aria-sort="descending"><a href="?start=' in response.content.decode()
+    rows = b"".join(exported.streaming_content).decode("utf-8-sig").splitlines()[1:]
+    assert [row.split(",")[1] for row in rows] == [email for _first, _last, email in keys]
+
+
+def test_the_drilldown_ignores_an_unknown_sort(client_as, reps):
+    fixtures.build(reps)
+
+    response = client_as(Role.MANAGER).get(
+        reverse("reports:breach_drilldown"), report_query(state="breached", sort="policy__secret")
+    )
+
+    assert response.status_code == 200
+    clocks = [(clock.started_at, clock.pk) for clock in response.context["clocks"]]
+    assert clocks == sorted(clocks, reverse=True)
