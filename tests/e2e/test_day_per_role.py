@@ -34,7 +34,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, pgettext
 from playwright.sync_api import expect
 
 from handoff import services as handoff_services
@@ -167,6 +168,11 @@ class Day:
         self.size, self.direction = size, direction
         self.page.set_viewport_size(SIZES[size])
 
+    def words(self, text, context=None):
+        """`text` as the page shows it: English left to right, Arabic right to left."""
+        with translation.override("ar" if self.direction == "rtl" else "en"):
+            return pgettext(context, text) if context else gettext(text)
+
     def visit(self, url):
         self.page.goto(url)
 
@@ -208,8 +214,8 @@ def find_the_way(day, data):
     """On a laptop the header's links and user menu sit in one row; on a phone "Menu" opens
     them under the bar, and closes again."""
     page = day.page
-    navigation = page.get_by_role("navigation", name="Main")
-    leads = navigation.get_by_role("link", name="Leads", exact=True)
+    navigation = page.get_by_role("navigation", name=day.words("Main"))
+    leads = navigation.get_by_role("link", name=day.words("Leads", "main navigation"), exact=True)
     if day.size == "laptop":
         expect(leads).to_be_visible()
         middles = page.evaluate(BAR_MIDDLES)
@@ -217,7 +223,7 @@ def find_the_way(day, data):
             day.problems.append(f"header at laptop ({day.direction}): the bar wraps: {middles}")
         return
     expect(leads).to_be_hidden()
-    menu = navigation.locator("summary", has_text="Menu")
+    menu = navigation.locator("summary", has_text=day.words("Menu"))
     menu.click()
     expect(leads).to_be_visible()
     day.check("menu")
@@ -244,7 +250,9 @@ def work_the_queue(day, data):
     expect(first.locator(".clock-breached")).to_be_visible()
     order = rows.evaluate_all("rows => rows.map((row) => row.dataset.handoff)")
     assert order.index(str(data["breached"].pk)) < order.index(str(data["on_time"].pk))
-    work = first.get_by_role("button", name=re.compile("^Work"))
+    # The button that opens the row's work panel, in whichever language it is labelled.
+    work = first.locator("td.row-actions button[hx-get]")
+    expect(work).to_have_attribute("hx-get", first.get_attribute("data-work-url"))
     # Scroll the window (only: a table that scrolls sideways stays as it is) to the button.
     work.evaluate("button => scrollTo(0, button.getBoundingClientRect().top + scrollY - 100)")
     expect(work).to_be_in_viewport(ratio=1)
@@ -261,18 +269,18 @@ def refuse_then_save_on_the_lead_page(day, data):
     lead = data["sal_lead"]
     day.visit(f"/leads/{lead.pk}/")
     qualification = page.locator("#qualification")
-    qualification.get_by_label("Hand to account executive").select_option(index=1)
+    qualification.get_by_label(day.words("Hand to account executive")).select_option(index=1)
     with page.expect_response(f"**/handoff/leads/{lead.pk}/promote/") as refusal:
-        qualification.get_by_role("button", name="Promote to SQL").click()
+        qualification.get_by_role("button", name=day.words("Promote to SQL")).click()
     assert refusal.value.status == 400
     expect(qualification.locator(".promote-form .error")).to_be_visible()
     day.check("lead-promote-refused")
 
-    qualification.get_by_label("Need").fill("Cold-chain tracking across 40 depots")
-    qualification.get_by_role("button", name="Save qualification").click()
-    expect(qualification.get_by_text("Qualification saved")).to_be_visible()
+    qualification.locator("[name$='need']").fill("Cold-chain tracking across 40 depots")
+    qualification.get_by_role("button", name=day.words("Save qualification")).click()
+    expect(qualification.get_by_text(day.words("Qualification saved."))).to_be_visible()
     assert urlsplit(page.url).path == f"/leads/{lead.pk}/"
-    expect(page.get_by_role("navigation", name="Main")).to_be_attached()
+    expect(page.get_by_role("navigation", name=day.words("Main"))).to_be_attached()
     expect(page.get_by_role("heading", name=lead.full_name, level=1)).to_be_visible()
     # Accord's stylesheet applies: the header's bottom rule is drawn.
     assert (
