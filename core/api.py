@@ -197,24 +197,31 @@ def text_without_nul(result, generator, request, public):
             continue
         for prop in component.get("properties", {}).values():
             for text in (prop, prop.get("additionalProperties"), prop.get("items")):
-                if (
-                    isinstance(text, dict)
-                    and text.get("type") == "string"
-                    and not {"format", "pattern", "enum"} & text.keys()
-                ):
-                    text["pattern"] = NO_NUL
+                _no_nul(text)
     return result
+
+
+def _no_nul(schema) -> None:
+    """Text with no format, pattern or choices of its own: say it has no NUL (Django's and DRF's
+    text fields refuse it, in bodies and query strings alike)."""
+    if (
+        isinstance(schema, dict)
+        and schema.get("type") == "string"
+        and not {"format", "pattern", "enum"} & schema.keys()
+    ):
+        schema["pattern"] = NO_NUL
 
 
 def empty_means_left_out(result, generator, request, public):
     """drf-spectacular postprocessing: every query parameter sent empty (`?team=`, as an HTML
     form sends a field left blank) reads as not sent, in the filters, the report forms and
-    pagination alike; the schema says so with allowEmptyValue."""
+    pagination alike; the schema says so with allowEmptyValue. Text parameters have no NUL."""
     for path in result.get("paths", {}).values():
         for operation in path.values():
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "query":
                     parameter["allowEmptyValue"] = True
+                    _no_nul(parameter.get("schema"))
     return result
 
 

@@ -23,6 +23,8 @@ class AnyRowChoiceField(forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
+        if "\x00" in str(value):  # no row's slug has it; the schema says text has none
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         model = self.queryset.model
         key = self.to_field_name or model._meta.pk.name
         try:
