@@ -311,6 +311,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The API speaks JSON only, so the schema lists one media type and StrictInput sees JSON types.
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.CursorPagination",
@@ -340,12 +342,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.forbid_unknown_fields",
+        "core.api.empty_means_left_out",
+        "core.api.text_without_nul",
+        "config.api_links.add_links",
+    ],
     # One name per choice set, so clients generated from the schema get stable enum names.
     "ENUM_NAME_OVERRIDES": {
         "ActivityKindEnum": "leads.models.ActivityKind",
         "LeadStageEnum": "leads.models.Stage",
         "LeadStatusEnum": "leads.models.LeadStatus",
         "OpportunityStageEnum": "handoff.models.OpportunityStage",
+        # Each acceptance check of handoff.serializers.AcceptSerializer: only true is an answer.
+        "TickedEnum": [(True, True)],
     },
 }
 

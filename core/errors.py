@@ -25,3 +25,10 @@ class ConflictError(ApplicationError):
     """Someone else changed the row first (HTTP 409): a stale or double move."""
 
     status_code = 409
+
+
+class NotFoundError(ApplicationError):
+    """An id or code in the request names nothing the caller may use (HTTP 404), like a guessed
+    id in the path: a lead, a user who is not an account executive, an inactive reason."""
+
+    status_code = 404

@@ -16,13 +16,14 @@ def add_error(form, error: ApplicationError, field: str | None = None) -> None:
 
 
 @contextmanager
-def refusals_on(form, field: str | None = None):
+def refusals_on(form, field: str | None = None, *, statuses=(400,)):
     """Bad input the service refuses (400) joins the form's own errors, so the view re-renders
     the form as for any invalid input (check `form.errors` after the block). Refusals that are
-    not about the input (403, 409) go on to core.middleware.DomainErrorMiddleware."""
+    not about the input (403, 409) go on to core.middleware.DomainErrorMiddleware, unless the
+    form is where the person acts on them (`statuses`)."""
     try:
         yield
     except ApplicationError as error:
-        if error.status_code != 400:
+        if error.status_code not in statuses:
             raise
         add_error(form, error, field)

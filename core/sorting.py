@@ -12,6 +12,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 SORT_PARAM = "sort"
@@ -120,21 +121,29 @@ class Sorting:
 
 class StableOrderingFilter(OrderingFilter):
     """DRF's `ordering` parameter over a view's `sorting` (a `Sorting`): the same keys as the
-    page (`?ordering=-score`), the first known one used and unknown ones ignored, the primary key
-    last so tied rows keep their order. Without one the view's pagination order holds."""
+    page (`?ordering=-score`), the primary key last so tied rows keep their order. Without one
+    the view's pagination order holds. A page ignores a sort key it does not know (a link typed
+    by hand still opens the list); the API refuses one with a 400 naming the parameter, as it
+    does any value outside its documented contract, so a client's typo is not silently a
+    different order."""
 
-    ordering_description = _(
-        "Sort by one of the listed keys; a leading '-' reverses it. Unknown keys are ignored."
-    )
+    ordering_description = _("Sort by one of the listed keys; a leading '-' reverses it.")
 
     def get_ordering(self, request, queryset, view):
-        sorting = view.sorting
-        for term in request.query_params.get(self.ordering_param, "").split(","):
-            key, descending, known = sorting.parse(term)
-            if known:
-                name = sorting.api_fields()[key]
-                return (f"-{name}", "-pk") if descending else (name, "pk")
-        return None
+        value = request.query_params.get(self.ordering_param, "").strip()
+        if not value:
+            return None
+        key, descending, known = view.sorting.parse(value)
+        if not known:
+            raise ValidationError(
+                {
+                    self.ordering_param: [
+                        _("Sort by one of: %(keys)s.") % {"keys": ", ".join(view.sorting.keys)}
+                    ]
+                }
+            )
+        name = view.sorting.api_fields()[key]
+        return (f"-{name}", "-pk") if descending else (name, "pk")
 
     def get_schema_operation_parameters(self, view):
         keys = list(view.sorting.keys)

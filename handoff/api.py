@@ -89,7 +89,7 @@ class QueueView(generics.ListAPIView):
     queryset = Handoff.objects.none()  # typed for the schema; get_queryset scopes it
 
     def get_queryset(self):
-        view = self.request.query_params.get("view", "mine")
+        view = self.request.query_params.get("view") or "mine"
         if view not in QUEUE_VIEWS:
             raise ValidationError({"view": [_("Choose mine, pool or all.")]})
         return queue_base(user=self.request.user, view=view)
@@ -254,14 +254,16 @@ class PromoteView(APIView):
 
     @extend_schema(
         summary=_("Promote a SAL to SQL"),
-        description=_("Refused with 400 and the missing criteria until the required ones are met."),
+        description=_("Refused with 409 and the missing criteria until the required ones are met."),
         request=PromoteSerializer,
         responses={
             200: LeadRefSerializer,
-            **error_responses(401, 403, 404, 409),
-            400: OpenApiResponse(
+            **error_responses(400, 401, 403, 404),
+            409: OpenApiResponse(
                 MissingCriteriaSerializer,
-                description=_("Not ready: `missing` lists the unmet criteria; or bad input."),
+                description=_(
+                    "Not ready: `missing` lists the unmet criteria; or the lead is no longer a SAL."
+                ),
             ),
         },
     )

@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import AnyRowFilter
 from core.sorting import Sorting
 from handoff.models import Handoff, Opportunity, OpportunityStage, ReasonKind, ReturnReason
 from leads.models import Channel, LeadStatus, search_key
@@ -17,7 +18,7 @@ class QueueFilter(django_filters.FilterSet):
     """Queue filters, shared by the queue page and the queue API."""
 
     q = django_filters.CharFilter(label=_("Search"), method=search_leads)
-    channel = django_filters.ModelChoiceFilter(
+    channel = AnyRowFilter(
         label=_("Channel"),
         field_name="lead__channel",
         queryset=Channel.objects.all(),
@@ -40,14 +41,14 @@ class ReturnedFilter(django_filters.FilterSet):
     """The returned-leads list: marketing reads what came back and why."""
 
     q = django_filters.CharFilter(label=_("Search"), method=search_leads)
-    reason = django_filters.ModelChoiceFilter(
+    reason = AnyRowFilter(
         label=_("Reason"),
         field_name="return_reason",
         queryset=ReturnReason.objects.filter(kind=ReasonKind.RETURN),
         to_field_name="code",
         empty_label=_("All reasons"),
     )
-    channel = django_filters.ModelChoiceFilter(
+    channel = AnyRowFilter(
         label=_("Channel"),
         field_name="lead__channel",
         queryset=Channel.objects.all(),

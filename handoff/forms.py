@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts import capabilities
+from core.currency import CurrencyField
 from core.i18n import other_languages
 from handoff.models import (
     FirstTouchChannel,
@@ -106,6 +107,7 @@ class QualificationForm(forms.ModelForm):
     class Meta:
         model = Qualification
         fields = QUALIFICATION_FIELDS
+        field_classes = {"budget_currency": CurrencyField}
         widgets = {
             "need": forms.Textarea(attrs={"rows": 2}),
             "timeline_date": forms.DateInput(attrs={"type": "date"}),
@@ -131,6 +133,7 @@ class OpportunityForm(forms.ModelForm):
     class Meta:
         model = Opportunity
         fields = ["name", "amount", "currency", "expected_close_date", "owner"]
+        field_classes = {"currency": CurrencyField}
         widgets = {
             "expected_close_date": forms.DateInput(attrs={"type": "date"}),
             "currency": forms.TextInput(attrs={"size": 3, "placeholder": "EUR"}),

@@ -1,11 +1,21 @@
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 
+from accounts.capabilities import users_who_may
 from accounts.people import person_name
-from handoff.models import FirstTouchChannel, Handoff, Opportunity, Qualification
+from core.api import NOT_BLANK, Amount, Reference, StrictInput
+from handoff.models import (
+    FirstTouchChannel,
+    Handoff,
+    Opportunity,
+    OpportunityStage,
+    Qualification,
+    ReasonKind,
+    ReturnReason,
+)
 from handoff.models.qualification import CRITERIA
 from handoff.selectors import as_shown
 from handoff.services.handoffs import ACCEPTANCE_CHECKS
@@ -113,19 +123,20 @@ class HandoffSerializer(serializers.ModelSerializer):
         return None if display is None else display.text
 
 
-class FirstTouchSerializer(serializers.Serializer):
+class FirstTouchSerializer(StrictInput, serializers.Serializer):
     channel = serializers.ChoiceField(choices=FirstTouchChannel.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AcceptSerializer(serializers.Serializer):
-    meets_mql_spec = serializers.BooleanField(help_text=_("It meets the MQL spec as shown."))
-    can_start_conversation = serializers.BooleanField(
-        help_text=_("Sales can start a conversation.")
-    )
-    role_could_buy = serializers.BooleanField(
-        help_text=_("The person is at the company in a role that could buy.")
-    )
+@extend_schema_field({"type": "boolean", "enum": [True]})
+class Ticked(serializers.BooleanField):
+    """An acceptance check: only true is an answer, so the schema allows nothing else."""
+
+
+class AcceptSerializer(StrictInput, serializers.Serializer):
+    meets_mql_spec = Ticked(help_text=_("It meets the MQL spec as shown."))
+    can_start_conversation = Ticked(help_text=_("Sales can start a conversation."))
+    role_could_buy = Ticked(help_text=_("The person is at the company in a role that could buy."))
 
     def validate(self, attrs):
         unchecked = [check for check in ACCEPTANCE_CHECKS if not attrs.get(check)]
@@ -135,30 +146,52 @@ class AcceptSerializer(serializers.Serializer):
         return attrs
 
 
-class ReturnSerializer(serializers.Serializer):
-    reason = serializers.SlugField(help_text=_("A return reason code, e.g. not_reachable."))
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+class ReasonCode(serializers.SlugField):
+    """A reason code: one that names no active reason of the kind answers 404, like an id."""
+
+    def __init__(self, *, kind: str, **kwargs):
+        self.kind = kind
+        super().__init__(max_length=ReturnReason._meta.get_field("code").max_length, **kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        code = super().run_validation(data)
+        if not ReturnReason.objects.filter(kind=self.kind, code=code, is_active=True).exists():
+            raise NotFound(_("No active reason has the code “%(code)s”.") % {"code": code})
+        return code
+
+
+class ReturnSerializer(StrictInput, serializers.Serializer):
+    reason = ReasonCode(
+        kind=ReasonKind.RETURN, help_text=_("A return reason code, e.g. not_reachable.")
+    )
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Required (not blank) when the reason is `other`."),
+    )
 
 
 class DisqualifySerializer(ReturnSerializer):
-    reason = serializers.SlugField(
-        help_text=_("A disqualification reason code, e.g. junk, competitor, student, duplicate.")
+    reason = ReasonCode(
+        kind=ReasonKind.DISQUALIFY,
+        help_text=_("A disqualification reason code, e.g. junk, competitor, student, duplicate."),
     )
 
 
-class ReinstateSerializer(serializers.Serializer):
+class ReinstateSerializer(StrictInput, serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReassignSerializer(serializers.Serializer):
-    assignee = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(is_active=True),
+class ReassignSerializer(StrictInput, serializers.Serializer):
+    assignee = Reference(
+        queryset=users_who_may("queue.take_leads"),
         allow_null=True,
-        help_text=_("The rep's user id, or null for the team pool."),
+        help_text=_("A sales development rep's user id, or null for the team pool."),
     )
 
 
-class StatusSerializer(serializers.Serializer):
+class StatusSerializer(StrictInput, serializers.Serializer):
     status = serializers.ChoiceField(choices=LeadStatus.choices)
 
 
@@ -168,10 +201,11 @@ class ConflictSerializer(serializers.Serializer):
     assignee = UserRefSerializer(required=False)
 
 
-class QualificationSerializer(serializers.ModelSerializer):
+class QualificationSerializer(StrictInput, serializers.ModelSerializer):
     criteria_met = serializers.SerializerMethodField()
     # Null until the first answers are saved.
     updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    budget_amount = Amount(required=False, allow_null=True)
 
     class Meta:
         model = Qualification
@@ -182,9 +216,9 @@ class QualificationSerializer(serializers.ModelSerializer):
         return qualification.criteria_met()
 
 
-class PromoteSerializer(serializers.Serializer):
-    account_executive = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(is_active=True),
+class PromoteSerializer(StrictInput, serializers.Serializer):
+    account_executive = Reference(
+        queryset=users_who_may("opportunities.own"),
         required=False,
         allow_null=True,
         default=None,
@@ -199,12 +233,13 @@ class MissingCriteriaSerializer(serializers.Serializer):
     )
 
 
-class OpportunitySerializer(serializers.ModelSerializer):
-    lead = serializers.PrimaryKeyRelatedField(queryset=Lead.objects.all())
-    owner = serializers.PrimaryKeyRelatedField(
-        queryset=get_user_model().objects.filter(is_active=True),
+class OpportunitySerializer(StrictInput, serializers.ModelSerializer):
+    lead = Reference(queryset=Lead.objects.all())
+    owner = Reference(
+        queryset=users_who_may("opportunities.own"),
         help_text=_("An account executive's user id."),
     )
+    amount = Amount()
 
     class Meta:
         model = Opportunity
@@ -222,16 +257,26 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "closed_at",
         ]
         read_only_fields = ["id", "stage", "lost_reason", "created_at", "closed_at"]
+        extra_kwargs = {"name": {"validators": [NOT_BLANK]}}
         # The services check constraints on the whole row (one open opportunity per lead).
         validators = []
 
 
 class OpportunityUpdateSerializer(OpportunitySerializer):
-    """Stage may move to won (the lead becomes a customer) or lost (with a lost_reason)."""
+    """Stage may move on, or to won (the lead becomes a customer); lost, which needs a reason,
+    is POST .../lost/."""
+
+    lead = serializers.PrimaryKeyRelatedField(read_only=True)
+    stage = serializers.ChoiceField(
+        choices=[(stage, label) for stage, label in OpportunityStage.choices if stage != "lost"],
+        required=False,
+    )
 
     class Meta(OpportunitySerializer.Meta):
-        read_only_fields = ["id", "lead", "created_at", "closed_at"]
+        read_only_fields = ["id", "lead", "lost_reason", "created_at", "closed_at"]
 
 
-class LostSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text=_("Why the opportunity was lost."))
+class LostSerializer(StrictInput, serializers.Serializer):
+    reason = serializers.CharField(
+        validators=[NOT_BLANK], help_text=_("Why the opportunity was lost.")
+    )

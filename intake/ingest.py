@@ -39,10 +39,6 @@ KINDS = frozenset(ActivityKind.values)
 MAX_BIGINT = 2**63 - 1
 
 
-class BatchTooLarge(ApplicationError):
-    status_code = 413
-
-
 class ActivityIn(msgspec.Struct, forbid_unknown_fields=True):
     """One activity as the API receives it (see leads.serializers.ActivityItemSerializer)."""
 
@@ -103,8 +99,8 @@ def _decode_error(index: int, error: Exception) -> list[dict]:
 def parse_batch(payload: bytes) -> tuple[list[tuple[int, ActivityIn]], dict[int, list[dict]]]:
     """One activity object or a list of them -> (valid items by index, errors by index).
 
-    Raises ApplicationError when the body as a whole is not JSON of that shape, BatchTooLarge
-    past MAX_BATCH items.
+    Raises ApplicationError (400) when the body as a whole is not JSON of that shape or holds
+    more than MAX_BATCH items, the schema's maxItems (413 is for a body too large in bytes).
     """
     try:
         raw = msgspec.json.decode(payload, type=list[msgspec.Raw] | dict[str, msgspec.Raw])
@@ -114,7 +110,7 @@ def parse_batch(payload: bytes) -> tuple[list[tuple[int, ActivityIn]], dict[int,
         ) from None
     raw_items = [msgspec.json.encode(raw)] if isinstance(raw, dict) else raw
     if len(raw_items) > MAX_BATCH:
-        raise BatchTooLarge(
+        raise ApplicationError(
             _("At most %(max)d activities a request (this has %(count)d); send several batches.")
             % {"max": MAX_BATCH, "count": len(raw_items)}
         )

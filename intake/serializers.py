@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
 
 from leads.models import ActivityKind
@@ -24,6 +25,36 @@ class ActivityItemSerializer(serializers.Serializer):
     properties = serializers.DictField(
         required=False, help_text=_("Anything the agreement's action conditions read.")
     )
+
+
+class ActivityBatchSerializer(serializers.Serializer):
+    """The body of POST /api/v1/activities/, for the schema only (intake.ingest decodes it)."""
+
+    def __init__(self, *args, max_items: int, **kwargs):
+        self.max_items = max_items
+        super().__init__(*args, **kwargs)
+
+
+class ActivityBatchSchema(OpenApiSerializerExtension):
+    """One activity or a list of them, where each item is judged on its own: an item that is not
+    an ActivityItem is reported rejected with the path of its problem and the others are
+    stored. So the body may hold any object, or a list of anything, up to the batch size."""
+
+    target_class = ActivityBatchSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        item = auto_schema.resolve_serializer(ActivityItemSerializer, direction).ref
+        return {
+            "anyOf": [
+                item,
+                {"type": "object"},
+                {
+                    "type": "array",
+                    "maxItems": self.target.max_items,
+                    "items": {"anyOf": [item, {}]},
+                },
+            ]
+        }
 
 
 class ItemErrorSerializer(serializers.Serializer):

@@ -9,14 +9,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, parsers
-from rest_framework.exceptions import ParseError
+from rest_framework import generics
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from accounts.capabilities import HasCapability
 from core.sorting import StableOrderingFilter
 from leads.filters import LEAD_API_SORTING, LeadFilter
-from leads.models import Lead
+from leads.models import Channel, Lead
 from leads.serializers import (
     RETRY_AFTER,
     LeadSerializer,
@@ -26,20 +26,19 @@ from leads.serializers import (
 from leads.services import update_lead, upsert_lead
 
 
-class JSONParser(parsers.JSONParser):
-    """DRF's, answering 400 (not 500) for JSON nested past Python's recursion limit."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise ParseError(_("The JSON is nested too deeply.")) from None
+def checked_input(request, *, partial: bool) -> dict:
+    """The body, once it is JSON of the shape the schema gives (400 otherwise) and names a
+    channel that exists (404 otherwise); leads.services then cleans it like any source's."""
+    LeadWriteSerializer(data=request.data, partial=partial).is_valid(raise_exception=True)
+    slug = (request.data.get("channel") or "").strip()
+    if slug and not Channel.objects.filter(slug=slug).exists():
+        raise NotFound(_("No channel has the slug “%(slug)s”.") % {"slug": slug})
+    return request.data
 
 
 class LeadListView(generics.ListAPIView):
     permission_classes = [HasCapability]
     capabilities = {"GET": "leads.view", "POST": "leads.edit"}
-    parser_classes = [JSONParser]
     serializer_class = LeadSerializer
     filterset_class = LeadFilter
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
@@ -71,11 +70,11 @@ class LeadListView(generics.ListAPIView):
         responses={
             201: LeadSerializer,
             200: LeadSerializer,
-            **error_responses(400, 401, 403, 413, 429),
+            **error_responses(400, 401, 403, 404, 413, 429),
         },
     )
     def post(self, request, *args, **kwargs):
-        lead, created = upsert_lead(data=request.data, actor=request.user)
+        lead, created = upsert_lead(data=checked_input(request, partial=False), actor=request.user)
         return Response(LeadSerializer(lead).data, status=201 if created else 200)
 
 
@@ -83,7 +82,6 @@ class LeadDetailView(generics.RetrieveAPIView):
     # Which fields a sales role may change is the service's rule (status only).
     permission_classes = [HasCapability]
     capabilities = {"GET": "leads.view", "PATCH": "leads.set_status"}
-    parser_classes = [JSONParser]
     serializer_class = LeadSerializer
     queryset = Lead.objects.select_related("channel")
 
@@ -103,9 +101,10 @@ class LeadDetailView(generics.RetrieveAPIView):
         ),
         request=LeadWriteSerializer(partial=True),
         parameters=[RETRY_AFTER],
-        responses={200: LeadSerializer, **error_responses(400, 401, 403, 404, 413, 429)},
+        responses={200: LeadSerializer, **error_responses(400, 401, 403, 404, 409, 413, 429)},
     )
     def patch(self, request, *args, **kwargs):
         lead = self.get_object()
-        lead = update_lead(lead_id=lead.pk, data=request.data, actor=request.user)
+        data = checked_input(request, partial=True)
+        lead = update_lead(lead_id=lead.pk, data=data, actor=request.user)
         return Response(LeadSerializer(lead).data)

@@ -4,6 +4,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import AnyIdFilter, AnyRowFilter
 from core.sorting import Sorting
 from leads.models import Channel, Lead, LeadStatus, Stage, search_key
 
@@ -18,13 +19,13 @@ class LeadFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=LeadStatus.choices, empty_label=_("All statuses")
     )
-    channel = django_filters.ModelChoiceFilter(
+    channel = AnyRowFilter(
         label=_("Channel"),
         queryset=Channel.objects.all(),
         to_field_name="slug",
         empty_label=_("All channels"),
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = AnyIdFilter(
         label=_("Owner"),
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
     )

@@ -9,7 +9,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
-from leads.models import Lead
+from core.api import JSONObject, StrictInput
+from leads.models import Channel, Lead
+from leads.services import MAX_COMPANY_SIZE
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -132,19 +134,38 @@ class LeadSerializer(serializers.ModelSerializer):
         return explanation_of(lead)
 
 
-class LeadWriteSerializer(serializers.ModelSerializer):
-    """Describes lead input for the schema; leads.services.clean_lead_data validates it."""
+class LeadWriteSerializer(StrictInput, serializers.ModelSerializer):
+    """Lead input as JSON: the schema, and the check of JSON types and sizes a request passes
+    before leads.services.clean_lead_data cleans it as it cleans every source's leads.
 
-    channel = serializers.SlugField(
+    Text is measured as sent (not trimmed), as the schema's maxLength counts it; null clears a
+    text field, as the service reads it.
+    """
+
+    channel = serializers.CharField(
         allow_null=True,
+        allow_blank=True,
         required=False,
-        help_text=_("Channel slug. On an upsert it is set only if the lead has none yet."),
+        trim_whitespace=False,
+        max_length=Channel._meta.get_field("slug").max_length,
+        help_text=_(
+            "Channel slug; blank or null for none; one no channel has answers 404. On an upsert "
+            "it is set only if the lead has none yet."
+        ),
     )
-    attributes = serializers.DictField(
-        required=False, help_text=_("Extra fields; an upsert merges keys, PATCH replaces.")
+    company_size = serializers.IntegerField(
+        allow_null=True, required=False, min_value=0, max_value=MAX_COMPANY_SIZE
+    )
+    attributes = JSONObject(
+        required=False,
+        allow_null=True,
+        help_text=_("Extra fields; an upsert merges keys, PATCH replaces."),
     )
     social_handles = serializers.DictField(
-        child=serializers.CharField(), required=False, help_text=_('e.g. {"linkedin": "…"}')
+        child=serializers.CharField(allow_blank=True, trim_whitespace=False),
+        required=False,
+        allow_null=True,
+        help_text=_('e.g. {"linkedin": "…"}'),
     )
 
     class Meta:
@@ -167,6 +188,26 @@ class LeadWriteSerializer(serializers.ModelSerializer):
             "source_detail",
         ]
         extra_kwargs = {
-            "email": {"help_text": _("Matched case-insensitively: the upsert key.")},
+            "email": {
+                "help_text": _(
+                    "Matched case-insensitively: the upsert key. On an edit, an email another "
+                    "lead has answers 409."
+                ),
+                "trim_whitespace": False,
+            },
             "status": {"help_text": _("Work status; the only field sales roles may change.")},
+            **{
+                name: {"allow_null": True, "trim_whitespace": False}
+                for name in (
+                    "first_name",
+                    "last_name",
+                    "title",
+                    "organization",
+                    "phone",
+                    "industry",
+                    "country",
+                    "city",
+                    "source_detail",
+                )
+            },
         }

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.capabilities import may, require
-from core.errors import PermissionDenied
+from core.errors import ConflictError, PermissionDenied
 from leads import hooks
 from leads.models import Channel, Lead, LeadStatus, normalize_email, search_key
 
@@ -495,7 +495,8 @@ def update_lead(*, lead_id: int, data: dict, actor) -> Lead:
     """Edit the fields `data` names. Sales roles may change the work status only, and only of a
     lead they work: the status goes through `hooks.set_status` (the handoff app's one door).
 
-    Raises ValidationError (bad input, or an email another lead has), PermissionDenied.
+    Raises ValidationError (bad input), ConflictError (an email another lead has),
+    PermissionDenied.
     """
     require_capability(actor, "leads.set_status")
     if not isinstance(data, Mapping):
@@ -522,7 +523,8 @@ def update_lead(*, lead_id: int, data: dict, actor) -> Lead:
                 if lead.status != previous:
                     changed["status"] = status
     except IntegrityError:
-        raise ValidationError({"email": [_("Another lead already has this email.")]}) from None
+        message = _("Another lead already has this email.")
+        raise ConflictError(message, extra={"email": [message]}) from None
     if changed:
         hooks.leads_changed(lead_ids=[lead.pk])
     return Lead.objects.select_related("channel").get(pk=lead.pk)

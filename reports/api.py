@@ -4,17 +4,19 @@ The same filters as the pages, parsed by the same form, answered by the same sel
 and marketers only: another role gets 403, an anonymous caller 401.
 """
 
+from django import forms
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.capabilities import HasCapability
+from core.currency import CURRENCY_PATTERN
+from core.filters import ID_SCHEMA, AnyRowChoiceField
 from leads.serializers import RETRY_AFTER, error_responses
 from reports.economics import channel_economics
-from reports.filters import ReportFilterForm
+from reports.filters import REPORT_DATE, ReportFilterForm
 from reports.forms import EconomicsFilterForm
 from reports.selectors import funnel_report, returns_report
 from reports.serializers import EconomicsSerializer, FunnelSerializer, ReturnsSerializer
@@ -24,23 +26,62 @@ def _query(name, kind, description):
     return OpenApiParameter(name, kind, OpenApiParameter.QUERY, description=description)
 
 
+# A day in the years a report can cover (reports.filters: EARLIEST to LATEST).
+REPORT_DAY = {"type": "string", "format": "date", "pattern": REPORT_DATE}
 DATE_RANGE = [
-    _query("date_from", OpenApiTypes.DATE, gettext_lazy("First day; default 29 days before.")),
-    _query("date_to", OpenApiTypes.DATE, gettext_lazy("Last day, inclusive; default today.")),
-    _query("channel", OpenApiTypes.INT, gettext_lazy("Channel id.")),
+    _query(
+        "date_from",
+        REPORT_DAY,
+        gettext_lazy(
+            "First day; default 29 days before `date_to`. A range longer than three years "
+            "is cut to the three years ending on `date_to`; after `date_to`, the range is "
+            "empty. The answer's `filters` give the days covered."
+        ),
+    ),
+    _query("date_to", REPORT_DAY, gettext_lazy("Last day, inclusive; default today.")),
+    _query("channel", ID_SCHEMA, gettext_lazy("Channel id; one no channel has: nothing.")),
 ]
 COHORT = [
-    _query("team", OpenApiTypes.INT, gettext_lazy("Team id: leads a team worked in the queue.")),
-    _query("agreement_version", OpenApiTypes.INT, gettext_lazy("Version of the MQL move.")),
-    _query("campaign", OpenApiTypes.STR, gettext_lazy("The lead's campaign attribute.")),
+    _query(
+        "team",
+        ID_SCHEMA,
+        gettext_lazy("Team id: leads a team worked in the queue; one no team has: nothing."),
+    ),
+    _query(
+        "agreement_version",
+        {"type": "integer", "minimum": 1},
+        gettext_lazy("Version of the MQL move."),
+    ),
+    _query(
+        "campaign",
+        {"type": "string", "maxLength": 200},
+        gettext_lazy("The lead's campaign attribute."),
+    ),
 ]
 CURRENCY = _query(
-    "currency", OpenApiTypes.STR, gettext_lazy("ISO code; default the most used one.")
+    "currency",
+    {"type": "string", "pattern": CURRENCY_PATTERN},
+    gettext_lazy("ISO code; default the most used one."),
 )
 COHORT_DESCRIPTION = gettext_lazy(
     "Cohort: leads that entered MQL in the date range; a later step counts if the lead reached "
     "it at any time after."
 )
+
+
+def api_form(form):
+    """The page's filter form, read as the API's schema writes the parameters: a team or channel
+    id that names none narrows to nothing (an empty report), like the lists' filters
+    (core.filters), and a currency is its code as written; the page keeps its choice of real
+    rows and reads "eur" as EUR."""
+    for name in ("team", "channel"):
+        if name in form.fields:
+            form.fields[name] = AnyRowChoiceField(
+                queryset=form.fields[name].queryset, required=False
+            )
+    if "currency" in form.fields:
+        form.fields["currency"] = forms.RegexField(CURRENCY_PATTERN, strip=False, required=False)
+    return form
 
 
 class ReportAPIView(APIView):
@@ -49,7 +90,7 @@ class ReportAPIView(APIView):
     form_class = ReportFilterForm
 
     def filter_form(self, request):
-        form = self.form_class(request.query_params)
+        form = api_form(self.form_class(request.query_params, clamp=True))
         if not form.is_valid():
             raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
         return form

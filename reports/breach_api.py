@@ -8,8 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.capabilities import HasCapability
+from core.filters import ID_SCHEMA
 from leads.serializers import error_responses
 from reports import breaches
+from reports.api import REPORT_DAY, api_form
 from reports.forms import BreachReportForm
 from sla.models import Step
 
@@ -70,10 +72,12 @@ class BreachReportSerializer(serializers.Serializer):
 
 FILTER_PARAMETERS = [
     OpenApiParameter(
-        "start", OpenApiTypes.DATE, description=_("First day (default: 30 days ago).")
+        "start",
+        REPORT_DAY,
+        description=_("First day (default: 30 days before `end`); after `end`: no days."),
     ),
-    OpenApiParameter("end", OpenApiTypes.DATE, description=_("Last day (default: today).")),
-    OpenApiParameter("team", OpenApiTypes.INT, description=_("Only this team.")),
+    OpenApiParameter("end", REPORT_DAY, description=_("Last day (default: today).")),
+    OpenApiParameter("team", ID_SCHEMA, description=_("Only this team; one no team has: nothing.")),
     OpenApiParameter("step", OpenApiTypes.STR, enum=Step.values, description=_("Only this step.")),
     OpenApiParameter(
         "group_by", OpenApiTypes.STR, enum=list(breaches.GROUPINGS), description=_("Default: rep.")
@@ -96,7 +100,7 @@ class BreachReportView(APIView):
         responses={200: BreachReportSerializer, **error_responses(400, 401, 403)},
     )
     def get(self, request):
-        form = BreachReportForm.from_query(request.query_params)
+        form = api_form(BreachReportForm.from_query(request.query_params, clamp=True))
         if not form.is_valid():
             return Response(
                 {field: list(errors) for field, errors in form.errors.items()}, status=400

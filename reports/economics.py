@@ -76,6 +76,8 @@ def _aware(day: date) -> datetime:
 
 def _stage_counts(filters: ReportFilters, months: list[date]) -> dict:
     """Per channel id: leads created in the months and how many of them reached each stage."""
+    if not months:  # an empty range
+        return {}
 
     def reached(stage):
         return Q(Exists(StageChange.objects.filter(lead_id=OuterRef("id"), to_stage=stage)))

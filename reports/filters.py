@@ -16,7 +16,9 @@ from teams.models import Team
 DEFAULT_DAYS = 30
 # Bounds that keep the range's datetimes and months computable and the report's work bounded.
 MAX_DAYS = 3 * 366
-EARLIEST, LATEST = date(1970, 1, 1), date(9000, 12, 31)
+EARLIEST, LATEST = date(1970, 1, 1), date(8999, 12, 31)
+# A date from EARLIEST's year to LATEST's, as the API's schema writes it.
+REPORT_DATE = r"^(19[7-9][0-9]|[2-8][0-9]{3})-[0-9]{2}-[0-9]{2}$"
 
 
 def month_start(day: date) -> date:
@@ -95,9 +97,13 @@ class ReportFilterForm(forms.Form):
     )
     campaign = forms.CharField(label=_("Campaign"), required=False, max_length=200)
 
-    def __init__(self, data=None, *, today: date | None = None, **kwargs):
+    def __init__(self, data=None, *, today: date | None = None, clamp: bool = False, **kwargs):
+        """`clamp` (the API): an end before the start is an empty range, and a range longer
+        than MAX_DAYS is cut to the MAX_DAYS ending on `date_to`, rather than errors; the
+        answer's `filters` say which days it covers."""
         super().__init__(data if data is not None else {}, **kwargs)
         self.today = today or timezone.localdate()
+        self.clamp = clamp
 
     def offer_choices(self) -> None:
         """On the page, values that exist are picked from a list, not typed: the versions ever
@@ -136,11 +142,19 @@ class ReportFilterForm(forms.Form):
         if not EARLIEST <= date_to <= LATEST:
             self.add_error("date_to", _("Pick a date in a year Accord can report on."))
             date_to = self.today
-        date_from = cleaned.get("date_from") or date_to - timedelta(days=DEFAULT_DAYS - 1)
-        if date_from > date_to:
-            self.add_error("date_to", _("The end date is before the start date."))
+        date_from = cleaned.get("date_from") or max(
+            EARLIEST, date_to - timedelta(days=DEFAULT_DAYS - 1)
+        )
+        if not EARLIEST <= date_from <= LATEST:
+            self.add_error("date_from", _("Pick a date in a year Accord can report on."))
+        elif date_from > date_to:
+            if not self.clamp:
+                self.add_error("date_to", _("The end date is before the start date."))
         elif (date_to - date_from).days >= MAX_DAYS:
-            self.add_error("date_from", _("A report covers at most three years."))
+            if self.clamp:
+                date_from = date_to - timedelta(days=MAX_DAYS - 1)
+            else:
+                self.add_error("date_from", _("A report covers at most three years."))
         cleaned["date_from"], cleaned["date_to"] = date_from, date_to
         return cleaned
 

@@ -5,11 +5,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.currency import CurrencyField
 from reports.breaches import GROUPINGS, BreachFilters
 from reports.economics import SpendCell
-from reports.filters import ReportFilterForm
+from reports.filters import EARLIEST, LATEST, ReportFilterForm
 from reports.models import ChannelSpend
-from reports.services import CURRENCY_CODE
 from sla.models import Step
 from teams.models import Team
 
@@ -26,25 +26,6 @@ class MonthField(forms.DateField):
     def to_python(self, value):
         day = super().to_python(value)
         return day.replace(day=1) if day else day
-
-
-class CurrencyField(forms.CharField):
-    def __init__(self, **kwargs):
-        super().__init__(
-            max_length=3,
-            min_length=3,
-            label=_("Currency"),
-            help_text=_("ISO code, e.g. USD, EUR, THB"),
-            **kwargs,
-        )
-
-    def to_python(self, value):
-        return super().to_python(value).strip().upper()
-
-    def validate(self, value):
-        super().validate(value)
-        if value and not CURRENCY_CODE.match(value):
-            raise forms.ValidationError(_("Use a three-letter currency code such as USD."))
 
 
 class EconomicsFilterForm(ReportFilterForm):
@@ -123,8 +104,13 @@ class BreachReportForm(forms.Form):
     )
     group_by = forms.ChoiceField(label=_("Group by"), choices=list(GROUPINGS.items()))
 
+    def __init__(self, *args, clamp: bool = False, **kwargs):
+        """`clamp` (the API): an end before the start is an empty period, not an error."""
+        super().__init__(*args, **kwargs)
+        self.clamp = clamp
+
     @classmethod
-    def from_query(cls, params) -> "BreachReportForm":
+    def from_query(cls, params, *, clamp: bool = False) -> "BreachReportForm":
         """Bound to the query string with the defaults filled in, so the page shows them."""
         data = params.copy()
         today = timezone.localdate()
@@ -134,15 +120,20 @@ class BreachReportForm(forms.Form):
                 data["start"] = (
                     date.fromisoformat(end) - timedelta(days=DEFAULT_PERIOD_DAYS)
                 ).isoformat()
-            except ValueError:
+            except (ValueError, OverflowError):
                 data["start"] = ""
         if not data.get("group_by"):
             data["group_by"] = "rep"
-        return cls(data)
+        return cls(data, clamp=clamp)
 
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+        for name in ("start", "end"):
+            if data.get(name) and not EARLIEST <= data[name] <= LATEST:
+                self.add_error(name, _("Pick a date in a year Accord can report on."))
+        if self.errors:
+            return data
+        if not self.clamp and data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", _("The end date must not be before the start date."))
         return data
 

@@ -1,14 +1,12 @@
-import re
 from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.currency import CURRENCY_CODE
 from core.errors import ApplicationError
 from reports.models import ChannelSpend
-
-CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 
 
 @transaction.atomic

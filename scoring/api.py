@@ -36,7 +36,10 @@ class AgreementListView(AgreementMixin, generics.ListAPIView):
     @extend_schema(
         summary=gettext_lazy("List agreement versions"),
         description=gettext_lazy("Newest version first; drafts in progress for marketers only."),
-        responses={200: AgreementSerializer(many=True), **error_responses(401, 403, 404, 429)},
+        responses={
+            200: AgreementSerializer(many=True),
+            **error_responses(400, 401, 403, 404, 429),
+        },
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.currency import CURRENCY_PATTERN, currency_code
+
 
 class OpportunityStage(models.TextChoices):
     DISCOVERY = "discovery", _("Discovery")
@@ -20,7 +22,7 @@ class Opportunity(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
-    currency = models.CharField(_("currency"), max_length=3)
+    currency = models.CharField(_("currency"), max_length=3, validators=[currency_code])
     expected_close_date = models.DateField(_("expected close date"))
     stage = models.CharField(
         _("stage"),
@@ -62,6 +64,10 @@ class Opportunity(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(amount__gte=0), name="opportunity_amount_pos"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(currency__regex=CURRENCY_PATTERN),
+                name="opportunity_currency_iso",
             ),
             models.CheckConstraint(
                 condition=~models.Q(stage="lost") | ~models.Q(lost_reason=""),

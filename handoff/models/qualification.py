@@ -3,6 +3,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.currency import CURRENCY_PATTERN, currency_code
+
 # The criteria a manager may require before a SAL becomes an SQL, in the order forms show them.
 CRITERIA: dict[str, str] = {
     "budget": _("Budget known, with an amount"),
@@ -36,7 +38,9 @@ class Qualification(models.Model):
     budget_amount = models.DecimalField(
         _("budget amount"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    budget_currency = models.CharField(_("currency"), max_length=3, blank=True)
+    budget_currency = models.CharField(
+        _("currency"), max_length=3, blank=True, validators=[currency_code]
+    )
     authority = models.CharField(
         _("authority"), max_length=20, choices=Authority.choices, default=Authority.UNKNOWN
     )
@@ -81,6 +85,11 @@ class Qualification(models.Model):
             models.CheckConstraint(
                 condition=models.Q(timeline_quarter="") | models.Q(timeline_quarter__regex=QUARTER),
                 name="qualification_quarter_format",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(budget_currency="")
+                | models.Q(budget_currency__regex=CURRENCY_PATTERN),
+                name="qualification_currency_iso",
             ),
         ]
 

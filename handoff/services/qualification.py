@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.capabilities import may, require
 from accounts.people import person_name
-from core.errors import ApplicationError
+from core.errors import ApplicationError, ConflictError
 from handoff.access import check_may_handle_lead
 from handoff.models import EventKind, HandoffEvent, Qualification, QualificationPolicy
 from handoff.models.qualification import CRITERIA
@@ -54,7 +54,9 @@ def save_qualification(*, lead: Lead, user, changes: dict) -> Qualification:
         )
     check_may_handle_lead(lead, user)
     if lead.stage not in QUALIFYING_STAGES:
-        raise ApplicationError(_("Qualify a lead once it is accepted (SAL)."))
+        raise ConflictError(
+            _("Qualify a lead once it is accepted (SAL)."), extra={"current_stage": lead.stage}
+        )
     with transaction.atomic():
         qualification, _created = Qualification.objects.select_for_update().get_or_create(lead=lead)
         for name, value in changes.items():
@@ -98,7 +100,7 @@ def promote_to_sql(*, lead: Lead, user, account_executive=None, now=None) -> Lea
         Qualification.objects.filter(lead=lead).first(), QualificationPolicy.current().required
     )
     if missing:
-        raise ApplicationError(
+        raise ConflictError(
             _("Not ready for SQL. Missing: %(criteria)s.")
             % {"criteria": "; ".join(str(CRITERIA[code]) for code in missing)},
             extra={"missing": missing},

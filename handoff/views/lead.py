@@ -113,7 +113,8 @@ def promote(request, pk):
     form = PromoteForm(request.POST)
     template = "handoff/partials/qualification.html"
     if form.is_valid():
-        with refusals_on(form):
+        # The criteria still missing (409) are shown on the form, where they are answered.
+        with refusals_on(form, statuses=(400, 409)):
             services.promote_to_sql(
                 lead=lead,
                 user=request.user,

@@ -161,9 +161,13 @@ def test_first_touch_accept_and_the_late_return_conflict(api, pool_team, sdr, sd
 
 
 def test_return_names_the_bad_field(api, pool_team, sdr):
+    """A reason code that names no reason is a 404 like a guessed id; a malformed one a 400."""
     handoff = mql_handoff()
     as_user(api, sdr)
 
+    malformed = api.post(
+        f"/api/v1/handoffs/{handoff.pk}/return/", {"reason": "no such"}, format="json"
+    )
     bad = api.post(f"/api/v1/handoffs/{handoff.pk}/return/", {"reason": "meh"}, format="json")
     ok = api.post(
         f"/api/v1/handoffs/{handoff.pk}/return/",
@@ -171,7 +175,8 @@ def test_return_names_the_bad_field(api, pool_team, sdr):
         format="json",
     )
 
-    assert bad.status_code == 400 and "reason" in bad.json()
+    assert malformed.status_code == 400 and "reason" in malformed.json()
+    assert bad.status_code == 404 and "meh" in bad.json()["detail"]
     assert ok.status_code == 200
     assert ok.json()["return_reason"] == "student_or_competitor"
 
@@ -236,7 +241,7 @@ def test_qualification_get_put_partial_and_promote(api, pool_team, sdr, account_
     assert api.put(url, {"timeline_quarter": "Q5"}, format="json").status_code == 400
 
     refused = api.post(f"/api/v1/leads/{handoff.lead_id}/promote/", {}, format="json")
-    assert refused.status_code == 400
+    assert refused.status_code == 409  # the lead's answers, not the request, are lacking
     assert refused.json()["missing"] == ["influencer", "timeframe", "size", "next_step"]
 
     assert api.put(url, MET, format="json").json()["criteria_met"]["next_step"] is True
@@ -262,7 +267,7 @@ def test_opportunities_create_list_update_won_and_lost(
     payload = {
         "name": "Rollout",
         "amount": "1000.00",
-        "currency": "eur",
+        "currency": "EUR",
         "expected_close_date": "2026-08-01",
         "owner": account_executive.pk,
     }
@@ -270,7 +275,8 @@ def test_opportunities_create_list_update_won_and_lost(
     not_ae = api.post(
         "/api/v1/opportunities/", {**payload, "lead": leads[0].pk, "owner": sdr.pk}, format="json"
     )
-    assert not_ae.status_code == 400 and "owner" in not_ae.json()
+    # No account executive has the id: 404, as for a guessed id.
+    assert not_ae.status_code == 404 and "owner" in not_ae.json()["detail"]
     created = [
         api.post("/api/v1/opportunities/", {**payload, "lead": lead.pk}, format="json")
         for lead in leads

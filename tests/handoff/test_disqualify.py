@@ -290,7 +290,7 @@ class TestApi:
         api.force_authenticate(sdr2)
         late = api.post(url, {"reason": "junk"}, format="json")
 
-        assert bad.status_code == 400 and "reason" in bad.json()
+        assert bad.status_code == 404 and "no_fit" in bad.json()["detail"]
         assert ok.status_code == 200, ok.content
         assert (ok.json()["outcome"], ok.json()["return_reason"]) == ("disqualified", "junk")
         assert (ok.json()["return_note"], ok.json()["clock"]) == ("Fake name", "met")

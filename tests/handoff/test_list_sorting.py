@@ -79,10 +79,13 @@ def test_the_queue_api_takes_the_same_ordering(api_as, queued, manager):
     api = api_as(Role.MANAGER)
 
     by_score = api.get("/api/v1/queue/", {"view": "all", "ordering": "-score"})
-    default = api.get("/api/v1/queue/", {"view": "all", "ordering": "nope"})
+    default = api.get("/api/v1/queue/", {"view": "all"})
+    unknown = api.get("/api/v1/queue/", {"view": "all", "ordering": "nope"})
 
     assert [row["score"] for row in by_score.json()["results"]] == [90, 30, 10]
     assert [row["id"] for row in default.json()["results"]] == [h.pk for h in queued]
+    assert unknown.status_code == 400
+    assert list(unknown.json()) == ["ordering"]
 
 
 def test_the_returned_list_sorts_by_reason(client, pool_team, sdr, marketer):
@@ -127,10 +130,13 @@ def test_the_opportunities_api_takes_the_same_ordering(api_as, account_executive
     api = api_as(Role.MANAGER)
 
     by_amount = api.get("/api/v1/opportunities/", {"ordering": "-amount"}).json()["results"]
-    unknown = api.get("/api/v1/opportunities/", {"ordering": "owner__password"}).json()["results"]
+    default = api.get("/api/v1/opportunities/").json()["results"]
+    unknown = api.get("/api/v1/opportunities/", {"ordering": "owner__password"})
 
     assert [row["name"] for row in by_amount] == ["Deal 9000", "Deal 500", "Deal 40"]
-    assert [row["name"] for row in unknown] == ["Deal 40", "Deal 9000", "Deal 500"]
+    assert [row["name"] for row in default] == ["Deal 40", "Deal 9000", "Deal 500"]
+    assert unknown.status_code == 400
+    assert "password" not in unknown.text
 
 
 def test_the_sql_list_sorts_by_lead(client, pool_team, sdr, manager, account_executive):

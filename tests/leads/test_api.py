@@ -217,7 +217,7 @@ def test_a_writer_patches_profile_fields(api_as, lead):
     ("body", "field"),
     [
         ({"email": "nope"}, "email"),
-        ({"email": "a@b.io", "channel": "unknown"}, "channel"),
+        ({"email": "a@b.io", "channel": 7}, "channel"),
         ({"email": "a@b.io", "stage": "mql"}, "stage"),
         ({"email": "a@b.io", "score": 99}, "score"),
         ({"email": "a@b.io", "company_size": "many"}, "company_size"),

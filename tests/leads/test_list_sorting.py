@@ -105,11 +105,17 @@ def test_the_api_orders_by_the_same_keys_with_ties_by_id(api_as, scored):
     assert emails == ["s40@northwind.io", tied.email, "s20@northwind.io", "s5@northwind.io"]
 
 
-def test_the_api_ignores_an_unknown_ordering(api_as, scored):
+def test_the_api_refuses_an_unknown_ordering_naming_the_parameter(api_as, scored):
     response = api_as(Role.SDR).get("/api/v1/leads/", {"ordering": "search_text"})
 
-    assert response.status_code == 200
-    # Newest first, as without `ordering`.
+    assert response.status_code == 400
+    assert "-score" not in response.json()["ordering"][0]
+    assert "score" in response.json()["ordering"][0]
+
+
+def test_the_api_without_ordering_keeps_newest_first(api_as, scored):
+    response = api_as(Role.SDR).get("/api/v1/leads/", {"ordering": ""})
+
     assert [row["score"] for row in response.json()["results"]] == [20, 40, 5]
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.roles import Role
-from core.errors import PermissionDenied
+from core.errors import ConflictError, PermissionDenied
 from handoff.models import EventKind, HandoffEvent
 from handoff.services import open_handoff
 from leads.lifecycle import move_stage
@@ -238,10 +238,10 @@ def test_update_lead_refuses_an_email_another_lead_has(marketer):
     LeadFactory(email="taken@example.com")
     lead = LeadFactory()
 
-    with pytest.raises(ValidationError) as invalid:
+    with pytest.raises(ConflictError) as conflict:
         update_lead(lead_id=lead.pk, data={"email": "TAKEN@example.com"}, actor=marketer)
 
-    assert "email" in invalid.value.message_dict
+    assert "email" in conflict.value.extra
 
 
 def test_a_user_without_a_writing_role_may_not_upsert(make_user):

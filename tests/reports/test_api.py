@@ -100,11 +100,33 @@ def test_channel_economics_answer_costs_per_channel(api_as, make_user):
 
 def test_bad_filters_are_400_with_the_field_path(api_as):
     response = api_as(Role.MANAGER).get(
-        reverse("api-report-funnel"), {"date_from": "2026-10-31", "date_to": "2026-10-01"}
+        reverse("api-report-funnel"), {"date_from": "1969-12-31", "agreement_version": "0"}
     )
 
     assert response.status_code == 400
-    assert response.json() == {"date_to": ["The end date is before the start date."]}
+    assert response.json() == {
+        "date_from": ["Pick a date in a year Accord can report on."],
+        "agreement_version": ["Ensure this value is greater than or equal to 1."],
+    }
+
+
+def test_an_end_before_the_start_is_an_empty_report(api_as):
+    response = api_as(Role.MANAGER).get(
+        reverse("api-report-funnel"), {"date_from": "2026-10-31", "date_to": "2026-10-01"}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["total"]["counts"]["mql"] == 0
+
+
+def test_a_range_past_three_years_is_cut_to_the_three_years_ending_on_date_to(api_as):
+    response = api_as(Role.MANAGER).get(
+        reverse("api-report-channels"), {"date_from": "2000-01-01", "date_to": "2026-10-01"}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["filters"]["date_from"] == "2023-09-30"
+    assert response.json()["filters"]["date_to"] == "2026-10-01"
 
 
 def test_the_reports_are_in_the_api_schema(api_as):
