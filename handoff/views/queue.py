@@ -27,6 +27,7 @@ from handoff.selectors import (
     first_touch_facts,
     queue_counts,
     queue_for_user,
+    rep_summary,
 )
 from handoff.views.fragments import render_fragment
 
@@ -77,6 +78,9 @@ def _queue_context(request) -> dict:
 def queue(request):
     context = _queue_context(request)
     context["shortcuts"] = preferences_of(request.user).single_key_shortcuts
+    if may(request.user, "home.queue"):
+        # The rep's home: their next leads and their day, above the queue.
+        context["summary"] = rep_summary(user=request.user)
     return render(request, "handoff/queue.html", context)
 
 
