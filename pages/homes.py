@@ -34,6 +34,7 @@ def marketing_part(*, now: datetime) -> dict:
     weeks = mql_weeks(today=today)
     period = ReportFilterForm.default_filters(today=today)
     return {
+        "weeks": weeks,
         "this_week": weeks[-1],
         "last_week": weeks[-2],
         "mql_chart": chart(

@@ -503,3 +503,20 @@ def test_the_queue_offers_keyboard_shortcuts_unless_the_rep_turned_them_off(clie
 
     assert "data-queue-shortcuts" not in page
     assert 'id="queue-shortcuts"' not in page
+
+
+def shown_once(page, text):
+    """`text` is on the page once for the eye: a second time only as a screen reader's label."""
+    hidden = f'class="visually-hidden">{text}</label>'
+    return page.count(f">{text}<") == 2 and page.count(hidden) == 1
+
+
+def test_the_work_panel_names_the_lead_status_once(client, pool_team, sdr):
+    handoff = mql_handoff()
+    services.claim_handoff(handoff=handoff, user=sdr)
+    client.force_login(sdr)
+
+    page = client.get(reverse("handoff:work", args=[handoff.pk]), **HTMX).content.decode()
+
+    assert "<legend>Lead status</legend>" in page
+    assert shown_once(page, "Lead status")

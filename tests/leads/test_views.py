@@ -97,3 +97,11 @@ def test_the_detail_page_shows_the_timeline(client_as, lead):
     assert "asset_type: ebook" in body
     assert "Scored 15 under agreement v1" in body
     assert "Иван" in body
+
+
+def test_every_filter_of_the_lead_list_offers_no_narrowing_by_name(client_as, lead):
+    page = client_as(Role.MARKETER).get(reverse("leads:list")).content.decode()
+
+    assert "---------" not in page
+    for everything in ("All stages", "All statuses", "All channels", "Any owner"):
+        assert f'<option value="" selected>{everything}</option>' in page
