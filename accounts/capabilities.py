@@ -71,6 +71,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         "reports.view": (MANAGER, MARKETER),
         "reports.sla": (MANAGER,),
         "reports.enter_spend": (MARKETER,),
+        # The parts of the home page (pages.views.home): a person with several roles sees each
+        # of theirs; a rep's part alone is the queue page, which shows it above the queue
+        "home.marketing": (MARKETER,),
+        "home.pipeline": (AE,),
+        "home.queue": (SDR,),
+        "home.sla": (MANAGER,),
         # Everyone's own things
         "notifications.view": EVERY_ROLE,
         "accounts.profile": EVERY_ROLE,

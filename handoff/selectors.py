@@ -5,9 +5,10 @@ Each list runs a fixed number of queries whatever its length.
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -27,15 +28,18 @@ from handoff.models import (
     Handoff,
     HandoffEvent,
     Opportunity,
+    OpportunityStage,
     Outcome,
     Qualification,
     QualificationPolicy,
 )
+from handoff.models.opportunities import CLOSED_STAGES
 from handoff.models.qualification import CRITERIA
 from handoff.services.qualification import missing_criteria
 from leads.local_time import local_time_of
 from leads.models import Activity, Lead, Stage
-from sla.selectors import clock_display, clocks_for_handoffs, queue_clock
+from sla.models import Clock, ClockState
+from sla.selectors import clock_display, clocks_for_handoffs, queue_clock, start_of_day
 from teams.models import Team
 
 MINE, POOL, ALL = "mine", "pool", "all"
@@ -86,7 +90,7 @@ def queue_counts(*, user) -> dict[str, int | None]:
     }
 
 
-def as_shown(handoffs, now=None) -> list[Handoff]:
+def as_shown(handoffs, now=None, *, reasons: bool = True) -> list[Handoff]:
     """What a queue row, the work panel and the API show, for a whole list: each row's clocks,
     the one the rep is racing (`sla_clock`), how it reads in business time (`clock_display`) and
     its colour (`clock`: on_time, at_risk, breached or met; None for a handoff no SLA policy
@@ -95,7 +99,7 @@ def as_shown(handoffs, now=None) -> list[Handoff]:
     of the agreement versions the rows were scored under (none when no row has one)."""
     now = now or timezone.now()
     rows = list(handoffs)
-    if any(handoff.agreement_version is not None for handoff in rows):
+    if reasons and any(handoff.agreement_version is not None for handoff in rows):
         hooks.word_reasons(handoffs=rows)
     clocks = clocks_for_handoffs(rows)
     for handoff in rows:
@@ -106,6 +110,112 @@ def as_shown(handoffs, now=None) -> list[Handoff]:
         )
         handoff.clock = None if handoff.clock_display is None else handoff.clock_display.css_state
     return rows
+
+
+# The queue's most urgent few, shown above it and on a rep's home.
+NEXT_DUE = 3
+
+
+def next_due(*, user, now=None) -> list[Handoff]:
+    """The first few handoffs of the rep's own queue, most urgent first, with their running
+    clock as the queue shows it (as_shown, without the score's words). Three queries."""
+    return as_shown(queue_base(user=user, view=MINE)[:NEXT_DUE], now, reasons=False)
+
+
+@dataclass(frozen=True)
+class RepDay:
+    accepted: int
+    returned: int
+    breached: int
+
+
+def rep_day(*, user, now=None) -> RepDay:
+    """What the rep did and missed since midnight: handoffs accepted into SAL, returned to
+    marketing, and their clocks breached (a decided clock names its rep; a running one counts
+    for its handoff's assignee). Two queries."""
+    since = start_of_day(now or timezone.now())
+    decided = Handoff.objects.filter(assignee=user).aggregate(
+        accepted=Count("pk", filter=Q(accepted_at__gte=since)),
+        returned=Count("pk", filter=Q(returned_at__gte=since)),
+    )
+    breached = Clock.objects.filter(
+        Q(rep=user) | Q(rep__isnull=True, handoff__assignee=user),
+        state=ClockState.BREACHED,
+        breached_at__gte=since,
+    ).count()
+    return RepDay(accepted=decided["accepted"], returned=decided["returned"], breached=breached)
+
+
+def rep_summary(*, user, now=None) -> dict:
+    """What a rep sees above the queue and on their home: the next few leads (next_due) and
+    the day so far (rep_day). Five queries."""
+    now = now or timezone.now()
+    return {"next_due": next_due(user=user, now=now), "day": rep_day(user=user, now=now)}
+
+
+# How many of an account executive's SQLs their home lists; the count says how many there are.
+HOME_SQLS = 5
+NEW_SQL_DAYS = 7
+
+
+@dataclass(frozen=True)
+class StageTotal:
+    stage: str
+    label: str
+    count: int
+    amounts: list[tuple[str, Decimal]]  # (currency, sum), currencies in order
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """An account executive's SQLs waiting for them and their open opportunities."""
+
+    sqls: list[HandoffEvent]
+    sql_count: int
+    sql_new: int  # handed over in the last NEW_SQL_DAYS days
+    stages: list[StageTotal]  # open stages, in pipeline order, each with its count and amounts
+
+    @property
+    def open_count(self) -> int:
+        return sum(stage.count for stage in self.stages)
+
+
+def pipeline_for(*, user, now=None) -> Pipeline:
+    """The SQLs page's and the opportunities page's figures for one reader (sqls_for,
+    opportunities_for): the newest SQLs, how many wait and how many arrived this past week, and
+    the open opportunities per stage with their amounts per currency. Three queries."""
+    now = now or timezone.now()
+    sqls = sqls_for(user=user)
+    counts = sqls.aggregate(
+        waiting=Count("pk"),
+        new=Count("pk", filter=Q(created_at__gte=now - timedelta(days=NEW_SQL_DAYS))),
+    )
+    sums: dict[str, list] = {}
+    for stage, currency, count, amount in (
+        opportunities_for(user=user)
+        .exclude(stage__in=CLOSED_STAGES)
+        .values("stage", "currency")
+        .annotate(opportunities=Count("pk"), amount=Sum("amount"))
+        .order_by("stage", "currency")
+        .values_list("stage", "currency", "opportunities", "amount")
+    ):
+        sums.setdefault(stage, []).append((currency, count, amount))
+    stages = [
+        StageTotal(
+            stage=stage,
+            label=str(OpportunityStage(stage).label),
+            count=sum(count for _currency, count, _amount in sums.get(stage, [])),
+            amounts=[(currency, amount) for currency, _count, amount in sums.get(stage, [])],
+        )
+        for stage in OpportunityStage.values
+        if stage not in CLOSED_STAGES
+    ]
+    return Pipeline(
+        sqls=list(sqls[:HOME_SQLS]),
+        sql_count=counts["waiting"],
+        sql_new=counts["new"],
+        stages=stages,
+    )
 
 
 RECENT_ACTIVITIES = 5

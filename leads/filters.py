@@ -28,6 +28,7 @@ class LeadFilter(django_filters.FilterSet):
     owner = AnyIdFilter(
         label=_("Owner"),
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        empty_label=_("Any owner"),
     )
     updated_since = django_filters.IsoDateTimeFilter(label=_("Updated since"), method="since")
 

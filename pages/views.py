@@ -2,23 +2,27 @@
 of the handoff and scoring apps and the timeline merged across leads and handoffs."""
 
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.generic import DetailView
 
-from accounts.capabilities import CapabilityRequiredMixin, capability_required, may
+from accounts.capabilities import CapabilityRequiredMixin, capability_required
 from handoff.views.lead import lead_section_context
 from leads.models import Lead
+from pages.homes import home_context, parts_for
 from pages.timeline import TimelineCursor, lead_timeline
 from scoring.selectors import lead_score_section
 
 
 def home(request):
-    """Sends each person to the page they work in most: whoever watches the SLA lands on it,
-    whoever works the queue on the queue, everyone else on the leads."""
-    if may(request.user, "reports.sla"):
-        return redirect("reports:sla_dashboard")
-    if may(request.user, "queue.work"):
+    """Each role's part of the home page (pages.homes), one after the other for a person with
+    several roles. A rep with no other part works from the queue page, which shows their part
+    above the queue; a person with no part (an administrator) lands on the leads."""
+    parts = parts_for(request.user)
+    if not parts:
+        return redirect("leads:list")
+    if parts == ["queue"]:
         return redirect("handoff:queue")
-    return redirect("leads:list")
+    return render(request, "pages/home.html", home_context(user=request.user, now=timezone.now()))
 
 
 class LeadDetailView(CapabilityRequiredMixin, DetailView):

@@ -158,6 +158,13 @@ class ReportFilterForm(forms.Form):
         cleaned["date_from"], cleaned["date_to"] = date_from, date_to
         return cleaned
 
+    @classmethod
+    def default_filters(cls, *, today: date | None = None) -> ReportFilters:
+        """The period a report shows when nothing is asked for: the last DEFAULT_DAYS days."""
+        form = cls({}, today=today)
+        form.is_valid()
+        return form.filters()
+
     def filters(self) -> ReportFilters:
         """The parsed filters; call after is_valid()."""
         data = self.cleaned_data

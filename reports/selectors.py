@@ -16,12 +16,13 @@ once per campaign and the rows would no longer add up to the total.
 from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Case, F, OuterRef, Subquery, When
+from django.db.models import Case, Count, DateField, F, OuterRef, Subquery, When
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, TruncWeek
 from django.utils.translation import gettext as _
 
 from core.i18n import localized
@@ -70,6 +71,31 @@ def _mql_entries(filters: ReportFilters):
         created_at__gte=filters.start,
         created_at__lt=filters.end,
     )
+
+
+@dataclass(frozen=True)
+class MqlWeek:
+    monday: date
+    count: int
+
+
+def mql_weeks(*, today: date, weeks: int = 8) -> list[MqlWeek]:
+    """MQLs per week, Monday to Sunday in the server's time zone, for the `weeks` weeks up to
+    the one holding `today` (oldest first, this week so far last): each week's figure is the
+    funnel's MQL count for that week's dates, the leads that entered MQL in it. One query."""
+    this_monday = today - timedelta(days=today.weekday())
+    first = this_monday - timedelta(weeks=weeks - 1)
+    filters = ReportFilters(date_from=first, date_to=this_monday + timedelta(days=6))
+    counted = dict(
+        _mql_entries(filters)
+        .annotate(week=Cast(TruncWeek("created_at"), output_field=DateField()))
+        .values("week")
+        .annotate(leads=Count("lead_id", distinct=True))
+        .order_by()
+        .values_list("week", "leads")
+    )
+    mondays = [first + timedelta(weeks=index) for index in range(weeks)]
+    return [MqlWeek(monday, counted.get(monday, 0)) for monday in mondays]
 
 
 def cohort_changes(filters: ReportFilters):

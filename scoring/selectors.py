@@ -13,7 +13,7 @@ from scoring.describe import describe, reasons_not
 from scoring.diff import KIND_LABELS
 from scoring.facts import NO_ENGAGEMENT, activities_of, engagement_by_lead, profile_values
 from scoring.facts import lead_facts as to_lead_facts
-from scoring.models import Agreement, AgreementStatus, RescoreRun, Signoff
+from scoring.models import Agreement, AgreementStatus, RescoreRun, Signoff, SignoffSide
 from scoring.services import current_agreement_spec
 
 
@@ -58,6 +58,36 @@ def word_reasons(*, handoffs) -> None:
     for handoff in handoffs:
         for line in handoff.top_reasons:
             line["rule"] = worded.get((handoff.agreement_version, line.get("id")), line["rule"])
+
+
+@dataclasses.dataclass(frozen=True)
+class AwaitingSignature:
+    """A submitted draft and the teams whose signature it still lacks (none: ready to publish)."""
+
+    agreement: Agreement
+    unsigned: list[str]
+
+
+def drafts_awaiting_signature() -> list[AwaitingSignature]:
+    """Submitted drafts, oldest submission first, with the sides still to sign. Two queries: the
+    drafts with their authors, and their sign-offs."""
+    drafts = (
+        Agreement.objects.filter(status=AgreementStatus.DRAFT, submitted_at__isnull=False)
+        .select_related("author")
+        .prefetch_related("signoffs")
+        .order_by("submitted_at", "pk")
+    )
+    return [
+        AwaitingSignature(
+            agreement=draft,
+            unsigned=[
+                str(SignoffSide(side).label)
+                for side in SignoffSide.values
+                if side not in {signoff.side for signoff in draft.signoffs.all()}
+            ],
+        )
+        for draft in drafts
+    ]
 
 
 def published_agreement() -> Agreement | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -56,6 +57,11 @@ def format_duration(span: timedelta, counting: str | None = None) -> str:
     if hours:
         return _("%(hours)dh") % {"hours": hours}
     return _("%(minutes)dm") % {"minutes": minutes}
+
+
+def start_of_day(now: datetime) -> datetime:
+    """Midnight of `now`'s date in the server's time zone: where "breached today" starts."""
+    return datetime.combine(timezone.localdate(now), time(), tzinfo=timezone.get_current_timezone())
 
 
 def _calendar(clock: Clock):

@@ -36,6 +36,7 @@ from handoff.selectors import (
     first_touch_facts,
     queue_counts,
     queue_for_user,
+    rep_summary,
 )
 from handoff.views.fragments import render_fragment
 
@@ -94,6 +95,9 @@ def queue(request):
     if context["bulk"]:
         context["bulk_reassign_form"] = BulkReassignForm()
         context["bulk_return_form"] = BulkReturnForm()
+    if may(request.user, "home.queue"):
+        # The rep's home: their next leads and their day, above the queue.
+        context["summary"] = rep_summary(user=request.user)
     return render(request, "handoff/queue.html", context)
 
 

@@ -24,10 +24,12 @@
       // Counts have no fractions; money keeps its cents.
       ticks: { precision: spec.money ? 2 : 0, callback: (value) => numbers.format(value) },
     };
-    // The value axis starts at zero; the category axis runs right to left in RTL pages.
+    // The value axis starts at zero; in RTL pages the horizontal axis runs right to left and
+    // the vertical one stands on the right, where the reader starts.
+    const side = rtl ? "right" : "left";
     const scales = spec.horizontal
-      ? { x: { ...valueScale, reverse: rtl } }
-      : { y: valueScale, x: { reverse: rtl } };
+      ? { x: { ...valueScale, reverse: rtl }, y: { position: side } }
+      : { y: { ...valueScale, position: side }, x: { reverse: rtl } };
     new Chart(canvas, {
       type: "bar",
       data: {

@@ -12,7 +12,7 @@ import pytest
 from django.urls import URLResolver, get_resolver, reverse
 
 from accounts.capabilities import may
-from accounts.roles import Role
+from accounts.roles import Role, roles_of
 
 pytestmark = pytest.mark.django_db
 
@@ -36,9 +36,14 @@ ARGS = {
     "url": "nowhere/",
 }
 
-# URL name: (the method that reaches the view's access check, who may, the status they get).
+# The home page shows each role's part; a rep alone goes to the queue (their part is on top of
+# it), and whoever has no part (an administrator, a user without a role) to the leads.
+HOME = {Role.SDR: 302, Role.ADMIN: 302, None: 302, "otherwise": 200}
+
+# URL name: (the method that reaches the view's access check, who may, the status they get: one
+# for everyone allowed, or one per single role as HOME).
 ACCESS = {
-    "home": ("GET", SIGNED_IN, 302),
+    "home": ("GET", SIGNED_IN, HOME),
     "healthz": ("GET", PUBLIC, 503),  # no worker heartbeat in the test database
     "login": ("GET", PUBLIC, 200),
     "logout": ("POST", PUBLIC, 302),
@@ -207,7 +212,11 @@ def rule_for(key: str, route: str):
     raise AssertionError(f"{key} ({route}) has no access rule: add it to ACCESS.")
 
 
-def expected_status(rule, allowed: int, user, api: bool) -> int:
+def expected_status(rule, allowed, user, api: bool) -> int:
+    if isinstance(allowed, dict):
+        roles = roles_of(user) if user is not None else frozenset()
+        (role,) = roles if len(roles) == 1 else (None,)
+        allowed = allowed.get(role, allowed["otherwise"])
     if rule == PUBLIC:
         return allowed
     if user is None:

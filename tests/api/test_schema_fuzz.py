@@ -7,8 +7,8 @@ accepted (2xx, or 404/409 when the data named is missing or in another state) an
 forbids are refused; an operation that needs credentials refuses a call without them; an
 undocumented method answers 405. Requests are generated in both modes (valid and invalid) by the
 examples, coverage (boundary values, wrong types, every missing field) and fuzzing phases.
-A stateful run then follows the schema's OpenAPI links (config/api_links.py), e.g. a lead created by POST read back,
-edited and qualified by its id.
+A stateful run then follows the schema's OpenAPI links (config/api_links.py), e.g. a lead
+created by POST read back, edited and qualified by its id.
 
 Examples per operation are kept small so the whole file stays well inside CI's time.
 """

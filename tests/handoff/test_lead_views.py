@@ -5,6 +5,7 @@ from handoff import services
 from handoff.models import Opportunity, Qualification
 from leads.models import Lead, Stage
 from tests.handoff.factories import mql_handoff
+from tests.handoff.test_views import shown_once
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -171,3 +172,10 @@ def test_the_account_executive_works_the_opportunity_to_won(client, sal, sdr, ac
     assert client.post(url, {**form, "stage": "won"}).status_code == 302
     assert Lead.objects.get().stage == Stage.CUSTOMER
     assert b"Closed on" in client.get(url).content
+
+
+def test_the_lead_page_names_the_lead_status_once(client, sal):
+    page = client.get(reverse("leads:detail", args=[sal.pk])).content.decode()
+
+    assert "<header>Lead status</header>" in page
+    assert shown_once(page, "Lead status")

@@ -119,9 +119,10 @@ def test_the_queue_runs_a_fixed_number_of_queries(client, team, sdr, django_asse
     client.force_login(sdr)
     for _ in range(3):
         mql_handoff()
-    # Includes the top reasons worded from the agreement's fit, channel and action rules, and
-    # the rep's preferences (keyboard shortcuts) and their saved views of the queue.
-    with django_assert_max_num_queries(16) as few:
+    # Includes the top reasons worded from the agreement's fit, channel and action rules, the
+    # rep's preferences (keyboard shortcuts), their saved views of the queue, and their day and
+    # next leads above the queue.
+    with django_assert_max_num_queries(21) as few:
         client.get(reverse("handoff:queue"))
     for _ in range(15):
         mql_handoff(channel=ChannelFactory())
@@ -535,3 +536,20 @@ def test_managers_give_a_reason_its_label_in_other_languages(client, manager):
     with translation.override("ar"):
         choices = [label for _value, label in ReturnForm().fields["reason"].choices]
     assert "توقيت غير مناسب" in choices
+
+
+def shown_once(page, text):
+    """`text` is on the page once for the eye: a second time only as a screen reader's label."""
+    hidden = f'class="visually-hidden">{text}</label>'
+    return page.count(f">{text}<") == 2 and page.count(hidden) == 1
+
+
+def test_the_work_panel_names_the_lead_status_once(client, pool_team, sdr):
+    handoff = mql_handoff()
+    services.claim_handoff(handoff=handoff, user=sdr)
+    client.force_login(sdr)
+
+    page = client.get(reverse("handoff:work", args=[handoff.pk]), **HTMX).content.decode()
+
+    assert "<legend>Lead status</legend>" in page
+    assert shown_once(page, "Lead status")

@@ -116,3 +116,11 @@ def test_search_ignores_the_spellings_rules_ignore(client_as, stored, typed):
     response = client_as(Role.MARKETER).get(reverse("leads:list"), {"q": typed})
 
     assert list(response.context["object_list"]) == [match]
+
+
+def test_every_filter_of_the_lead_list_offers_no_narrowing_by_name(client_as, lead):
+    page = client_as(Role.MARKETER).get(reverse("leads:list")).content.decode()
+
+    assert "---------" not in page
+    for everything in ("All stages", "All statuses", "All channels", "Any owner"):
+        assert f'<option value="" selected>{everything}</option>' in page

@@ -60,10 +60,11 @@ def test_anonymous_visitors_are_sent_to_login(client, team):
         assert response["Location"].startswith(reverse("login"))
 
 
-def test_managers_land_on_the_sla_page(client_as):
-    assert client_as(Role.MANAGER).get(reverse("home"))["Location"] == reverse(
-        "reports:sla_dashboard"
-    )
+def test_managers_land_on_todays_sla_with_a_link_to_the_sla_page(client_as):
+    response = client_as(Role.MANAGER).get(reverse("home"))
+
+    assert response.context["parts"] == ["sla"]
+    assert f'href="{reverse("reports:sla_dashboard")}"' in response.content.decode()
 
 
 def test_the_navigation_links_managers_to_the_sla_pages(client_as):
