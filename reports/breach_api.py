@@ -25,7 +25,9 @@ class CountsSerializer(serializers.Serializer):
 
 
 class SummaryRowSerializer(CountsSerializer):
-    group = serializers.CharField(help_text=_("Rep, team or channel id, a week's Monday, or none."))
+    group = serializers.CharField(
+        help_text=_("Rep, team or channel id, a week's first day, or none.")
+    )
     label = serializers.CharField()
     step = serializers.ChoiceField(choices=Step.choices)
     step_label = serializers.CharField()
@@ -42,7 +44,12 @@ class ResponseTimeSerializer(serializers.Serializer):
 
 
 class WeekSerializer(serializers.Serializer):
-    week = serializers.DateField(help_text=_("The Monday of the week."))
+    week = serializers.DateField(
+        help_text=_(
+            "The first day of the week: the day weeks start on in the language asked for "
+            "(Accept-Language), e.g. Sunday in English, Monday in Russian."
+        )
+    )
     met = serializers.IntegerField()
     breached = serializers.IntegerField()
     open = serializers.IntegerField()

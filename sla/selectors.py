@@ -21,6 +21,8 @@ class ClockDisplay:
     state: str
     label: str
     text: str
+    # When a running clock is due (shown in the reader's zone); None once it stopped.
+    due_at: datetime | None = None
 
     @property
     def css_state(self) -> str:
@@ -97,10 +99,14 @@ def clock_display(clock: Clock, now: datetime) -> ClockDisplay:
             label,
             _("breached %(overdue)s ago, %(counting)s")
             % {"overdue": format_duration(overdue, clock.counting), "counting": counting},
+            clock.due_at,
         )
     left = format_duration(business_time_between(calendar, now, clock.due_at), clock.counting)
     return ClockDisplay(
-        state, label, _("%(left)s left, %(counting)s") % {"left": left, "counting": counting}
+        state,
+        label,
+        _("%(left)s left, %(counting)s") % {"left": left, "counting": counting},
+        clock.due_at,
     )
 
 

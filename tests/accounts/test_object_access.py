@@ -313,7 +313,7 @@ class TestTheLeadPagesOpportunities:
             lead_page(world.user(name), world.blakes_opportunity.lead_id), "Contoso expansion"
         )
 
-        assert ("91000" in row) is shown
+        assert ("91,000" in row) is shown
         assert ("blake" in row) is shown
         assert ("href" in row) is (shown and may(world.user(name), "opportunities.work"))
 

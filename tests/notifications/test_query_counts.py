@@ -16,7 +16,7 @@ def notify(user, count):
         Notification.objects.create(
             user=user,
             kind=NotificationKind.LEAD_ASSIGNED,
-            text=f"Lead {n} is yours",
+            params={"lead": f"Lead {n}"},
             url=f"/leads/{n}/",
             read_at=timezone.now() if n % 2 else None,
         )

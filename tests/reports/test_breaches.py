@@ -56,8 +56,8 @@ def test_by_week_and_one_team(data):
     rows = breaches.breach_summary(fixtures.week(group_by="week", team_id=team_b))
 
     assert cells(rows) == {
-        ("week of 2026-11-16", Step.FIRST_TOUCH): (3, 2, 0, 40.0),
-        ("week of 2026-11-16", Step.ACCEPT_OR_RETURN): (3, 1, 1, 25.0),
+        ("week of Nov 16, 2026", Step.FIRST_TOUCH): (3, 2, 0, 40.0),
+        ("week of Nov 16, 2026", Step.ACCEPT_OR_RETURN): (3, 1, 1, 25.0),
     }
     assert {row["group"] for row in rows} == {"2026-11-16"}
 

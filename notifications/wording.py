@@ -1,0 +1,70 @@
+"""A notification is stored as its kind and parameters and worded when it is read or sent, in
+the reader's language: the list page words it in the page's language (the reader's own), the
+e-mail task in the recipient's (notifications/tasks.py).
+
+Parameters are names and numbers as they are (a lead, a rep, a version), or labels Accord
+translates (a step of the SLA, "unassigned"): a caller passes those as lazy translations and
+they are stored as their msgid ({"msgid": "MQL to first touch"}), translated at wording time.
+Rows from before parameters were stored hold their worded text ({"text": ...}) and show it.
+"""
+
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
+
+from notifications.models import NotificationKind
+
+MESSAGES = {
+    NotificationKind.LEAD_ASSIGNED: gettext_lazy("A lead is yours in the queue: %(lead)s"),
+    NotificationKind.LEAD_RETURNED: gettext_lazy("%(rep)s returned %(lead)s: %(reason)s"),
+    NotificationKind.SQL_HANDED_OVER: gettext_lazy("%(rep)s handed you an SQL: %(lead)s"),
+    NotificationKind.OPPORTUNITY_HANDED_OVER: gettext_lazy(
+        "%(rep)s handed you an opportunity: %(name)s"
+    ),
+    NotificationKind.SLA_ESCALATION: gettext_lazy(
+        "SLA breached: %(step)s for %(lead)s (team %(team)s, rep %(rep)s)."
+    ),
+    NotificationKind.SLA_AT_RISK: gettext_lazy(
+        "At risk: %(step)s for %(lead)s. Act before it breaches."
+    ),
+    NotificationKind.SLA_BREACHED: gettext_lazy("Breached: %(step)s for %(lead)s."),
+    NotificationKind.AGREEMENT_AWAITS_SIGNATURE: gettext_lazy(
+        "%(author)s submitted MQL agreement v%(version)s for sign-off."
+    ),
+}
+# A variant of a kind's message, chosen by a parameter that is true.
+VARIANTS = {
+    (NotificationKind.LEAD_RETURNED, "after_accepting"): gettext_lazy(
+        "%(rep)s returned %(lead)s after accepting it: %(reason)s"
+    ),
+}
+
+
+def stored_params(params: dict) -> dict:
+    """`params` as JSON keeps them: lazy translations become their msgid, the rest strings
+    (a lead or a person as they are named now) unless they are numbers or booleans."""
+    stored = {}
+    for name, value in params.items():
+        if isinstance(value, Promise):
+            with translation.override(None):
+                stored[name] = {"msgid": str(value)}
+        elif isinstance(value, bool | int | float) or value is None:
+            stored[name] = value
+        else:
+            stored[name] = str(value)
+    return stored
+
+
+def word(kind: str, params: dict) -> str:
+    """The notification's text in the active language."""
+    if "text" in params:
+        return params["text"]
+    message = next(
+        (text for (of, flag), text in VARIANTS.items() if of == kind and params.get(flag)),
+        MESSAGES[kind],
+    )
+    values = {
+        name: gettext(value["msgid"]) if isinstance(value, dict) else value
+        for name, value in params.items()
+    }
+    return str(message) % values

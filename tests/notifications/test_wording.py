@@ -1,0 +1,111 @@
+"""A notification is worded when it is read or sent, in the reader's language, not in the
+language of whoever caused it."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+
+from accounts.preferences import save_preferences
+from notifications.models import Notification, NotificationKind
+from notifications.services import notify
+from notifications.tasks import send_notification_email
+from notifications.wording import MESSAGES, word
+from sla.models import Step
+from tests.i18n import write_catalog
+
+pytestmark = pytest.mark.django_db
+
+RUSSIAN = {
+    "Breached: %(step)s for %(lead)s.": "Нарушено: %(step)s, лид %(lead)s.",
+    "MQL to first touch": "От MQL до первого контакта",
+    "Accord: %(kind)s": "Accord: %(kind)s",
+    "SLA breached": "SLA нарушено",
+}
+
+
+@pytest.fixture
+def russian(settings, tmp_path):
+    settings.LOCALE_PATHS = [write_catalog(tmp_path, "ru", RUSSIAN)]
+
+
+def _breach(user):
+    """Told by someone working in English: the sender's language must not stick."""
+    with translation.override("en"):
+        return notify(
+            user=user,
+            kind=NotificationKind.SLA_BREACHED,
+            params={"step": Step.FIRST_TOUCH.label, "lead": "Ana Ruiz"},
+            url="/leads/1/",
+        )
+
+
+def test_the_kind_and_parameters_are_stored_not_the_words(sdr):
+    with translation.override("ar"):
+        notification = _breach(sdr)
+
+    notification.refresh_from_db()
+    assert notification.params == {"step": {"msgid": "MQL to first touch"}, "lead": "Ana Ruiz"}
+
+
+def test_the_list_shows_it_in_the_recipient_s_language(russian, client, sdr):
+    save_preferences(user=sdr, language="ru")
+    _breach(sdr)
+    client.force_login(sdr)
+
+    page = client.get(reverse("notifications:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Нарушено: От MQL до первого контакта, лид Ana Ruiz." in page
+
+
+def test_the_same_notification_reads_in_english_for_an_english_reader(russian, client, sdr):
+    _breach(sdr)
+    client.force_login(sdr)
+
+    page = client.get(reverse("notifications:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Breached: MQL to first touch for Ana Ruiz." in page
+
+
+def test_the_email_subject_and_body_are_in_the_recipient_s_language(russian, sdr):
+    save_preferences(user=sdr, language="ru")
+    notification = _breach(sdr)
+
+    with translation.override("en"):  # the worker's own language
+        assert send_notification_email(notification.pk) is True
+
+    sent = mail.outbox[0]
+    assert sent.subject == "Accord: SLA нарушено"
+    assert sent.body.startswith("Нарушено: От MQL до первого контакта, лид Ana Ruiz.")
+
+
+def test_without_a_saved_language_the_email_is_in_the_site_s(russian, sdr):
+    notification = _breach(sdr)
+
+    with translation.override("ru"):
+        send_notification_email(notification.pk)
+
+    assert mail.outbox[0].subject == "Accord: SLA breached"
+
+
+def test_a_notification_worded_before_parameters_existed_keeps_its_text(russian, sdr):
+    old = Notification.objects.create(
+        user=sdr, kind=NotificationKind.LEAD_ASSIGNED, params={"text": "Ein Lead ist Ihrer"}
+    )
+
+    with translation.override("ru"):
+        assert old.text == "Ein Lead ist Ihrer"
+
+
+def test_a_return_after_accepting_is_worded_as_such():
+    params = {"rep": "Sam", "lead": "Ana", "reason": "Wrong person"}
+
+    assert word(NotificationKind.LEAD_RETURNED, params) == "Sam returned Ana: Wrong person"
+    assert (
+        word(NotificationKind.LEAD_RETURNED, {**params, "after_accepting": True})
+        == "Sam returned Ana after accepting it: Wrong person"
+    )
+
+
+def test_every_kind_but_other_has_its_message():
+    assert set(MESSAGES) == set(NotificationKind) - {NotificationKind.OTHER}
