@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Its widget templates, so that templates/django/forms/ can override two of them.
+    "django.forms",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -100,6 +102,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets render through the templates above: templates/django/forms/widgets/ gives the
+# inputs people type words into dir="auto".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -66,3 +66,10 @@ class Notification(models.Model):
         from notifications.wording import word  # wording reads the kinds defined here
 
         return word(self.kind, self.params)
+
+    @property
+    def html(self) -> str:
+        """`text` for a page: escaped, names isolated in <bdi>."""
+        from notifications.wording import word_html
+
+        return word_html(self.kind, self.params)

@@ -10,6 +10,8 @@ Rows from before parameters were stored hold their worded text ({"text": ...}) a
 
 from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy
 
 from notifications.models import NotificationKind
@@ -59,12 +61,29 @@ def word(kind: str, params: dict) -> str:
     """The notification's text in the active language."""
     if "text" in params:
         return params["text"]
-    message = next(
-        (text for (of, flag), text in VARIANTS.items() if of == kind and params.get(flag)),
-        MESSAGES[kind],
-    )
     values = {
         name: gettext(value["msgid"]) if isinstance(value, dict) else value
         for name, value in params.items()
     }
-    return str(message) % values
+    return str(_message(kind, params)) % values
+
+
+def word_html(kind: str, params: dict) -> str:
+    """`word` for a page: escaped, each name or title isolated in <bdi>, so an English company
+    in an Arabic sentence (or an Arabic name in an English one) keeps its own direction."""
+    if "text" in params:
+        return conditional_escape(params["text"])
+    values = {
+        name: conditional_escape(gettext(value["msgid"]))
+        if isinstance(value, dict)
+        else format_html("<bdi>{}</bdi>", value)
+        for name, value in params.items()
+    }
+    return mark_safe(conditional_escape(str(_message(kind, params))) % values)
+
+
+def _message(kind: str, params: dict):
+    return next(
+        (text for (of, flag), text in VARIANTS.items() if of == kind and params.get(flag)),
+        MESSAGES[kind],
+    )

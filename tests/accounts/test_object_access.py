@@ -290,7 +290,7 @@ class TestOpportunities:
 
 
 def opportunity_row(page, name):
-    (row,) = re.findall(rf"<tr><td>(?:<a [^>]*>)?{name}.*?</tr>", page)
+    (row,) = re.findall(rf"<tr><td>(?:<a [^>]*>)?(?:<bdi>)?{name}.*?</tr>", page)
     return row
 
 

@@ -83,7 +83,7 @@ def test_the_list_page_the_badge_and_marking_read(client, sdr, marketer):
     badge = client.get(reverse("notifications:badge"))
     client.post(reverse("notifications:read"))
 
-    assert b"A lead is yours in the queue: Ana Ruiz" in page.content
+    assert b"A lead is yours in the queue: <bdi>Ana Ruiz</bdi>" in page.content
     assert b"Not for Sam" not in page.content
     assert b">1<" in badge.content
     assert unread_count(user=sdr) == 0

@@ -55,7 +55,7 @@ def test_the_list_shows_it_in_the_recipient_s_language(russian, client, sdr):
 
     page = client.get(reverse("notifications:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
-    assert "Нарушено: От MQL до первого контакта, лид Ana Ruiz." in page
+    assert "Нарушено: От MQL до первого контакта, лид <bdi>Ana Ruiz</bdi>." in page
 
 
 def test_the_same_notification_reads_in_english_for_an_english_reader(russian, client, sdr):
@@ -64,7 +64,7 @@ def test_the_same_notification_reads_in_english_for_an_english_reader(russian, c
 
     page = client.get(reverse("notifications:list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
-    assert "Breached: MQL to first touch for Ana Ruiz." in page
+    assert "Breached: MQL to first touch for <bdi>Ana Ruiz</bdi>." in page
 
 
 def test_the_email_subject_and_body_are_in_the_recipient_s_language(russian, sdr):
@@ -109,3 +109,17 @@ def test_a_return_after_accepting_is_worded_as_such():
 
 def test_every_kind_but_other_has_its_message():
     assert set(MESSAGES) == set(NotificationKind) - {NotificationKind.OTHER}
+
+
+def test_on_the_page_names_are_isolated_and_escaped(client, sdr):
+    notify(
+        user=sdr,
+        kind=NotificationKind.SQL_HANDED_OVER,
+        params={"rep": "سامي", "lead": "<b>Ana</b> & Co"},
+        email=False,
+    )
+    client.force_login(sdr)
+
+    page = client.get(reverse("notifications:list")).content.decode()
+
+    assert "<bdi>سامي</bdi> handed you an SQL: <bdi>&lt;b&gt;Ana&lt;/b&gt; &amp; Co</bdi>" in page
