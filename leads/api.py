@@ -13,14 +13,10 @@ from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 
 from accounts.capabilities import HasCapability
+from core.api import RETRY_AFTER, error_responses
 from leads.filters import LeadFilter
 from leads.models import Lead
-from leads.serializers import (
-    RETRY_AFTER,
-    LeadSerializer,
-    LeadWriteSerializer,
-    error_responses,
-)
+from leads.serializers import LeadSerializer, LeadWriteSerializer
 from leads.services import update_lead, upsert_lead
 
 

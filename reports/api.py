@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.capabilities import HasCapability
-from leads.serializers import RETRY_AFTER, error_responses
+from core.api import RETRY_AFTER, error_responses
 from reports.economics import channel_economics
 from reports.filters import ReportFilterForm
 from reports.forms import EconomicsFilterForm

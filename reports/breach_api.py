@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.capabilities import HasCapability
-from leads.serializers import error_responses
+from core.api import error_responses
 from reports import breaches
 from reports.forms import BreachReportForm
 from sla.models import Step

@@ -5,6 +5,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import translation
+from rest_framework.test import APIClient
 
 from accounts.preferences import save_preferences
 from notifications.models import Notification, NotificationKind
@@ -123,3 +124,31 @@ def test_on_the_page_names_are_isolated_and_escaped(client, sdr):
     page = client.get(reverse("notifications:list")).content.decode()
 
     assert "<bdi>سامي</bdi> handed you an SQL: <bdi>&lt;b&gt;Ana&lt;/b&gt; &amp; Co</bdi>" in page
+
+
+def _api_as(user):
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+def test_the_api_words_it_in_the_recipient_s_language(russian, sdr):
+    save_preferences(user=sdr, language="ru")
+    _breach(sdr)
+
+    (row,) = _api_as(sdr).get("/api/v1/notifications/").json()["results"]
+
+    assert row["text"] == "Нарушено: От MQL до первого контакта, лид Ana Ruiz."
+    assert row["kind"] == NotificationKind.SLA_BREACHED
+    assert row["params"] == {"step": {"msgid": "MQL to first touch"}, "lead": "Ana Ruiz"}
+
+
+def test_the_api_follows_the_language_the_request_asks_for(russian, sdr, marketer):
+    save_preferences(user=sdr, language="ru")
+    _breach(sdr)
+    _breach(marketer)
+
+    rows = _api_as(sdr).get("/api/v1/notifications/", HTTP_ACCEPT_LANGUAGE="en").json()
+
+    texts = [row["text"] for row in rows["results"]]
+    assert texts == ["Breached: MQL to first touch for Ana Ruiz."]
