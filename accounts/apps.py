@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from accounts.people import name_people_everywhere
         from accounts.permissions import sync_roles_after_migrate
+        from accounts.preferences import remember_reader  # noqa: F401 (connects its receiver)
 
         post_migrate.connect(sync_roles_after_migrate, sender=self)
         name_people_everywhere()

@@ -1,9 +1,11 @@
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language_info, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
 from accounts.models import ApiToken, Preferences
 from accounts.tokens import DEFAULT_LIFETIME_IN_DAYS, LIFETIMES_IN_DAYS
+from core.zones import zone_names
 
 
 class ApiTokenForm(forms.Form):
@@ -26,12 +28,25 @@ class ApiTokenForm(forms.Form):
 class PreferencesForm(forms.ModelForm):
     class Meta:
         model = Preferences
-        fields = ["single_key_shortcuts"]
+        fields = ["language", "time_zone", "single_key_shortcuts"]
         widgets = {
             "single_key_shortcuts": forms.CheckboxInput(
                 attrs={"aria-describedby": "id_single_key_shortcuts-help"}
             )
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            ("", _("The language your browser asks for")),
+            *((code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES),
+        ]
+        self.fields["time_zone"] = forms.TypedChoiceField(
+            label=self.fields["time_zone"].label,
+            help_text=self.fields["time_zone"].help_text,
+            required=False,
+            choices=[("", _("Your team's time zone")), *((zone, zone) for zone in zone_names())],
+        )
 
 
 class UnlockForm(forms.Form):

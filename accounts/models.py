@@ -8,11 +8,20 @@ DRF's authtoken, used before, kept one plaintext key per user (migration 0003 mo
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from core.zones import is_zone_name
+
+
+def validate_time_zone(value: str) -> None:
+    """A zone name from the IANA database (zoneinfo), e.g. Asia/Bangkok; empty is allowed."""
+    if value and not is_zone_name(value):
+        raise ValidationError(_("“%(zone)s” is not a known time zone."), params={"zone": value})
 
 
 class TokenState(models.TextChoices):
@@ -111,9 +120,34 @@ class Preferences(models.Model):
         ),
     )
 
+    # Empty: the browser's language (Accept-Language, or the switcher's cookie).
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Empty: the language your browser asks for."),
+    )
+    # Empty: the zone of the person's team (its SLA calendar), else the server's.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Times are shown in this zone. Empty: your team's time zone."),
+    )
+
     class Meta:
         verbose_name = _("preferences")
         verbose_name_plural = _("preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    language__in=["", *(code for code, _name in settings.LANGUAGES)]
+                ),
+                name="preferences_language_valid",
+            ),
+        ]
 
     def __str__(self):
         return gettext("Preferences of %(user)s") % {"user": self.user}

@@ -1,11 +1,14 @@
 """The profile page: who you are here, your preferences and your API tokens."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
@@ -13,7 +16,7 @@ from accounts.capabilities import CapabilityRequiredMixin, capability_required
 from accounts.forms import ApiTokenForm, PreferencesForm, UnlockForm
 from accounts.lockouts import current_lockouts, lockout_release
 from accounts.models import SavedView
-from accounts.preferences import preferences_of, save_preferences
+from accounts.preferences import preferences_of, remember_reader, save_preferences
 from accounts.roles import Role, roles_of
 from accounts.saved_views import LISTS, saved_view_save, saved_view_url
 from accounts.selectors import api_tokens_of
@@ -34,9 +37,31 @@ def preferences(request):
     form = PreferencesForm(request.POST)
     if not form.is_valid():
         return _profile_page(request, form=ApiTokenForm(), preferences_form=form, status=400)
-    save_preferences(user=request.user, **form.cleaned_data)
+    saved = save_preferences(user=request.user, **form.cleaned_data)
+    reader = remember_reader(request, saved)
+    # The confirmation is the first thing said in the language just chosen.
+    translation.activate(reader["language"] or request.LANGUAGE_CODE)
     messages.success(request, _("Your preferences are saved."))
-    return redirect("accounts:profile")
+    response = redirect("accounts:profile")
+    if not reader["language"]:
+        # "The browser's language" means Accept-Language, not what the switcher chose before.
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+    return response
+
+
+@login_not_required
+def set_language(request):
+    """Django's language switcher; for a signed-in person the choice is also their profile's
+    language, so it follows them to other browsers and into their notifications."""
+    response = i18n.set_language(request)
+    language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER, "")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+    ):
+        remember_reader(request, save_preferences(user=request.user, language=language))
+    return response
 
 
 @require_POST
@@ -72,8 +97,7 @@ def _profile_page(request, *, form, new_key=None, preferences_form=None, status=
         "role_labels": [Role(name).label for name in sorted(roles_of(user))],
         "tokens": [(token, token.state_at(now)) for token in api_tokens_of(user=user)],
         "form": form,
-        "preferences_form": preferences_form
-        or PreferencesForm(instance=preferences_of(request.user)),
+        "preferences_form": preferences_form or PreferencesForm(instance=preferences_of(user)),
         "new_key": new_key,
         "api_root": request.build_absolute_uri("/api/v1/"),
     }

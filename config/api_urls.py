@@ -50,6 +50,7 @@ def api_not_found(request, url):
 
 urlpatterns = [
     path("", api_index, name="api-index"),
+    path("", include("notifications.api_urls")),
     path("", include("leads.api_urls")),
     path("", include("scoring.api_urls")),
     path("", include("handoff.api_urls")),

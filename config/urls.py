@@ -26,7 +26,8 @@ urlpatterns = [
         auth_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's switcher, which also saves a signed-in person's choice to their profile.
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("leads/", include("pages.lead_urls")),
     path("agreement/", include("scoring.urls")),
     path("handoff/", include("handoff.urls")),

@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_field
 from rest_framework import pagination, relations, serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -238,3 +239,41 @@ def exception_handler(exc, context):
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     return drf_exception_handler(exc, context)
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(
+        help_text=gettext_lazy("What went wrong, in the user's language.")
+    )
+
+
+ERROR_DESCRIPTIONS = {
+    400: gettext_lazy("Bad input: messages by field name, or `detail`."),
+    401: gettext_lazy("No or invalid credentials: send `Authorization: Token <key>` or a session."),
+    403: gettext_lazy("Your role may not do this."),
+    404: gettext_lazy(
+        "No such object, or a row the body names does not exist or is not yours to use (on a list:"
+        " the cursor is not one this server gave)."
+    ),
+    409: gettext_lazy("The state of things refuses it: it moved on, or someone else has it."),
+    413: gettext_lazy("The body is larger than this server accepts."),
+    429: gettext_lazy("Too many requests: wait for the seconds in the Retry-After header."),
+}
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    response=[429],
+    description=gettext_lazy("Seconds to wait before trying again."),
+)
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """Documented error answers for extend_schema(responses=...); 400 may carry field errors."""
+    return {
+        code: OpenApiResponse(
+            OpenApiTypes.OBJECT if code == 400 else ErrorSerializer,
+            description=ERROR_DESCRIPTIONS[code],
+        )
+        for code in codes
+    }

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.capabilities import HasCapability
-from core.api import CursorPagination
+from core.api import CursorPagination, error_responses
 from core.sorting import StableOrderingFilter
 from handoff import services
 from handoff.access import handoffs_visible_to, leads_with_qualification_visible_to
@@ -46,7 +46,6 @@ from handoff.serializers import (
     StatusSerializer,
 )
 from leads.models import Lead, Stage
-from leads.serializers import error_responses
 
 READ_ERRORS = error_responses(401, 403, 404)
 LIST_ERRORS = error_responses(400, 401, 403, 404)

@@ -12,7 +12,6 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from handoff.models import EventKind, Handoff, HandoffEvent, Outcome
 from notifications.models import NotificationKind
@@ -88,8 +87,8 @@ def next_in_turn(team: Team) -> TeamMember | None:
     return chosen
 
 
-def _assigned_text(handoff: Handoff) -> str:
-    return _("A lead is yours in the queue: %(lead)s") % {"lead": handoff.lead}
+def _assigned_params(handoff: Handoff) -> dict:
+    return {"lead": handoff.lead}
 
 
 def give_to(*, handoff: Handoff, user, actor=None, now=None) -> None:
@@ -109,7 +108,7 @@ def give_to(*, handoff: Handoff, user, actor=None, now=None) -> None:
     notify(
         user=user,
         kind=NotificationKind.LEAD_ASSIGNED,
-        text=_assigned_text(handoff),
+        params=_assigned_params(handoff),
         url=reverse("leads:detail", args=[handoff.lead_id]),
     )
 
@@ -161,7 +160,7 @@ def _assign_by_team(by_team: dict[int, list[Handoff]], now) -> None:
         (
             handoff.assignee,
             NotificationKind.LEAD_ASSIGNED,
-            _assigned_text(handoff),
+            _assigned_params(handoff),
             reverse("leads:detail", args=[handoff.lead_id]),
         )
         for handoff in given

@@ -14,9 +14,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
 
 from accounts.capabilities import HasCapability
+from core.api import RETRY_AFTER, error_responses
 from intake.ingest import MAX_BATCH, ingest_activities
 from intake.serializers import ActivityBatchSerializer, IngestResultSerializer
-from leads.serializers import RETRY_AFTER, error_responses
 
 
 def activity_source(user) -> str:

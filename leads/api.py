@@ -14,15 +14,11 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from accounts.capabilities import HasCapability
+from core.api import RETRY_AFTER, error_responses
 from core.sorting import StableOrderingFilter
 from leads.filters import LEAD_API_SORTING, LeadFilter
 from leads.models import Channel, Lead
-from leads.serializers import (
-    RETRY_AFTER,
-    LeadSerializer,
-    LeadWriteSerializer,
-    error_responses,
-)
+from leads.serializers import LeadSerializer, LeadWriteSerializer
 from leads.services import update_lead, upsert_lead
 
 

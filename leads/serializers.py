@@ -5,46 +5,12 @@ serializers shape the output and describe the input in the OpenAPI schema.
 """
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import JSONObject, StrictInput
 from leads.models import Channel, Lead
 from leads.services import MAX_COMPANY_SIZE
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text=_("What went wrong, in the user's language."))
-
-
-ERROR_DESCRIPTIONS = {
-    400: _("Bad input: messages by field name, or `detail`."),
-    401: _("No or invalid credentials: send `Authorization: Token <key>` or a session."),
-    403: _("Your role may not do this."),
-    404: _("No such object (on a list: the cursor is not one this server gave)."),
-    409: _("Someone else changed it first."),
-    413: _("The body is larger than this server accepts."),
-    429: _("Too many requests: wait for the seconds in the Retry-After header."),
-}
-RETRY_AFTER = OpenApiParameter(
-    "Retry-After",
-    OpenApiTypes.INT,
-    OpenApiParameter.HEADER,
-    response=[429],
-    description=_("Seconds to wait before trying again."),
-)
-
-
-def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
-    """Documented error answers for extend_schema(responses=...); 400 may carry field errors."""
-    return {
-        code: OpenApiResponse(
-            OpenApiTypes.OBJECT if code == 400 else ErrorSerializer,
-            description=ERROR_DESCRIPTIONS[code],
-        )
-        for code in codes
-    }
 
 
 class ExplanationLineSerializer(serializers.Serializer):

@@ -16,7 +16,10 @@ class NotificationKind(models.TextChoices):
 
 
 class Notification(models.Model):
-    """One message to one person: shown in the app until read, and optionally e-mailed once."""
+    """One message to one person: shown in the app until read, and optionally e-mailed once.
+
+    It keeps its kind and parameters, not words: it is worded when read or sent, in the
+    reader's language (notifications/wording.py)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -25,7 +28,7 @@ class Notification(models.Model):
         verbose_name=_("recipient"),
     )
     kind = models.CharField(_("kind"), max_length=40, choices=NotificationKind.choices)
-    text = models.TextField(_("text"))
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -56,3 +59,17 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def text(self) -> str:
+        """Worded in the active language (a page's: the reader's own)."""
+        from notifications.wording import word  # wording reads the kinds defined here
+
+        return word(self.kind, self.params)
+
+    @property
+    def html(self) -> str:
+        """`text` for a page: escaped, names isolated in <bdi>."""
+        from notifications.wording import word_html
+
+        return word_html(self.kind, self.params)

@@ -7,12 +7,18 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from notifications.models import Notification
+from notifications.wording import stored_params
 
 
-def notify(*, user, kind: str, text: str, url: str = "", email: bool = True) -> Notification:
-    """Record a notification for `user`; its e-mail goes out only if the transaction commits."""
+def notify(*, user, kind: str, params: dict, url: str = "", email: bool = True) -> Notification:
+    """Record a notification for `user`, worded from `kind` and `params` when read or sent
+    (notifications/wording.py); its e-mail goes out only if the transaction commits."""
     notification = Notification.objects.create(
-        user=user, kind=kind, text=text, url=url, email_wanted=email and bool(user.email)
+        user=user,
+        kind=kind,
+        params=stored_params(params),
+        url=url,
+        email_wanted=email and bool(user.email),
     )
     if notification.email_wanted:
         transaction.on_commit(
@@ -22,10 +28,16 @@ def notify(*, user, kind: str, text: str, url: str = "", email: bool = True) -> 
 
 
 def notify_each(items: Iterable[tuple]) -> list[Notification]:
-    """`notify` for many (user, kind, text, url) at once: one INSERT, e-mails after commit."""
+    """`notify` for many (user, kind, params, url) at once: one INSERT, e-mails after commit."""
     notifications = Notification.objects.bulk_create(
-        Notification(user=user, kind=kind, text=text, url=url, email_wanted=bool(user.email))
-        for user, kind, text, url in items
+        Notification(
+            user=user,
+            kind=kind,
+            params=stored_params(params),
+            url=url,
+            email_wanted=bool(user.email),
+        )
+        for user, kind, params, url in items
     )
     emailed = [notification.pk for notification in notifications if notification.email_wanted]
 
@@ -38,9 +50,9 @@ def notify_each(items: Iterable[tuple]) -> list[Notification]:
     return notifications
 
 
-def notify_many(*, users, kind: str, text: str, url: str = "", email: bool = True) -> None:
+def notify_many(*, users, kind: str, params: dict, url: str = "", email: bool = True) -> None:
     for user in users:
-        notify(user=user, kind=kind, text=text, url=url, email=email)
+        notify(user=user, kind=kind, params=params, url=url, email=email)
 
 
 def mark_read(*, user, notification_ids: list[int] | None = None, now=None) -> int:

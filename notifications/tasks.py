@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.preferences import language_of
 from notifications.models import Notification
+from notifications.wording import word
 
 
 def send_notification_email(notification_id: int) -> bool:
@@ -20,11 +22,14 @@ def send_notification_email(notification_id: int) -> bool:
         if claimed != 1:
             return False
         notification = Notification.objects.select_related("user").get(pk=notification_id)
-        body = notification.text
-        if notification.url:
-            body += "\n\n" + notification.url
+        # The worker has no reader: subject and body are in the recipient's language.
+        with translation.override(language_of(notification.user)):
+            body = word(notification.kind, notification.params)
+            if notification.url:
+                body += "\n\n" + notification.url
+            subject = _("Accord: %(kind)s") % {"kind": notification.get_kind_display()}
         send_mail(
-            subject=_("Accord: %(kind)s") % {"kind": notification.get_kind_display()},
+            subject=subject,
             message=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[notification.user.email],

@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.capabilities import HasCapability
+from core.api import RETRY_AFTER, error_responses
 from core.currency import CURRENCY_PATTERN
 from core.filters import ID_SCHEMA, AnyRowChoiceField
-from leads.serializers import RETRY_AFTER, error_responses
 from reports.economics import channel_economics
 from reports.filters import REPORT_DATE, ReportFilterForm
 from reports.forms import EconomicsFilterForm

@@ -8,8 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.capabilities import HasCapability
+from core.api import error_responses
 from core.filters import ID_SCHEMA
-from leads.serializers import error_responses
 from reports import breaches
 from reports.api import REPORT_DAY, api_form
 from reports.forms import BreachReportForm
@@ -27,7 +27,9 @@ class CountsSerializer(serializers.Serializer):
 
 
 class SummaryRowSerializer(CountsSerializer):
-    group = serializers.CharField(help_text=_("Rep, team or channel id, a week's Monday, or none."))
+    group = serializers.CharField(
+        help_text=_("Rep, team or channel id, a week's first day, or none.")
+    )
     label = serializers.CharField()
     step = serializers.ChoiceField(choices=Step.choices)
     step_label = serializers.CharField()
@@ -44,7 +46,12 @@ class ResponseTimeSerializer(serializers.Serializer):
 
 
 class WeekSerializer(serializers.Serializer):
-    week = serializers.DateField(help_text=_("The Monday of the week."))
+    week = serializers.DateField(
+        help_text=_(
+            "The first day of the week: the day weeks start on in the language asked for "
+            "(Accept-Language), e.g. Sunday in English, Monday in Russian."
+        )
+    )
     met = serializers.IntegerField()
     breached = serializers.IntegerField()
     open = serializers.IntegerField()

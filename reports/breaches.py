@@ -3,7 +3,9 @@ the team answers. A fixed handful of aggregate queries whatever the rows: the cl
 group, step and week (the summary, totals and weekly trend are sums of those), and how many steps
 took each number of minutes (the response times).
 
-A clock counts in the period when it started in it (dates in the server's time zone). A clock is
+A clock counts in the period when it started in it (dates in the reader's time zone). Clocks are
+counted per day they started and the days grouped into weeks in Python, so a week starts on the
+day the reader's language starts it (`BreachFilters.week_starts_on`, core/formats.py). A clock is
 decided when met or breached; the breach rate is breached / decided. Open clocks are counted
 apart and left out of the rates. Response times are the business minutes the step took, in the
 clock's own counting; the median interpolates between the middle two, the 90th percentile is the
@@ -20,13 +22,15 @@ from datetime import date, datetime, time, timedelta
 from itertools import accumulate, pairwise
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, DateField, F, Q, QuerySet
-from django.db.models.functions import Cast, Coalesce, TruncWeek
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.people import person_name
+from core.formats import week_start
 from core.sorting import Sorting
 from leads.models import Channel
 from sla.models import RUNNING_STATES, Clock, ClockState, Step
@@ -51,6 +55,8 @@ class BreachFilters:
     team_id: int | None = None
     step: str | None = None
     group_by: str = "rep"
+    # 0 Monday … 6 Sunday: core.formats.first_weekday of the reader's language.
+    week_starts_on: int = 0
 
 
 def clocks_in(filters: BreachFilters) -> QuerySet[Clock]:
@@ -65,10 +71,10 @@ def clocks_in(filters: BreachFilters) -> QuerySet[Clock]:
     return clocks
 
 
-def week_of_start():
-    """The Monday of the week a clock started in, as a date (cast in SQL: a year's report reads
-    thousands of these)."""
-    return Cast(TruncWeek("started_at"), output_field=DateField())
+def day_of_start():
+    """The day a clock started on, in the active time zone (truncated in SQL: a year's report
+    reads thousands of clocks); grouped into weeks by `ClockCounts`."""
+    return TruncDate("started_at", tzinfo=timezone.get_current_timezone())
 
 
 def group_key(group_by: str):
@@ -76,7 +82,7 @@ def group_key(group_by: str):
         "rep": Coalesce("rep_id", "handoff__assignee_id"),
         "team": F("handoff__team_id"),
         "channel": F("handoff__lead__channel_id"),
-        "week": week_of_start(),
+        "week": day_of_start(),
     }[group_by]
 
 
@@ -101,7 +107,7 @@ def _labels(group_by: str, keys) -> dict:
         return dict(Team.objects.filter(pk__in=keys).values_list("pk", "name"))
     if group_by == "channel":
         return dict(Channel.objects.filter(pk__in=keys).values_list("pk", "name"))
-    return {key: _("week of %(day)s") % {"day": key.isoformat()} for key in keys}
+    return {key: _("week of %(day)s") % {"day": date_format(key, "DATE_FORMAT")} for key in keys}
 
 
 def _none_label(group_by: str) -> str:
@@ -111,7 +117,7 @@ def _none_label(group_by: str) -> str:
 
 
 def group_value(group_by: str, key) -> str:
-    """The key as it appears in a drill-down link (a week by its Monday)."""
+    """The key as it appears in a drill-down link (a week by its first day)."""
     if key is None:
         return "none"
     return key.isoformat() if group_by == "week" else str(key)
@@ -131,15 +137,18 @@ def _add(sums: dict, key, counts) -> None:
 
 @dataclass
 class ClockCounts:
-    """[met, breached, open] clocks of the period per (group, step), per week, and in all."""
+    """[met, breached, open] clocks of the period per (group, step), per week, and in all,
+    added per day: a week is keyed by its first day."""
 
     group_by: str
+    week_starts_on: int = 0
     by_group: dict = field(default_factory=dict)
     by_week: dict = field(default_factory=dict)
     total: list[int] = field(default_factory=lambda: [0] * len(COUNTS))
 
-    def add(self, group, step, week, counts) -> None:
-        _add(self.by_group, (group, step), counts)
+    def add(self, group, step, day, counts) -> None:
+        week = week_start(day, self.week_starts_on)
+        _add(self.by_group, (week if self.group_by == "week" else group, step), counts)
         _add(self.by_week, week, counts)
         for index, count in enumerate(counts):
             self.total[index] += count
@@ -156,7 +165,9 @@ class ClockCounts:
             }
             for (group, step), counts in self.by_group.items()
         ]
-        summary.sort(key=lambda row: (str(row["label"]), Step.values.index(row["step"])))
+        # Weeks in time order (their labels are dates written in the reader's language).
+        by = "group" if self.group_by == "week" else "label"
+        summary.sort(key=lambda row: (str(row[by]), Step.values.index(row["step"])))
         return summary
 
     def totals(self) -> dict:
@@ -184,11 +195,11 @@ def clock_counts(filters: BreachFilters) -> ClockCounts:
     join to the handoffs): a second one counts the others, mostly the running clocks, for their
     handoff's assignee instead.
     """
-    counts = ClockCounts(filters.group_by)
+    counts = ClockCounts(filters.group_by, week_starts_on=filters.week_starts_on)
     key = F("rep_id") if filters.group_by == "rep" else group_key(filters.group_by)
-    clocks = clocks_in(filters).annotate(group=key, week=week_of_start())
-    for group, step, week, *cell in _counted(clocks, "group", "step", "week"):
-        counts.add(group, step, week, cell)
+    clocks = clocks_in(filters).annotate(group=key, day=day_of_start())
+    for group, step, day, *cell in _counted(clocks, "group", "step", "day"):
+        counts.add(group, step, day, cell)
     if filters.group_by == "rep":
         for step in Step.values:
             counts.by_group.pop((None, step), None)
@@ -340,9 +351,9 @@ def drilldown(
         if group == "none":
             clocks = clocks.annotate(group=key).filter(group__isnull=True)
         elif filters.group_by == "week":
-            monday = date.fromisoformat(group)
+            first_day = date.fromisoformat(group)
             zone = timezone.get_current_timezone()
-            since = datetime.combine(monday, time(), tzinfo=zone)
+            since = datetime.combine(first_day, time(), tzinfo=zone)
             clocks = clocks.filter(started_at__gte=since, started_at__lt=since + timedelta(days=7))
         else:
             clocks = clocks.annotate(group=key).filter(group=int(group))

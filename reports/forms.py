@@ -3,9 +3,11 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.currency import CurrencyField
+from core.formats import first_weekday
 from reports.breaches import GROUPINGS, BreachFilters
 from reports.economics import SpendCell
 from reports.filters import EARLIEST, LATEST, ReportFilterForm
@@ -145,4 +147,5 @@ class BreachReportForm(forms.Form):
             team_id=data["team"].pk if data.get("team") else None,
             step=data.get("step") or None,
             group_by=data["group_by"],
+            week_starts_on=first_weekday(get_language()),
         )

@@ -1,9 +1,11 @@
 """The manager's landing page: today's breaches, what is at risk now, this week's answers."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
+from core.formats import first_weekday, week_start
 from reports.breaches import BreachFilters, response_times, totals
 from sla.models import Clock, ClockState
 from sla.selectors import start_of_day, with_calendars
@@ -34,11 +36,12 @@ def sla_today(*, now: datetime, limit: int = LIST_LIMIT) -> dict:
 
 def manager_overview(*, now: datetime) -> dict:
     today = timezone.localdate(now)
-    monday = today - timedelta(days=today.weekday())
-    week = BreachFilters(start=monday, end=today)
+    first_day = first_weekday(get_language())
+    week_began = week_start(today, first_day)
+    week = BreachFilters(start=week_began, end=today, week_starts_on=first_day)
     return {
         **sla_today(now=now),
-        "week_start": monday,
+        "week_start": week_began,
         "week_totals": totals(week),
         "week_times": response_times(week),
     }

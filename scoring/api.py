@@ -9,8 +9,7 @@ from rest_framework import generics
 from rest_framework.response import Response
 
 from accounts.capabilities import HasCapability
-from core.api import CursorPagination
-from leads.serializers import error_responses
+from core.api import CursorPagination, error_responses
 from scoring.models import AgreementStatus
 from scoring.selectors import agreements_for, with_rules
 from scoring.serializers import AgreementSerializer

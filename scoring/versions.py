@@ -125,13 +125,10 @@ def submit_draft(*, agreement: Agreement, user) -> Agreement:
 def _ask_sales_to_sign(agreement: Agreement, *, author) -> None:
     """Sales signs what marketing wrote: everyone who may sign for sales hears that a version
     waits for them (the author excepted: they may not sign it for sales)."""
-    text = _("%(author)s submitted MQL agreement v%(version)s for sign-off.") % {
-        "author": author,
-        "version": agreement.version,
-    }
+    params = {"author": author, "version": agreement.version}
     url = reverse("scoring:detail", args=[agreement.pk])
     notify_each(
-        (signer, NotificationKind.AGREEMENT_AWAITS_SIGNATURE, text, url)
+        (signer, NotificationKind.AGREEMENT_AWAITS_SIGNATURE, params, url)
         for signer in users_who_may("agreement.sign_off_sales").exclude(pk=author.pk)
     )
 

@@ -8,6 +8,9 @@ class SlaConfig(AppConfig):
     verbose_name = _("SLA policies and clocks")
 
     def ready(self):
+        from accounts import hooks as accounts_hooks
+        from sla.calendars import team_time_zone
         from sla.defaults import add_default_policies_after_migrate
 
+        accounts_hooks.team_time_zone.register(team_time_zone)
         post_migrate.connect(add_default_policies_after_migrate, sender=self)

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sla.business_time import BusinessCalendar, Span
@@ -177,3 +178,14 @@ def teams_with_hours() -> list[dict]:
             }
         )
     return rows
+
+
+def team_time_zone(*, user) -> str | None:
+    """The zone of a team the person works in or manages that keeps a calendar (the first by
+    name when several do); one query. Answers accounts.hooks.team_time_zone."""
+    return (
+        TeamCalendar.objects.filter(Q(team__memberships__user=user) | Q(team__manager=user))
+        .order_by("team__name")
+        .values_list("time_zone", flat=True)
+        .first()
+    )

@@ -1,9 +1,9 @@
 from datetime import date
-from zoneinfo import available_timezones
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.zones import zone_names
 from leads.models import ChannelKind
 from sla.business_time import BusinessCalendar
 from sla.calendars import (
@@ -77,7 +77,7 @@ class TeamCalendarForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(zone, zone) for zone in sorted(available_timezones())]
+        self.fields["time_zone"].choices = [(zone, zone) for zone in zone_names()]
         for weekday, name in enumerate(WEEKDAYS):
             self.fields[f"day_{weekday}"] = forms.CharField(
                 label=name,

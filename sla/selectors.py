@@ -22,6 +22,8 @@ class ClockDisplay:
     state: str
     label: str
     text: str
+    # When a running clock is due (shown in the reader's zone); None once it stopped.
+    due_at: datetime | None = None
 
     @property
     def css_state(self) -> str:
@@ -60,7 +62,8 @@ def format_duration(span: timedelta, counting: str | None = None) -> str:
 
 
 def start_of_day(now: datetime) -> datetime:
-    """Midnight of `now`'s date in the server's time zone: where "breached today" starts."""
+    """Midnight of `now`'s date in the current time zone (the reader's, see ReaderMiddleware):
+    where "breached today" starts."""
     return datetime.combine(timezone.localdate(now), time(), tzinfo=timezone.get_current_timezone())
 
 
@@ -103,10 +106,14 @@ def clock_display(clock: Clock, now: datetime) -> ClockDisplay:
             label,
             _("breached %(overdue)s ago, %(counting)s")
             % {"overdue": format_duration(overdue, clock.counting), "counting": counting},
+            clock.due_at,
         )
     left = format_duration(business_time_between(calendar, now, clock.due_at), clock.counting)
     return ClockDisplay(
-        state, label, _("%(left)s left, %(counting)s") % {"left": left, "counting": counting}
+        state,
+        label,
+        _("%(left)s left, %(counting)s") % {"left": left, "counting": counting},
+        clock.due_at,
     )
 
 

@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from leads.models import Activity, ActivityKind, Channel
 from notifications.models import NotificationKind
@@ -282,8 +282,7 @@ def warn_reps(*, now: datetime) -> int:
             (
                 clock.handoff.assignee,
                 NotificationKind.SLA_AT_RISK,
-                _("At risk: %(step)s for %(lead)s. Act before it breaches.")
-                % {"step": clock.get_step_display(), "lead": clock.handoff.lead},
+                {"step": Step(clock.step).label, "lead": clock.handoff.lead},
                 reverse("leads:detail", args=[clock.handoff.lead_id]),
             )
             for clock in pending
@@ -333,21 +332,20 @@ def _escalate(clock: Clock, *, now: datetime) -> None:
         },
     )
     if clock.policy.notify_manager:
-        text = _("SLA breached: %(step)s for %(lead)s (team %(team)s, rep %(rep)s).") % {
-            "step": clock.get_step_display(),
+        params = {
+            "step": Step(clock.step).label,
             "lead": handoff.lead,
-            "team": handoff.team or _("none"),
-            "rep": handoff.assignee or _("unassigned"),
+            "team": handoff.team or gettext_lazy("none"),
+            "rep": handoff.assignee or gettext_lazy("unassigned"),
         }
         url = reverse("leads:detail", args=[handoff.lead_id])
         for manager in managers_to_tell(handoff):
-            notify(user=manager, kind=NotificationKind.SLA_ESCALATION, text=text, url=url)
+            notify(user=manager, kind=NotificationKind.SLA_ESCALATION, params=params, url=url)
     if handoff.assignee_id is not None:
         notify(
             user=handoff.assignee,
             kind=NotificationKind.SLA_BREACHED,
-            text=_("Breached: %(step)s for %(lead)s.")
-            % {"step": clock.get_step_display(), "lead": handoff.lead},
+            params={"step": Step(clock.step).label, "lead": handoff.lead},
             url=reverse("leads:detail", args=[handoff.lead_id]),
         )
     if clock.policy.return_to_pool and handoff.is_open and handoff.assignee_id is not None:

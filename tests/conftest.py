@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
@@ -24,6 +25,15 @@ def pytest_configure(config):
 def fast_password_hashing(settings):
     """Real hashers cost ~0.3 s a password by design; tests need none of that strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def no_language_or_zone_left_over():
+    """A request leaves its language (and LocaleMiddleware never resets it) in the thread: a
+    test that words something outside a request would read the previous test's language."""
+    yield
+    translation.deactivate()
+    timezone.deactivate()
 
 
 @pytest.fixture

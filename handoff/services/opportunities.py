@@ -37,8 +37,7 @@ def _hand_over(opportunity: Opportunity, user) -> None:
     notify(
         user=opportunity.owner,
         kind=NotificationKind.OPPORTUNITY_HANDED_OVER,
-        text=_("%(rep)s handed you an opportunity: %(name)s")
-        % {"rep": person_name(user), "name": opportunity.name},
+        params={"rep": person_name(user), "name": opportunity.name},
         url=reverse("handoff:opportunity", args=[opportunity.pk]),
     )
 

@@ -31,6 +31,7 @@ from leads.lifecycle import move_stage, stale_move
 from leads.models import Lead, Stage
 from notifications.models import NotificationKind
 from notifications.services import notify_many
+from notifications.wording import Label
 from sla import services as sla_services
 from sla.models import Step
 from webhooks.models import Event
@@ -59,8 +60,8 @@ class Transition:
     reason_kind: str | None = None
     stamp: str | None = None
     webhook: str | None = None
-    # What marketing is told, formatted with rep, lead and reason.
-    notice: str = ""
+    # Whether marketing is told (a "lead returned" notification, worded in notifications/).
+    notice: bool = False
 
 
 OPEN, ACCEPTED = Outcome.OPEN, Outcome.ACCEPTED
@@ -92,7 +93,7 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
             reason_kind=ReasonKind.RETURN,
             stamp="returned_at",
             webhook=Event.HANDOFF_RETURNED,
-            notice=gettext_lazy("%(rep)s returned %(lead)s: %(reason)s"),
+            notice=True,
         ),
         # The SAL-to-SQL decision's other answer; the accepted handoff records the return, so
         # the returns report and the funnel count it like a return from the queue.
@@ -108,7 +109,7 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
             reason_kind=ReasonKind.RETURN,
             stamp="returned_at",
             webhook=Event.HANDOFF_RETURNED,
-            notice=gettext_lazy("%(rep)s returned %(lead)s after accepting it: %(reason)s"),
+            notice=True,
         ),
         # A person's decision that the lead never should have been one (a hard negative in the
         # agreement only keeps a lead out of MQL). No webhook event exists for it yet.
@@ -311,8 +312,12 @@ def _tell(locked: Handoff, transition: Transition, user, chosen, note: str) -> N
         notify_many(
             users=marketers(),
             kind=NotificationKind.LEAD_RETURNED,
-            text=str(transition.notice)
-            % {"rep": person_name(user), "lead": lead, "reason": chosen.label},
+            params={
+                "rep": person_name(user),
+                "lead": lead,
+                "reason": Label(chosen.label, chosen.labels),
+                "after_accepting": transition.from_outcome == ACCEPTED,
+            },
             url=reverse("leads:detail", args=[lead.pk]),
         )
 

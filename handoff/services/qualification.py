@@ -126,8 +126,7 @@ def promote_to_sql(*, lead: Lead, user, account_executive=None, now=None) -> Lea
             notify(
                 user=account_executive,
                 kind=NotificationKind.SQL_HANDED_OVER,
-                text=_("%(rep)s handed you an SQL: %(lead)s")
-                % {"rep": person_name(user), "lead": promoted},
+                params={"rep": person_name(user), "lead": promoted},
                 url=reverse("leads:detail", args=[promoted.pk]),
             )
     return promoted

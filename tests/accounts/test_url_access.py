@@ -152,6 +152,7 @@ ACCESS = {
     "webhooks:replay": ("POST", "webhooks.manage", 404),
     "api-index": ("GET", PUBLIC, 200),
     "api-not-found": ("GET", PUBLIC, 404),
+    "api-notifications": ("GET", "notifications.view", 200),
     "api-leads": ("GET", "leads.view", 200),
     "api-lead": ("GET", "leads.view", 404),
     "api-agreements": ("GET", "agreement.view", 200),

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from core.formats import money
 from handoff.models import Opportunity
 from leads.models import Activity
 from pages.demo.leads import DEMO_PASSWORD, DEMO_USERS
@@ -68,7 +69,7 @@ def test_an_opportunitys_amount_owner_and_qualification_show_only_to_those_who_m
     row.wait_for()
     page.screenshot(path=tmp_path / f"lead-page-{username}.png", full_page=True)
 
-    amount = f"{opportunity.amount} {opportunity.currency}"
+    amount = money(opportunity.amount, opportunity.currency, "en")  # as the page writes it
     expect(row.get_by_text(amount)).to_have_count(1 if reads_it else 0)
     expect(row.get_by_role("link", name=opportunity.name)).to_have_count(1 if reads_it else 0)
     expect(page.get_by_role("heading", name="Qualification (BANT)")).to_have_count(

@@ -168,7 +168,7 @@ def test_a_manager_reassigns_two_handoffs_at_once(page, log_in, queue, manager, 
 
 def test_someone_marks_notifications_read_in_bulk(page, log_in, sdr, tmp_path):
     for n in range(3):
-        notify(user=sdr, kind="lead_assigned", text=f"Lead {n} is yours", email=False)
+        notify(user=sdr, kind="lead_assigned", params={"text": f"Lead {n} is yours"}, email=False)
     log_in("sam")
     page.goto("/notifications/")
     assert not look_at(page, "/notifications/", "notifications", tmp_path)

@@ -96,7 +96,7 @@ def test_an_sdr_works_a_new_mql_to_an_opportunity_and_another_returns_a_lead(
     # The rep sourced it: its row shows the amount and owner, with no link to a page reps
     # may not open (the pipeline pages are the account executives' and managers').
     row = page.get_by_role("row", name=re.compile("Volga Logistik rollout"))
-    expect(row).to_contain_text("48000.00 EUR")
+    expect(row).to_contain_text("€48,000.00")
     expect(row.get_by_role("link")).to_have_count(0)
     assert Lead.objects.get(first_name="Nadia").stage == Stage.OPPORTUNITY
     assert Opportunity.objects.get().owner == account_executive

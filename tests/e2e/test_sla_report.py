@@ -32,8 +32,11 @@ def test_a_manager_finds_who_breached_last_week_and_downloads_it(page, log_in):
     assert "start=2026-11-16" in page.url
 
     summary = page.locator("#breach-summary")
-    summary.get_by_role("row", name="week of 2026-11-16").first.wait_for()
-    page.get_by_role("link", name="1 breached: week of 2026-11-16, MQL to accept or return").click()
+    # Weeks start on Sunday in English (en-US): the Monday clocks fall in the week of the 15th.
+    summary.get_by_role("row", name="week of Nov 15, 2026").first.wait_for()
+    page.get_by_role(
+        "link", name="1 breached: week of Nov 15, 2026, MQL to accept or return"
+    ).click()
     page.get_by_role("heading", name="Breached handoffs").wait_for()
     rows = page.locator("main table tbody tr")
     assert rows.count() == 1

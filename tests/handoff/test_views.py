@@ -477,7 +477,7 @@ def test_the_work_panel_has_what_the_first_touch_needs(
     assert 'href="mailto:somchai@siamtrade.co.th"' in page
     assert 'href="tel:+6621234567"' in page
     assert "Head of Sales Operations" in page and "Siam Trade" in page
-    assert 'datetime="2026-12-07T19:00:00+07:00">7 p.m.</time>' in page  # noon UTC in Bangkok
+    assert 'datetime="2026-12-07T19:00:00+07:00">7:00 PM</time>' in page  # noon UTC in Bangkok
     assert '(Mon, <bdi dir="ltr">UTC+7</bdi>)' in page
     recent = page.split('id="recent-activity-title"')[1].split("</ul>")[0]
     assert recent.count("<li>") == 5  # the five newest; the lead page has all seven

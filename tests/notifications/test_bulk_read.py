@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def inbox(sdr):
     return [
-        notify(user=sdr, kind="lead_assigned", text=f"Lead {n} is yours", email=False)
+        notify(user=sdr, kind="lead_assigned", params={"text": f"Lead {n} is yours"}, email=False)
         for n in range(4)
     ]
 
@@ -36,7 +36,7 @@ def test_the_ticked_ones_are_marked_read_and_the_page_says_how_many(client, sdr,
 
 
 def test_ones_already_read_or_someone_elses_are_counted_apart(client, sdr, manager, inbox):
-    theirs = notify(user=manager, kind="lead_assigned", text="Not yours", email=False)
+    theirs = notify(user=manager, kind="lead_assigned", params={"text": "Not yours"}, email=False)
     mark_read(user=sdr, notification_ids=[inbox[0].pk])
     client.force_login(sdr)
 
@@ -84,10 +84,10 @@ def test_the_list_runs_the_same_queries_for_few_and_many(client, sdr):
     def fetch():
         return client.get(reverse("notifications:list"))
 
-    notify(user=sdr, kind="lead_assigned", text="One", email=False)
+    notify(user=sdr, kind="lead_assigned", params={"text": "One"}, email=False)
     few = measure(fetch)
     for n in range(10):
-        notify(user=sdr, kind="lead_assigned", text=f"More {n}", email=False)
+        notify(user=sdr, kind="lead_assigned", params={"text": f"More {n}"}, email=False)
     many = measure(fetch)
 
     assert_same_queries(few, many)

@@ -15,7 +15,9 @@ def test_notify_queues_the_email_after_commit(sdr, django_capture_on_commit_call
     monkeypatch.setattr("notifications.services.async_task", lambda *args: queued.append(args))
 
     with django_capture_on_commit_callbacks(execute=True):
-        notification = notify(user=sdr, kind="lead_assigned", text="A lead is yours", url="/x/")
+        notification = notify(
+            user=sdr, kind="lead_assigned", params={"lead": "Ana Ruiz"}, url="/x/"
+        )
         assert queued == []
 
     assert queued == [("notifications.tasks.send_notification_email", notification.pk)]
@@ -29,14 +31,14 @@ def test_no_email_is_queued_when_not_wanted_or_without_an_address(
     nobody.save()
 
     with django_capture_on_commit_callbacks() as callbacks:
-        notify(user=sdr, kind="other", text="Quiet", email=False)
-        notify(user=nobody, kind="other", text="No address")
+        notify(user=sdr, kind="other", params={"text": "Quiet"}, email=False)
+        notify(user=nobody, kind="other", params={"text": "No address"})
 
     assert callbacks == []
 
 
 def test_the_email_goes_out_once_even_if_the_task_runs_twice(sdr):
-    notification = notify(user=sdr, kind="lead_returned", text="Returned: Ana", url="/leads/1/")
+    notification = notify(user=sdr, kind="other", params={"text": "Returned: Ana"}, url="/leads/1/")
 
     assert send_notification_email(notification.pk) is True
     assert send_notification_email(notification.pk) is False
@@ -47,7 +49,7 @@ def test_the_email_goes_out_once_even_if_the_task_runs_twice(sdr):
 
 
 def test_a_failed_send_is_retried(sdr, monkeypatch):
-    notification = notify(user=sdr, kind="other", text="Hello")
+    notification = notify(user=sdr, kind="other", params={"text": "Hello"})
 
     def smtp_down(**kwargs):
         raise OSError("SMTP down")
@@ -62,8 +64,8 @@ def test_a_failed_send_is_retried(sdr, monkeypatch):
 
 
 def test_unread_count_and_mark_read(sdr):
-    first = notify(user=sdr, kind="other", text="One", email=False)
-    notify(user=sdr, kind="other", text="Two", email=False)
+    first = notify(user=sdr, kind="other", params={"text": "One"}, email=False)
+    notify(user=sdr, kind="other", params={"text": "Two"}, email=False)
 
     assert unread_count(user=sdr) == 2
     mark_read(user=sdr, notification_ids=[first.pk])
@@ -73,15 +75,15 @@ def test_unread_count_and_mark_read(sdr):
 
 
 def test_the_list_page_the_badge_and_marking_read(client, sdr, marketer):
-    notify(user=sdr, kind="lead_assigned", text="A lead is yours", email=False)
-    notify(user=marketer, kind="lead_returned", text="Not for Sam", email=False)
+    notify(user=sdr, kind="lead_assigned", params={"lead": "Ana Ruiz"}, email=False)
+    notify(user=marketer, kind="other", params={"text": "Not for Sam"}, email=False)
     client.force_login(sdr)
 
     page = client.get(reverse("notifications:list"))
     badge = client.get(reverse("notifications:badge"))
     client.post(reverse("notifications:read"))
 
-    assert b"A lead is yours" in page.content
+    assert b"A lead is yours in the queue: <bdi>Ana Ruiz</bdi>" in page.content
     assert b"Not for Sam" not in page.content
     assert b">1<" in badge.content
     assert unread_count(user=sdr) == 0

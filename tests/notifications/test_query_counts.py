@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import EVERY_ROLE
+from accounts.roles import EVERY_ROLE, Role
 from notifications.models import Notification, NotificationKind
 from tests.query_counts import assert_same_queries, measure
 
@@ -16,7 +16,7 @@ def notify(user, count):
         Notification.objects.create(
             user=user,
             kind=NotificationKind.LEAD_ASSIGNED,
-            text=f"Lead {n} is yours",
+            params={"lead": f"Lead {n}"},
             url=f"/leads/{n}/",
             read_at=timezone.now() if n % 2 else None,
         )
@@ -38,4 +38,20 @@ def test_the_notification_list_runs_the_same_queries_for_any_number_of_rows(
     many = measure(fetch)
 
     assert len(many.response.context["notifications"]) == 12
+    assert_same_queries(few, many)
+
+
+def test_the_notification_api_runs_the_same_queries_for_any_number_of_rows(api_as):
+    api = api_as(Role.SDR)
+    user = api.get("/api/v1/notifications/").wsgi_request.user
+
+    def fetch():
+        return api.get("/api/v1/notifications/")
+
+    notify(user, 2)
+    few = measure(fetch)
+    notify(user, 10)
+    many = measure(fetch)
+
+    assert len(many.response.json()["results"]) == 12
     assert_same_queries(few, many)

@@ -94,7 +94,7 @@ def test_a_clock_stopped_in_time_is_never_escalated(handoff):
     advance_clocks(now=MONDAY_9 + timedelta(hours=5))
 
     assert first_touch(handoff).state == ClockState.MET
-    assert not escalations().filter(text__contains="first touch").exists()
+    assert not escalations().filter(params__step__msgid="MQL to first touch").exists()
 
 
 @pytest.mark.django_db
@@ -236,7 +236,7 @@ def test_a_breach_is_announced_once_to_webhook_subscribers(handoff):
 
 
 def told_to(user, kind):
-    return list(Notification.objects.filter(user=user, kind=kind).values_list("text", flat=True))
+    return [notification.text for notification in Notification.objects.filter(user=user, kind=kind)]
 
 
 @pytest.mark.django_db
