@@ -93,16 +93,22 @@ def calendars_for_teams(team_ids: Iterable[int | None]) -> dict[int | None, Busi
 
 
 def _exceptions_of(calendar_ids) -> dict[int, list[tuple[str, date, date, list[Span]]]]:
-    """Each calendar's exceptions as (kind, first day, last day, spans), in two queries."""
+    """Each calendar's exceptions as (kind, first day, last day, spans), in one query."""
     found: dict[int, list] = {pk: [] for pk in calendar_ids}
-    spans: dict[int, list[Span]] = {}
-    rows = list(CalendarException.objects.filter(calendar_id__in=calendar_ids))
-    for span in ExceptionSpan.objects.filter(exception__calendar_id__in=calendar_ids):
-        spans.setdefault(span.exception_id, []).append((span.opens, span.closes))
-    for row in rows:
-        found[row.calendar_id].append(
-            (row.kind, row.first_day, row.last_day, spans.get(row.pk, []))
+    by_pk: dict[int, tuple] = {}
+    rows = (
+        CalendarException.objects.filter(calendar_id__in=calendar_ids)
+        .order_by("first_day", "spans__opens")
+        .values_list(
+            "pk", "calendar_id", "kind", "first_day", "last_day", "spans__opens", "spans__closes"
         )
+    )
+    for pk, calendar_id, kind, first_day, last_day, opens, closes in rows:
+        if pk not in by_pk:
+            by_pk[pk] = (kind, first_day, last_day, [])
+            found[calendar_id].append(by_pk[pk])
+        if opens is not None:
+            by_pk[pk][3].append((opens, closes))
     return found
 
 

@@ -12,6 +12,8 @@ from sla.business_time import add_business_minutes
 from sla.calendars import (
     add_calendar_exception,
     calendar_for_team,
+    calendars_for_teams,
+    clear_calendar_cache,
     remove_calendar_exception,
     save_team_calendar,
 )
@@ -215,3 +217,35 @@ def test_the_model_refuses_a_working_day_spanning_several_days(team):
             first_day=date(2027, 3, 6),
             last_day=date(2027, 3, 5),
         )
+
+
+@pytest.mark.parametrize("teams", [1, 5])
+def test_calendars_with_exceptions_are_built_in_a_fixed_number_of_queries(
+    teams, django_assert_num_queries
+):
+    ids = []
+    for number in range(teams):
+        team = TeamFactory(name=f"Team {number}")
+        save_team_calendar(team=team, time_zone="Asia/Dubai", hours=WEEKDAYS_9_TO_5)
+        add_calendar_exception(
+            calendar=team.calendar, kind=ExceptionKind.WORKING, first_day=date(2027, 3, 6)
+        )
+        add_calendar_exception(
+            calendar=team.calendar,
+            kind=ExceptionKind.REDUCED,
+            first_day=date(2026, 2, 18),
+            last_day=date(2026, 3, 19),
+            spans=[(time(9), time(12)), (time(13), time(14))],
+        )
+        ids.append(team.pk)
+    clear_calendar_cache()
+
+    # The calendar rows, their weekly hours, closed dates, and exceptions with their hours.
+    with django_assert_num_queries(4):
+        built = calendars_for_teams(ids)
+
+    for calendar in built.values():
+        assert calendar.hours_on(date(2027, 3, 6)) == ((time(9), time(17)),)
+        assert calendar.hours_on(date(2026, 2, 18)) == ((time(9), time(12)), (time(13), time(14)))
+    with django_assert_num_queries(1):
+        calendars_for_teams(ids)
