@@ -88,6 +88,7 @@ class BusinessCalendar:
     normal_day: tuple[Span, ...] = field(init=False, repr=False, compare=False)
     # year -> each day's open intervals in UTC, index 0 being 1 January: filled on first use.
     _years: dict = field(init=False, repr=False, compare=False, default_factory=dict)
+    _working: dict = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         try:
@@ -105,6 +106,7 @@ class BusinessCalendar:
                 raise ValueError(f"{day} is listed twice among closed and working days.")
             working[day] = _sorted_spans(spans)
         object.__setattr__(self, "working_dates", tuple(sorted(working.items())))
+        object.__setattr__(self, "_working", working)
         reduced = []
         for first, last, spans in sorted(self.reduced):
             if last < first:
@@ -153,7 +155,8 @@ class BusinessCalendar:
         )
 
     def is_closed(self, day: date) -> bool:
-        """Whether a local date is a holiday or an extra closed date, whatever its weekday."""
+        """Whether a local date is a holiday or an extra closed date, whatever its weekday (a
+        working day the manager added on a holiday still opens it: see ``hours_on``)."""
         if day in self.closed_dates:
             return True
         if self.holiday_country is None:
@@ -164,9 +167,8 @@ class BusinessCalendar:
         """A local date's working spans on the wall clock, by the rules of the module docstring."""
         if day in self.closed_dates:
             return ()
-        working = dict(self.working_dates)
-        if day in working:
-            return working[day] or self._reduce(day, self.normal_day)
+        if day in self._working:
+            return self._working[day] or self._reduce(day, self.normal_day)
         if self.is_closed(day):
             return ()
         weekly = self.weekly[day.weekday()]
