@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from sla.models import Clock, ClosedDate, SlaPolicy, TeamCalendar, WorkingSpan
+from sla.models import (
+    CalendarException,
+    Clock,
+    ClosedDate,
+    ExceptionSpan,
+    SlaPolicy,
+    TeamCalendar,
+    WorkingSpan,
+)
 
 
 @admin.register(SlaPolicy)
@@ -18,6 +26,26 @@ class WorkingSpanInline(admin.TabularInline):
 class ClosedDateInline(admin.TabularInline):
     model = ClosedDate
     extra = 0
+
+
+class ExceptionSpanInline(admin.TabularInline):
+    model = ExceptionSpan
+    extra = 0
+
+
+@admin.register(CalendarException)
+class CalendarExceptionAdmin(admin.ModelAdmin):
+    """Read here; add and remove on the calendar page, which checks overlaps and closed dates."""
+
+    list_display = ["calendar", "kind", "first_day", "last_day", "note"]
+    list_filter = ["kind"]
+    inlines = [ExceptionSpanInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(TeamCalendar)

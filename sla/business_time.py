@@ -1,7 +1,17 @@
 """Business-time arithmetic for SLA clocks: pure, no database.
 
-Time counts only inside a team's weekly working spans, read on its local wall clock, on days that
-are not closed (public holidays from the ``holidays`` package plus the team's own closed dates).
+Time counts only inside a team's working spans, read on its local wall clock. A day's spans are,
+first match wins:
+
+1. none on the team's own closed dates;
+2. a working day the manager added: its own spans, or the team's normal day (reduced, see 5);
+3. none on public holidays of the team's country (the ``holidays`` package);
+4. on a weekday the team does not work, the normal day if the country moved a working day onto
+   it (China's make-up working days, Russia's transferred Saturdays: ``weekend_workdays``);
+5. otherwise the weekly spans, replaced by a reduced-hours range's spans (Ramadan) on open days.
+
+The team's normal day is the weekly spans most of its open weekdays share. Each calendar works
+out a whole year of days at once, the first time a clock touches that year, and keeps it.
 Each span boundary is converted to UTC on its own day, so 09:00-17:00 stays eight hours on the day
 the clocks change, while a span that straddles the change lasts as long as it really did.
 
@@ -48,6 +58,14 @@ def _sorted_spans(spans: Iterable[Span]) -> tuple[Span, ...]:
     return ordered
 
 
+def _normal_day(weekly: tuple[tuple[Span, ...], ...]) -> tuple[Span, ...]:
+    """The spans most open weekdays share; among equally common ones, the earliest weekday's."""
+    open_days = [spans for spans in weekly if spans]
+    if not open_days:
+        return ()
+    return max(open_days, key=open_days.count)
+
+
 @dataclass(frozen=True)
 class BusinessCalendar:
     """When one team's SLA clocks run.
@@ -62,7 +80,15 @@ class BusinessCalendar:
     closed_dates: frozenset[date] = frozenset()
     holiday_country: str | None = None
     holiday_subdiv: str | None = None
+    # Days a manager made working: date -> spans, empty for the team's normal day.
+    working_dates: tuple[tuple[date, tuple[Span, ...]], ...] = ()
+    # Reduced hours: (first day, last day, spans) replacing the weekly spans on open days.
+    reduced: tuple[tuple[date, date, tuple[Span, ...]], ...] = ()
     zone: ZoneInfo = field(init=False, repr=False, compare=False)
+    normal_day: tuple[Span, ...] = field(init=False, repr=False, compare=False)
+    # year -> each day's open intervals in UTC, index 0 being 1 January: filled on first use.
+    _years: dict = field(init=False, repr=False, compare=False, default_factory=dict)
+    _working: dict = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         try:
@@ -74,6 +100,24 @@ class BusinessCalendar:
         object.__setattr__(self, "zone", zone)
         object.__setattr__(self, "weekly", tuple(_sorted_spans(spans) for spans in self.weekly))
         object.__setattr__(self, "closed_dates", frozenset(self.closed_dates))
+        working = {}
+        for day, spans in self.working_dates:
+            if day in self.closed_dates or day in working:
+                raise ValueError(f"{day} is listed twice among closed and working days.")
+            working[day] = _sorted_spans(spans)
+        object.__setattr__(self, "working_dates", tuple(sorted(working.items())))
+        object.__setattr__(self, "_working", working)
+        reduced = []
+        for first, last, spans in sorted(self.reduced):
+            if last < first:
+                raise ValueError(f"A reduced-hours range ends before it starts ({first}-{last}).")
+            if not spans:
+                raise ValueError("A reduced-hours range needs hours; add closed dates instead.")
+            if reduced and first <= reduced[-1][1]:
+                raise ValueError(f"Reduced-hours ranges overlap at {first}.")
+            reduced.append((first, last, _sorted_spans(spans)))
+        object.__setattr__(self, "reduced", tuple(reduced))
+        object.__setattr__(self, "normal_day", _normal_day(self.weekly))
         if self.holiday_country is not None:
             try:
                 holidays.country_holidays(self.holiday_country, subdiv=self.holiday_subdiv)
@@ -91,6 +135,8 @@ class BusinessCalendar:
         holiday_country: str | None = None,
         holiday_subdiv: str | None = None,
         closed_dates: Iterable[date] = (),
+        working_dates: Mapping[date, Iterable[Span]] | None = None,
+        reduced: Iterable[tuple[date, date, Iterable[Span]]] = (),
     ) -> BusinessCalendar:
         """Build from spans keyed by weekday (0=Monday) as a team stores them; absent days close."""
         unknown = set(hours) - set(range(7))
@@ -102,15 +148,54 @@ class BusinessCalendar:
             closed_dates=frozenset(closed_dates),
             holiday_country=holiday_country,
             holiday_subdiv=holiday_subdiv,
+            working_dates=tuple(
+                (day, tuple(spans)) for day, spans in (working_dates or {}).items()
+            ),
+            reduced=tuple((first, last, tuple(spans)) for first, last, spans in reduced),
         )
 
     def is_closed(self, day: date) -> bool:
-        """Whether a local date is a holiday or an extra closed date, whatever its weekday."""
+        """Whether a local date is a holiday or an extra closed date, whatever its weekday (a
+        working day the manager added on a holiday still opens it: see ``hours_on``)."""
         if day in self.closed_dates:
             return True
         if self.holiday_country is None:
             return False
         return day in _public_holidays(self.holiday_country, self.holiday_subdiv, day.year)
+
+    def hours_on(self, day: date) -> tuple[Span, ...]:
+        """A local date's working spans on the wall clock, by the rules of the module docstring."""
+        if day in self.closed_dates:
+            return ()
+        if day in self._working:
+            return self._working[day] or self._reduce(day, self.normal_day)
+        if self.is_closed(day):
+            return ()
+        weekly = self.weekly[day.weekday()]
+        if (
+            not weekly
+            and self.holiday_country is not None
+            and day in _weekend_workdays(self.holiday_country, self.holiday_subdiv, day.year)
+        ):
+            weekly = self.normal_day
+        return self._reduce(day, weekly) if weekly else ()
+
+    def _reduce(self, day: date, spans: tuple[Span, ...]) -> tuple[Span, ...]:
+        for first, last, reduced in self.reduced:
+            if first <= day <= last:
+                return reduced
+        return spans
+
+    def year_intervals(self, year: int) -> tuple[tuple[tuple[datetime, datetime], ...], ...]:
+        """Each day of ``year``'s open intervals in UTC (index 0 is 1 January), built once."""
+        table = self._years.get(year)
+        if table is None:
+            day, table = date(year, 1, 1), []
+            while day.year == year:
+                table.append(tuple(_utc_intervals(self.zone, day, self.hours_on(day))))
+                day += ONE_DAY
+            table = self._years[year] = tuple(table)
+        return table
 
 
 # Callers measuring plain calendar time can reuse the business-time code paths with this.
@@ -176,17 +261,38 @@ def _public_holidays(country: str, subdiv: str | None, year: int) -> frozenset[d
     return frozenset(holidays.country_holidays(country, subdiv=subdiv, years=year))
 
 
-def _day_spans(calendar: BusinessCalendar, day: date) -> list[tuple[datetime, datetime]]:
-    """One local day's open intervals in UTC, empty ones (inside a DST gap) dropped."""
-    if calendar.is_closed(day):
-        return []
+@lru_cache(maxsize=512)
+def _weekend_workdays(country: str, subdiv: str | None, year: int) -> frozenset[date]:
+    """The country's weekend days that are working days in ``year``.
+
+    The package records a transferred working day while building the year whose day off it pays
+    for, which may be the year before or after, so three years are built and one kept.
+    """
+    calendar = holidays.country_holidays(country, subdiv=subdiv, years=(year - 1, year, year + 1))
+    return frozenset(day for day in calendar.weekend_workdays if day.year == year)
+
+
+def weekend_workdays(country: str, subdiv: str | None, year: int) -> list[date]:
+    """A country's working weekend days of one year, in order (for showing them to a manager)."""
+    return sorted(_weekend_workdays(country, subdiv or None, year))
+
+
+def _day_spans(calendar: BusinessCalendar, day: date) -> tuple[tuple[datetime, datetime], ...]:
+    """One local day's open intervals in UTC, from the calendar's table of the year."""
+    return calendar.year_intervals(day.year)[day.timetuple().tm_yday - 1]
+
+
+def _utc_intervals(
+    zone: ZoneInfo, day: date, spans: Iterable[Span]
+) -> list[tuple[datetime, datetime]]:
+    """Local spans of one day in UTC, empty ones (inside a DST gap) dropped."""
     intervals = []
-    for opens, closes in calendar.weekly[day.weekday()]:
-        begin = _to_utc(calendar.zone, day, opens)
+    for opens, closes in spans:
+        begin = _to_utc(zone, day, opens)
         if closes is None:
-            end = _to_utc(calendar.zone, day + ONE_DAY, MIDNIGHT)
+            end = _to_utc(zone, day + ONE_DAY, MIDNIGHT)
         else:
-            end = _to_utc(calendar.zone, day, closes)
+            end = _to_utc(zone, day, closes)
         if begin < end:
             intervals.append((begin, end))
     return intervals

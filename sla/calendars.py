@@ -7,13 +7,23 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from functools import lru_cache
 
+import holidays
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from sla.business_time import BusinessCalendar, Span
-from sla.models import ClosedDate, TeamCalendar, WorkingSpan
+from core.errors import ApplicationError
+from sla.business_time import BusinessCalendar, Span, weekend_workdays
+from sla.models import (
+    CalendarException,
+    ClosedDate,
+    ExceptionKind,
+    ExceptionSpan,
+    TeamCalendar,
+    WorkingSpan,
+)
 from teams.models import Team
 
 # Monday to Friday, 09:00-17:00: the calendar of a team that has not set its own.
@@ -75,21 +85,53 @@ def calendars_for_teams(team_ids: Iterable[int | None]) -> dict[int | None, Busi
             "calendar_id", "date"
         ):
             closed[calendar_id].append(day)
+        exceptions = _exceptions_of(stale)
         for pk, row in stale.items():
-            calendar = build_calendar(row, hours[pk], closed[pk])
+            calendar = build_calendar(row, hours[pk], closed[pk], exceptions[pk])
             _built[row.team_id] = (row.updated_at, calendar)
             found[row.team_id] = calendar
     return found
 
 
-def build_calendar(row: TeamCalendar, hours, closed_dates) -> BusinessCalendar:
-    """Raises ValueError for an unknown time zone, holiday country or overlapping spans."""
+def _exceptions_of(calendar_ids) -> dict[int, list[tuple[str, date, date, list[Span]]]]:
+    """Each calendar's exceptions as (kind, first day, last day, spans), in one query."""
+    found: dict[int, list] = {pk: [] for pk in calendar_ids}
+    by_pk: dict[int, tuple] = {}
+    rows = (
+        CalendarException.objects.filter(calendar_id__in=calendar_ids)
+        .order_by("first_day", "spans__opens")
+        .values_list(
+            "pk", "calendar_id", "kind", "first_day", "last_day", "spans__opens", "spans__closes"
+        )
+    )
+    for pk, calendar_id, kind, first_day, last_day, opens, closes in rows:
+        if pk not in by_pk:
+            by_pk[pk] = (kind, first_day, last_day, [])
+            found[calendar_id].append(by_pk[pk])
+        if opens is not None:
+            by_pk[pk][3].append((opens, closes))
+    return found
+
+
+def build_calendar(row: TeamCalendar, hours, closed_dates, exceptions=()) -> BusinessCalendar:
+    """Raises ValueError for an unknown time zone, holiday country, overlapping spans, or
+    exceptions that overlap each other or a closed date."""
     return BusinessCalendar.from_hours(
         row.time_zone,
         hours,
         holiday_country=row.holiday_country or None,
         holiday_subdiv=row.holiday_subdiv or None,
         closed_dates=closed_dates,
+        working_dates={
+            first: spans
+            for kind, first, _last, spans in exceptions
+            if kind == ExceptionKind.WORKING
+        },
+        reduced=[
+            (first, last, spans)
+            for kind, first, last, spans in exceptions
+            if kind == ExceptionKind.REDUCED
+        ],
     )
 
 
@@ -131,13 +173,17 @@ def save_team_calendar(
     row, _created = TeamCalendar.objects.select_for_update().get_or_create(
         team=team, defaults={"time_zone": time_zone}
     )
-    build_calendar(
-        TeamCalendar(
-            time_zone=time_zone, holiday_country=holiday_country, holiday_subdiv=holiday_subdiv
-        ),
-        hours,
-        closed_dates or {},
+    candidate = TeamCalendar(
+        time_zone=time_zone, holiday_country=holiday_country, holiday_subdiv=holiday_subdiv
     )
+    build_calendar(candidate, hours, closed_dates or {})
+    try:
+        build_calendar(candidate, hours, closed_dates or {}, _exceptions_of([row.pk])[row.pk])
+    except ValueError:
+        raise ApplicationError(
+            gettext("A closed date falls on one of the team's working days; remove one of them."),
+            {"closed_dates": gettext("A closed date falls on a working day added below.")},
+        ) from None
     row.time_zone = time_zone
     row.holiday_country, row.holiday_subdiv = holiday_country, holiday_subdiv
     row.full_clean(exclude=["team"])
@@ -189,3 +235,92 @@ def team_time_zone(*, user) -> str | None:
         .values_list("time_zone", flat=True)
         .first()
     )
+
+
+@transaction.atomic
+def add_calendar_exception(
+    *,
+    calendar: TeamCalendar,
+    kind: str,
+    first_day: date,
+    last_day: date | None = None,
+    spans: list[Span] = (),
+    note: str = "",
+) -> CalendarException:
+    """Add a working day or a reduced-hours range; new clocks count it at once.
+
+    Refuses (ApplicationError, naming the field) a range over another exception or over a
+    closed date, a working day on a closed date, and a reduced range without hours.
+    """
+    calendar = TeamCalendar.objects.select_for_update().get(pk=calendar.pk)
+    last_day = first_day if kind == ExceptionKind.WORKING or last_day is None else last_day
+    if last_day < first_day:
+        raise ApplicationError(
+            gettext("The range ends before it starts."),
+            {"last_day": gettext("Choose a day on or after the first day.")},
+        )
+    if kind == ExceptionKind.REDUCED and not spans:
+        raise ApplicationError(
+            gettext("Reduced hours need the hours of each day."),
+            {"hours": gettext("Write the hours, e.g. 09:00-14:00.")},
+        )
+    if calendar.exceptions.filter(first_day__lte=last_day, last_day__gte=first_day).exists():
+        raise ApplicationError(
+            gettext("These dates overlap another exception of this calendar."),
+            {"first_day": gettext("Another exception already covers these dates.")},
+        )
+    if calendar.closed_dates.filter(date__range=(first_day, last_day)).exists():
+        raise ApplicationError(
+            gettext("These dates include one of the team's closed dates."),
+            {"first_day": gettext("A closed date falls in these dates; remove it first.")},
+        )
+    exception = CalendarException(
+        calendar=calendar, kind=kind, first_day=first_day, last_day=last_day, note=note
+    )
+    exception.full_clean(exclude=["calendar"])
+    exception.save()
+    ExceptionSpan.objects.bulk_create(
+        ExceptionSpan(exception=exception, opens=opens, closes=closes) for opens, closes in spans
+    )
+    calendar.save(update_fields=["updated_at"])  # the cached calendar is rebuilt
+    return exception
+
+
+@transaction.atomic
+def remove_calendar_exception(*, exception: CalendarException) -> None:
+    calendar = TeamCalendar.objects.select_for_update().get(pk=exception.calendar_id)
+    exception.delete()
+    calendar.save(update_fields=["updated_at"])
+
+
+def exceptions_for(calendar: TeamCalendar) -> list[dict]:
+    """A calendar's exceptions with their hours as text, for the calendar page."""
+    rows = []
+    for exception in calendar.exceptions.prefetch_related("spans"):
+        spans = [(span.opens, span.closes) for span in exception.spans.all()]
+        rows.append({"exception": exception, "hours": format_spans(spans)})
+    return rows
+
+
+# Django's language codes -> the holidays package's, for holiday names in the reader's language.
+HOLIDAY_LANGUAGES = {"en": "en_US", "zh-hans": "zh_CN", "ru": "ru", "th": "th", "ar": "ar"}
+
+
+def country_days(country: str, subdiv: str, year: int, language: str | None) -> dict:
+    """A country's working weekend days (transfers) and public holidays of one year, named in
+    the reader's language when the package has it; nothing without a country."""
+    if not country:
+        return {"workdays": [], "holidays": []}
+    wanted = HOLIDAY_LANGUAGES.get(language or "", "")
+    calendar_class = holidays.country_holidays(country, subdiv=subdiv or None).__class__
+    supported = getattr(calendar_class, "supported_languages", ())
+    public = holidays.country_holidays(
+        country,
+        subdiv=subdiv or None,
+        years=year,
+        language=wanted if wanted in supported else None,
+    )
+    return {
+        "workdays": weekend_workdays(country, subdiv or None, year),
+        "holidays": sorted(public.items()),
+    }

@@ -13,7 +13,7 @@ from sla.calendars import (
     format_spans,
     parse_spans,
 )
-from sla.models import SlaPolicy, TeamCalendar
+from sla.models import ExceptionKind, SlaPolicy, TeamCalendar
 
 
 class SlaPolicyForm(forms.ModelForm):
@@ -164,3 +164,34 @@ class TeamCalendarForm(forms.Form):
             )
         data["hours"] = hours
         return data
+
+
+class CalendarExceptionForm(forms.Form):
+    """An extra working day or a range of reduced hours, as a manager adds it."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=ExceptionKind.choices)
+    first_day = forms.DateField(
+        label=_("Date (first day)"), widget=forms.DateInput({"type": "date"})
+    )
+    last_day = forms.DateField(
+        label=_("Last day"),
+        required=False,
+        widget=forms.DateInput({"type": "date"}),
+        help_text=_("Reduced hours only; empty for one day."),
+    )
+    hours = forms.CharField(
+        label=_("Hours"),
+        required=False,
+        help_text=_("e.g. 09:00-14:00. A working day left empty has the team's normal hours."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def clean_hours(self):
+        try:
+            spans = parse_spans(self.cleaned_data["hours"])
+            BusinessCalendar.from_hours("UTC", {0: spans})
+        except ValueError:
+            raise forms.ValidationError(
+                _("Write hours as 09:00-17:00, separated by commas, without overlaps.")
+            ) from None
+        return spans

@@ -201,6 +201,83 @@ class ClosedDate(models.Model):
         return f"{self.date:%Y-%m-%d} {self.note}".strip()
 
 
+class ExceptionKind(models.TextChoices):
+    WORKING = "working", _("Working day")
+    REDUCED = "reduced", _("Reduced hours")
+
+
+class CalendarException(models.Model):
+    """A manager's change to the weekly hours on some dates: an extra working day, or a range
+    of reduced hours (Ramadan) whose spans replace the weekly ones on the days the team works.
+
+    A working day without spans has the team's normal hours. Ranges of one calendar never
+    overlap and never share a date with its closed dates (sla.calendars checks, under the
+    calendar row's lock).
+    """
+
+    calendar = models.ForeignKey(
+        TeamCalendar, models.CASCADE, related_name="exceptions", verbose_name=_("calendar")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ExceptionKind.choices)
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["calendar", "first_day"]
+        verbose_name = _("calendar exception")
+        verbose_name_plural = _("calendar exceptions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ExceptionKind.values), name="calendarexception_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")),
+                name="calendarexception_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="working") | Q(last_day=F("first_day")),
+                name="calendarexception_working_is_one_day",
+            ),
+            models.UniqueConstraint(
+                fields=["calendar", "first_day"], name="calendarexception_unique_date"
+            ),
+        ]
+
+    def __str__(self):
+        if self.first_day == self.last_day:
+            return f"{self.first_day:%Y-%m-%d} {self.get_kind_display()}"
+        return f"{self.first_day:%Y-%m-%d}–{self.last_day:%Y-%m-%d} {self.get_kind_display()}"
+
+
+class ExceptionSpan(models.Model):
+    """One stretch of working hours on each day of a calendar exception."""
+
+    exception = models.ForeignKey(
+        CalendarException, models.CASCADE, related_name="spans", verbose_name=_("exception")
+    )
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"), null=True, blank=True, help_text=_("Empty: midnight"))
+
+    class Meta:
+        ordering = ["exception", "opens"]
+        verbose_name = _("exception hours")
+        verbose_name_plural = _("exception hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes__isnull=True) | Q(closes__gt=F("opens")),
+                name="exceptionspan_closes_after_opens",
+            ),
+            models.UniqueConstraint(
+                fields=["exception", "opens"], name="exceptionspan_unique_start"
+            ),
+        ]
+
+    def __str__(self):
+        closes = f"{self.closes:%H:%M}" if self.closes else "24:00"
+        return f"{self.opens:%H:%M}-{closes}"
+
+
 class ClockState(models.TextChoices):
     RUNNING = "running", _("On time")
     AT_RISK = "at_risk", _("At risk")

@@ -14,4 +14,10 @@ urlpatterns = [
     path("policies/<int:pk>/deactivate/", views.policy_deactivate, name="policy_deactivate"),
     path("hours/", views.hours_list, name="hours"),
     path("hours/<int:team_pk>/", views.hours_edit, name="hours_edit"),
+    path("hours/<int:team_pk>/exceptions/", views.exception_add, name="exception_add"),
+    path(
+        "hours/<int:team_pk>/exceptions/<int:pk>/remove/",
+        views.exception_remove,
+        name="exception_remove",
+    ),
 ]

@@ -135,6 +135,8 @@ ACCESS = {
     "sla:policy_deactivate": ("POST", "sla.manage", 404),
     "sla:hours": ("GET", "sla.manage", 200),
     "sla:hours_edit": ("GET", "sla.manage", 404),
+    "sla:exception_add": ("POST", "sla.manage", 404),
+    "sla:exception_remove": ("POST", "sla.manage", 404),
     "intake:imports": ("GET", "intake.import", 200),
     "intake:import-detail": ("GET", "intake.import", 404),
     "intake:import-map": ("GET", "intake.import", 404),
