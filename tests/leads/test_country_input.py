@@ -2,8 +2,10 @@
 any of the five languages, stores the code, and refuses anything else by field."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from accounts.roles import Role
 from leads.models import Lead
@@ -11,6 +13,14 @@ from leads.services import bulk_upsert_leads, update_lead, upsert_lead
 from tests.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def back_to_english():
+    """A request in another language leaves it active in the thread (LocaleMiddleware sets it);
+    later tests in the same worker expect English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -2,12 +2,22 @@
 language; the list filters by country."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.roles import Role
 from tests.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def back_to_english():
+    """A request in another language leaves it active in the thread (LocaleMiddleware sets it);
+    later tests in the same worker expect English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
