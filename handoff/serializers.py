@@ -34,12 +34,14 @@ class UserRefSerializer(serializers.Serializer):
 
 class LeadRefSerializer(serializers.ModelSerializer):
     channel = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    display_name = serializers.CharField(source="full_name", read_only=True)
 
     class Meta:
         model = Lead
         fields = [
             "id",
             "full_name",
+            "display_name",
             "email",
             "organization",
             "title",

@@ -38,7 +38,7 @@ from leads.services import TEXT_FIELDS, upsert_lead
 from scoring.services import rescore_leads
 
 HONEYPOT_FIELD = "accord_website"
-LEAD_FIELDS = ("email", *TEXT_FIELDS, "company_size")
+LEAD_FIELDS = ("email", *TEXT_FIELDS, "country", "company_size")
 # Fields that steer the capture instead of describing the person. The channel and the activity
 # kind come from the key alone; fields naming them are ignored, not stored.
 CONTROL_FIELDS = {"channel", "campaign", "activity", "kind", "next", HONEYPOT_FIELD}

@@ -3,9 +3,11 @@ from datetime import UTC
 import django_filters
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django_countries.django_filters import CountryFilter
 
 from core.filters import AnyIdFilter, AnyRowFilter
 from core.sorting import Sorting
+from leads.countries import lead_countries
 from leads.models import Channel, Lead, LeadStatus, Stage, search_key
 
 
@@ -25,6 +27,9 @@ class LeadFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("All channels"),
     )
+    country = CountryFilter(
+        label=_("Country"), choices=lead_countries, empty_label=_("All countries")
+    )
     owner = AnyIdFilter(
         label=_("Owner"),
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
@@ -34,7 +39,7 @@ class LeadFilter(django_filters.FilterSet):
 
     class Meta:
         model = Lead
-        fields = ["q", "stage", "status", "channel", "owner", "updated_since"]
+        fields = ["q", "stage", "status", "channel", "country", "owner", "updated_since"]
 
     def since(self, queryset, name, value):
         """Compared in UTC: PostgreSQL refuses offsets past ±15:59, which ISO 8601 allows; a

@@ -1,12 +1,11 @@
-"""A lead's local time, from the country and city a form or an import gave.
+"""A lead's local time, from its country code and the city a form or an import gave.
 
-A rep about to call wants to know whether it is 3 a.m. there. Leads carry free-text countries
-("TH", "Thailand", "ไทย", "Россия"), so the country is read in any of Accord's languages through
-CLDR's territory names (Babel). The time zone is the one whose city the lead names, else the
-country's only one, else its national time: the zones CLDR files under a metazone named after
-the country ("China" for Beijing time), when they agree now. A country spanning several zones
-with no national time and no matching city (Russia, the United States) has no single local
-time: Accord says so rather than guess Moscow for Novosibirsk.
+A rep about to call wants to know whether it is 3 a.m. there. The country is an ISO code
+(leads.countries reads the names people type). The time zone is the one whose city the lead
+names, else the country's only one, else its national time: the zones CLDR files under a
+metazone named after the country ("China" for Beijing time), when they agree now. A country
+spanning several zones with no national time and no matching city (Russia, the United States)
+has no single local time: Accord says so rather than guess Moscow for Novosibirsk.
 """
 
 import functools
@@ -35,18 +34,6 @@ def _folded(text: str) -> str:
 
 
 @functools.cache
-def _territories_by_name() -> dict[str, str]:
-    """Every country name CLDR knows in Accord's languages (and the codes), folded → code."""
-    codes = set(get_global("territory_zones"))
-    names = {_folded(code): code for code in codes}
-    for language, _name in settings.LANGUAGES:
-        for code, name in Locale.parse(language.replace("-", "_")).territories.items():
-            if code in codes:
-                names.setdefault(_folded(name), code)
-    return names
-
-
-@functools.cache
 def _zone_cities(territory: str) -> dict[str, str]:
     """The cities that name each of the territory's zones, in Accord's languages."""
     cities = {}
@@ -59,9 +46,9 @@ def _zone_cities(territory: str) -> dict[str, str]:
 
 
 def local_time_of(country: str, city: str = "") -> LocalTime | None:
-    """The lead's territory and zone, or None when the country is not one CLDR names."""
-    territory = _territories_by_name().get(_folded(country)) if country else None
-    if territory is None:
+    """The zone of the country with this ISO code, or None when CLDR files no zone under it."""
+    territory = str(country or "").upper()
+    if territory not in get_global("territory_zones"):
         return None
     zone_name = _zone_cities(territory).get(_folded(city)) if city else None
     try:

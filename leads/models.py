@@ -2,8 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 from core.text import fold
+from leads.countries import lead_countries
+from leads.names import display_name
 
 
 def normalize_email(email: str) -> str:
@@ -97,13 +100,21 @@ class Channel(models.Model):
 class Lead(models.Model):
     email = models.EmailField(_("email"), max_length=254)
     first_name = models.CharField(_("first name"), max_length=150, blank=True)
+    middle_name = models.CharField(
+        _("middle name or patronymic"), max_length=150, blank=True, default="", db_default=""
+    )
     last_name = models.CharField(_("last name"), max_length=150, blank=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
     organization = models.CharField(_("organization"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     company_size = models.PositiveIntegerField(_("company size (employees)"), null=True, blank=True)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
-    country = models.CharField(_("country"), max_length=100, blank=True)
+    country = CountryField(
+        _("country"),
+        countries=lead_countries,
+        blank=True,
+        help_text=_("ISO 3166 code; shown in the reader's language."),
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
     social_handles = models.JSONField(
         _("social handles"), default=dict, blank=True, help_text=_('e.g. {"linkedin": "…"}')
@@ -173,7 +184,12 @@ class Lead(models.Model):
     def save(self, *args, **kwargs):
         self.email = normalize_email(self.email)
         self.search_text = search_key(
-            self.first_name, self.last_name, self.email, self.organization, self.title
+            self.first_name,
+            self.middle_name,
+            self.last_name,
+            self.email,
+            self.organization,
+            self.title,
         )
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "email", "search_text"}
@@ -181,7 +197,8 @@ class Lead(models.Model):
 
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.first_name, self.last_name) if part)
+        """The name as its script writes it (leads.names): "王伟", "Иван Петрович Сидоров"."""
+        return display_name(self.first_name, self.middle_name, self.last_name)
 
 
 # Activities recorded by public web-form capture, and the property holding the person's fields as

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import JSONObject, StrictInput
+from leads.countries import country_name
 from leads.models import Channel, Lead
 from leads.services import MAX_COMPANY_SIZE
 
@@ -65,13 +66,29 @@ class LeadSerializer(serializers.ModelSerializer):
     explanation = serializers.SerializerMethodField(
         help_text=_("Why the lead is or is not an MQL; null until it has been scored.")
     )
+    display_name = serializers.CharField(
+        source="full_name",
+        read_only=True,
+        help_text=_(
+            "The name as its script writes it: family name first without a space in Chinese "
+            "(王伟), given, middle (patronymic) and family name elsewhere."
+        ),
+    )
+    country = serializers.CharField(
+        read_only=True, help_text=_("ISO 3166 alpha-2 code, e.g. TH; empty when unknown.")
+    )
+    country_name = serializers.SerializerMethodField(
+        help_text=_("The country's name in the language of the request.")
+    )
 
     class Meta:
         model = Lead
         fields = [
             "id",
             "email",
+            "display_name",
             "first_name",
+            "middle_name",
             "last_name",
             "title",
             "organization",
@@ -79,6 +96,7 @@ class LeadSerializer(serializers.ModelSerializer):
             "company_size",
             "industry",
             "country",
+            "country_name",
             "city",
             "channel",
             "stage",
@@ -98,6 +116,9 @@ class LeadSerializer(serializers.ModelSerializer):
     @extend_schema_field(ExplanationSerializer(allow_null=True))
     def get_explanation(self, lead: Lead) -> dict | None:
         return explanation_of(lead)
+
+    def get_country_name(self, lead: Lead) -> str:
+        return country_name(lead.country.code) if lead.country else ""
 
 
 class LeadWriteSerializer(StrictInput, serializers.ModelSerializer):
@@ -133,12 +154,21 @@ class LeadWriteSerializer(StrictInput, serializers.ModelSerializer):
         allow_null=True,
         help_text=_('e.g. {"linkedin": "…"}'),
     )
+    country = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "ISO 3166 code (TH, THA) or the country's name in English, Thai, Chinese, Russian "
+            "or Arabic; stored as the alpha-2 code."
+        ),
+    )
 
     class Meta:
         model = Lead
         fields = [
             "email",
             "first_name",
+            "middle_name",
             "last_name",
             "title",
             "organization",

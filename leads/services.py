@@ -32,21 +32,30 @@ from django.utils.translation import gettext_lazy
 from accounts.capabilities import may, require
 from core.errors import ConflictError, PermissionDenied
 from leads import hooks
+from leads.countries import country_code
 from leads.models import Channel, Lead, LeadStatus, normalize_email, search_key
 
 TEXT_FIELDS = (
     "first_name",
+    "middle_name",
     "last_name",
     "title",
     "organization",
     "phone",
     "industry",
-    "country",
     "city",
     "source_detail",
 )
 DICT_FIELDS = ("social_handles", "attributes")
-UPSERT_FIELDS = ("email", *TEXT_FIELDS, *DICT_FIELDS, "company_size", "status", "channel")
+UPSERT_FIELDS = (
+    "email",
+    *TEXT_FIELDS,
+    "country",
+    *DICT_FIELDS,
+    "company_size",
+    "status",
+    "channel",
+)
 WRITABLE_FIELDS = frozenset(UPSERT_FIELDS)
 # Where the lead first came from is kept when a later upsert names another channel.
 FIRST_TOUCH_FIELDS = ("channel", "source_detail")
@@ -129,6 +138,24 @@ def _clean_company_size(value: object) -> int | None:
     return value
 
 
+def _clean_country(value: object) -> str:
+    """An ISO code or a country's name in any of Accord's languages, stored as the code."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(_("Must be text."))
+    code = country_code(value)
+    if code is None:
+        raise ValidationError(
+            _(
+                "Unknown country “%(country)s”: give its ISO code (e.g. TH) or its name in "
+                "English, Thai, Chinese, Russian or Arabic."
+            )
+            % {"country": value.strip()[:100]}
+        )
+    return code
+
+
 def _clean_status(value: object) -> str:
     if value not in LeadStatus.values:
         raise ValidationError(
@@ -188,6 +215,8 @@ def clean_lead_data(
                 values[field] = _clean_text(field, raw)
             elif field in DICT_FIELDS:
                 values[field] = _clean_dict(raw)
+            elif field == "country":
+                values[field] = _clean_country(raw)
             elif field == "company_size":
                 values[field] = _clean_company_size(raw)
             elif field == "status":
@@ -247,7 +276,12 @@ def _changes(current: Mapping, values: Mapping, *, upsert: bool, fill_only: bool
 def _search_text(lead: Mapping) -> str:
     """Lead.search_text, from a lead's values, as Lead.save() derives it."""
     return search_key(
-        lead["first_name"], lead["last_name"], lead["email"], lead["organization"], lead["title"]
+        lead["first_name"],
+        lead["middle_name"],
+        lead["last_name"],
+        lead["email"],
+        lead["organization"],
+        lead["title"],
     )
 
 

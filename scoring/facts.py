@@ -61,7 +61,7 @@ def profile_values(specs: Sequence[engine.AgreementSpec]) -> list[str]:
 
     Reading only those matters at 100,000 leads: each JSON column costs a decode per row.
     """
-    columns = {"id", "stage", "email", "first_name", "last_name"}
+    columns = {"id", "stage", "email", "first_name", "middle_name", "last_name"}
     for spec in specs:
         for rule in (*spec.profile_rules, *spec.negative_rules):
             field = getattr(rule, "field", None)

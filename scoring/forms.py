@@ -10,6 +10,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from leads.countries import country_code
 from leads.models import ActivityKind, Channel, ChannelKind
 from scoring import engine
 from scoring.convert import engine_rule
@@ -68,6 +69,30 @@ def parse_value(operator: str, text: str, *, gate: bool = False):
     if operator in LIST_OPERATORS or (operator == "contains" and len(items) > 1):
         return items
     return text if operator == "equals" else items[0]
+
+
+COUNTRY_OPERATORS = ("equals", "one_of", "not_one_of")
+
+
+def country_value(operator: str, value):
+    """Leads hold ISO codes, so a rule on the country compares codes: each country typed as a
+    name, in any of Accord's languages ("Thailand", "ประเทศไทย", "泰国"), is stored as its code."""
+    if operator not in COUNTRY_OPERATORS:
+        return value
+    items = value if isinstance(value, list) else [value]
+    codes, unknown = [], []
+    for item in items:
+        code = country_code(str(item))
+        if code is None:
+            unknown.append(str(item))
+        elif code not in codes:
+            codes.append(code)
+    if unknown:
+        raise forms.ValidationError(
+            _("Unknown country: %(names)s. Give an ISO code (e.g. TH) or the country's name.")
+            % {"names": ", ".join(unknown)}
+        )
+    return codes if isinstance(value, list) else codes[0]
 
 
 def shown_value(value) -> str:
@@ -142,9 +167,10 @@ class ProfileRuleForm(ValueMixin, RuleForm):
         operator, mode = data.get("operator"), data.get("mode")
         if operator:
             try:
-                self.instance.value = parse_value(
-                    operator, data.get("value_text"), gate=mode == engine.GATE
-                )
+                value = parse_value(operator, data.get("value_text"), gate=mode == engine.GATE)
+                if data.get("field") == "country":
+                    value = country_value(operator, value)
+                self.instance.value = value
             except forms.ValidationError as error:
                 self.add_error("value_text", error)
         if mode == engine.GATE:
@@ -298,7 +324,10 @@ class NegativeRuleForm(ValueMixin, ConditionMixin, RuleForm):
             self.add_error("field", _("Pick either a lead field or an activity."))
         if data.get("field") and data.get("operator"):
             try:
-                self.instance.value = parse_value(data["operator"], data.get("value_text"))
+                value = parse_value(data["operator"], data.get("value_text"))
+                if data["field"] == "country":
+                    value = country_value(data["operator"], value)
+                self.instance.value = value
             except forms.ValidationError as error:
                 self.add_error("value_text", error)
         else:

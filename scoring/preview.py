@@ -26,6 +26,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Max, Min, Q
 from django.utils import timezone
 
 from leads.models import Activity, Lead, Stage, StageChange
+from leads.names import display_name
 from scoring import engine
 from scoring.convert import spec_from_rows
 from scoring.describe import describe, reasons_not
@@ -267,7 +268,7 @@ def enough_memory_to_sort_and_group():
 
 
 def _changed(row: dict, under_draft: engine.ScoreResult, before: bool, score_now: int):
-    name = " ".join(part for part in (row["first_name"], row["last_name"]) if part)
+    name = display_name(row["first_name"], row["middle_name"], row["last_name"])
     return ChangedLead(
         id=row["id"],
         name=name or row["email"],

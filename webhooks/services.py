@@ -37,10 +37,13 @@ def lead_payload(lead) -> dict:
     return {
         "id": lead.pk,
         "email": lead.email,
+        "display_name": lead.full_name,
         "first_name": lead.first_name,
+        "middle_name": lead.middle_name,
         "last_name": lead.last_name,
         "title": lead.title,
         "organization": lead.organization,
+        "country": lead.country.code,
         "stage": lead.stage,
         "status": lead.status,
         "score": lead.score,

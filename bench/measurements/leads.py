@@ -137,7 +137,7 @@ def _csv(rows: int, tag: str, run: int) -> tuple[bytes, list[tuple]]:
         email = f"{tag}-{run}-{n}@example-{n % 997}.com"
         first, company, title = pick(NAMES), pick(COMPANIES), pick(TITLES)
         lines.append(f'{email},{first},Test,"{company}",{title},{n % 5000},webinar,Thailand')
-        records.append((email, first, "Test", company, title, n % 5000, "Thailand"))
+        records.append((email, first, "Test", company, title, n % 5000, "TH"))
     return ("\n".join(lines) + "\n").encode(), records
 
 

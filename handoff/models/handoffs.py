@@ -20,6 +20,12 @@ class FirstTouchChannel(models.TextChoices):
     EMAIL = "email", _("Email")
     SOCIAL = "social", _("Social")
     MEETING = "meeting", _("Meeting")
+    # The messengers buyers in Thailand (LINE), China (WeChat), Russia (Telegram) and the Gulf
+    # (WhatsApp) answer first.
+    LINE = "line", _("LINE")
+    WECHAT = "wechat", _("WeChat")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    TELEGRAM = "telegram", _("Telegram")
 
 
 class ReasonKind(models.TextChoices):

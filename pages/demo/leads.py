@@ -78,40 +78,40 @@ PEOPLE = {
     ],
 }
 
-# (organization, domain, country, city, industry, employees) per market.
+# (organization, domain, country code, city, industry, employees) per market.
 ORGANIZATIONS = {
     "th": [
-        ("สยามเทค โซลูชั่น", "siamtech.co.th", "Thailand", "กรุงเทพมหานคร", "Software", 240),
-        ("บางกอก โลจิสติกส์", "bkklogistics.co.th", "Thailand", "กรุงเทพมหานคร", "Logistics", 1200),
-        ("เชียงใหม่ ฟู้ดส์", "cmfoods.co.th", "Thailand", "เชียงใหม่", "Food", 85),
+        ("สยามเทค โซลูชั่น", "siamtech.co.th", "TH", "กรุงเทพมหานคร", "Software", 240),
+        ("บางกอก โลจิสติกส์", "bkklogistics.co.th", "TH", "กรุงเทพมหานคร", "Logistics", 1200),
+        ("เชียงใหม่ ฟู้ดส์", "cmfoods.co.th", "TH", "เชียงใหม่", "Food", 85),
     ],
     "zh": [
-        ("华信科技有限公司", "huaxin-tech.cn", "China", "上海", "Software", 560),
-        ("远航物流集团", "yuanhang-log.cn", "China", "深圳", "Logistics", 3400),
-        ("明德教育科技", "mingde-edu.cn", "China", "北京", "Education", 130),
+        ("华信科技有限公司", "huaxin-tech.cn", "CN", "上海", "Software", 560),
+        ("远航物流集团", "yuanhang-log.cn", "CN", "深圳", "Logistics", 3400),
+        ("明德教育科技", "mingde-edu.cn", "CN", "北京", "Education", 130),
     ],
     "ru": [
-        ("ООО «СеверСофт»", "seversoft.ru", "Russia", "Санкт-Петербург", "Software", 310),
-        ("АО «Волга Логистик»", "volga-log.ru", "Russia", "Казань", "Logistics", 900),
-        ("ООО «Уральские системы»", "uralsys.ru", "Russia", "Екатеринбург", "Manufacturing", 450),
+        ("ООО «СеверСофт»", "seversoft.ru", "RU", "Санкт-Петербург", "Software", 310),
+        ("АО «Волга Логистик»", "volga-log.ru", "RU", "Казань", "Logistics", 900),
+        ("ООО «Уральские системы»", "uralsys.ru", "RU", "Екатеринбург", "Manufacturing", 450),
     ],
     "ar": [
-        ("شركة الخليج للتقنية", "gulftech.sa", "Saudi Arabia", "الرياض", "Software", 380),
+        ("شركة الخليج للتقنية", "gulftech.sa", "SA", "الرياض", "Software", 380),
         (
             "مجموعة النخبة للتجارة",
             "nukhba-trading.ae",
-            "United Arab Emirates",
+            "AE",
             "دبي",
             "Retail",
             1500,
         ),
-        ("دار الشرق للاستشارات", "alsharq-consult.qa", "Qatar", "الدوحة", "Consulting", 60),
+        ("دار الشرق للاستشارات", "alsharq-consult.qa", "QA", "الدوحة", "Consulting", 60),
     ],
     "en": [
-        ("Northwind Analytics", "northwind.io", "United States", "Austin", "Software", 420),
-        ("Bluefin Logistics", "bluefin.co.uk", "United Kingdom", "Manchester", "Logistics", 2100),
-        ("Acme Robotics", "acmerobotics.de", "Germany", "München", "Manufacturing", 780),
-        ("Helios Health", "helioshealth.com", "United States", "Boston", "Healthcare", 5200),
+        ("Northwind Analytics", "northwind.io", "US", "Austin", "Software", 420),
+        ("Bluefin Logistics", "bluefin.co.uk", "GB", "Manchester", "Logistics", 2100),
+        ("Acme Robotics", "acmerobotics.de", "DE", "München", "Manufacturing", 780),
+        ("Helios Health", "helioshealth.com", "US", "Boston", "Healthcare", 5200),
     ],
 }
 

@@ -27,7 +27,7 @@ def test_a_rep_reaches_the_lead_from_the_panel(
         last_name="Srisuk",
         email="somchai.srisuk@siam-international-trading.co.th",
         phone="+66 2 123 4567",
-        country="Thailand",
+        country="TH",
         title="Head of Sales Operations, Southeast Asia",
         organization="Siam International Trading Public Company Limited",
     )

@@ -134,6 +134,18 @@ class TestFirstTouch:
         touches = touched.events.filter(kind=EventKind.FIRST_TOUCH).order_by("created_at")
         assert [(e.channel, e.note) for e in touches] == [("call", "Voicemail"), ("email", "")]
 
+    @pytest.mark.parametrize("channel", ["line", "wechat", "whatsapp", "telegram"])
+    def test_it_takes_the_messengers_these_markets_answer_on(self, pool_team, sdr, channel):
+        touched = services.log_first_touch(handoff=mql_handoff(), user=sdr, channel=channel)
+
+        touch = touched.events.get(kind=EventKind.FIRST_TOUCH)
+        assert (touch.channel, touch.get_channel_display()) == (
+            channel,
+            {"line": "LINE", "wechat": "WeChat", "whatsapp": "WhatsApp", "telegram": "Telegram"}[
+                channel
+            ],
+        )
+
     def test_it_refuses_an_unknown_channel(self, pool_team, sdr):
         with pytest.raises(ApplicationError) as refused:
             services.log_first_touch(handoff=mql_handoff(), user=sdr, channel="fax")

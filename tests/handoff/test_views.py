@@ -268,6 +268,22 @@ def test_first_touch_and_status_in_place(client, pool_team, sdr):
     assert Handoff.objects.get().first_touch_at is not None
 
 
+def test_the_first_touch_form_offers_the_messengers_and_records_one(client, pool_team, sdr):
+    handoff = mql_handoff()
+    client.force_login(sdr)
+
+    panel = client.get(reverse("handoff:work", args=[handoff.pk]), **HTMX).content.decode()
+    touch = client.post(
+        reverse("handoff:first_touch", args=[handoff.pk]), {"touch-channel": "wechat"}, **HTMX
+    )
+
+    for value, label in [("line", "LINE"), ("wechat", "WeChat"), ("whatsapp", "WhatsApp")]:
+        assert f'<option value="{value}">{label}</option>' in panel
+    assert '<option value="telegram">Telegram</option>' in panel
+    assert touch.status_code == 200
+    assert Handoff.objects.get().events.get(kind="first_touch").channel == "wechat"
+
+
 @pytest.mark.parametrize("role", [Role.MARKETER, Role.ACCOUNT_EXECUTIVE])
 def test_marketers_and_account_executives_cannot_act_in_the_queue(client_as, pool_team, role):
     handoff = mql_handoff()
@@ -458,7 +474,7 @@ def test_the_work_panel_has_what_the_first_touch_needs(
         last_name="Srisuk",
         email="somchai@siamtrade.co.th",
         phone="+66 (2) 123-4567",
-        country="ไทย",
+        country="TH",
         city="Bangkok",
         title="Head of Sales Operations",
         organization="Siam Trade",
@@ -477,6 +493,7 @@ def test_the_work_panel_has_what_the_first_touch_needs(
     assert 'href="mailto:somchai@siamtrade.co.th"' in page
     assert 'href="tel:+6621234567"' in page
     assert "Head of Sales Operations" in page and "Siam Trade" in page
+    assert "<dd><bdi>Thailand</bdi>, <bdi>Bangkok</bdi></dd>" in page  # the code, named
     assert 'datetime="2026-12-07T19:00:00+07:00">7:00 PM</time>' in page  # noon UTC in Bangkok
     assert '(Mon, <bdi dir="ltr">UTC+7</bdi>)' in page
     recent = page.split('id="recent-activity-title"')[1].split("</ul>")[0]
@@ -486,7 +503,7 @@ def test_the_work_panel_has_what_the_first_touch_needs(
 
 
 def test_the_work_panel_says_when_the_country_spans_several_zones(client, pool_team, sdr):
-    handoff = mql_handoff(country="Russia", city="", phone="")
+    handoff = mql_handoff(country="RU", city="", phone="")
     client.force_login(sdr)
 
     page = client.get(reverse("handoff:work", args=[handoff.pk]), **HTMX).content.decode()

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 LEAD_FIELDS = {
     "id",
     "email",
+    "display_name",
     "first_name",
+    "middle_name",
     "last_name",
     "title",
     "organization",
@@ -22,6 +24,7 @@ LEAD_FIELDS = {
     "company_size",
     "industry",
     "country",
+    "country_name",
     "city",
     "channel",
     "stage",

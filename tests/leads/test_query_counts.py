@@ -34,8 +34,14 @@ def pool(db):
 
 def owned_leads(count, make_user):
     """Leads from channels of their own, each owned by its own account executive."""
-    for _ in range(count):
-        LeadFactory(owner=make_user(Role.ACCOUNT_EXECUTIVE))
+    for number in range(count):
+        LeadFactory(
+            owner=make_user(Role.ACCOUNT_EXECUTIVE),
+            first_name="伟",
+            middle_name="",
+            last_name="王",
+            country=("TH", "CN", "RU", "SA", "")[number % 5],
+        )
 
 
 @pytest.mark.parametrize("url", [reverse_lazy("leads:list"), "/api/v1/leads/"], ids=["page", "api"])

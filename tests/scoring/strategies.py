@@ -79,7 +79,7 @@ def leads(draw) -> LeadFacts:
         phone=draw(st.sampled_from(["", "+66 2 123 4567"])),
         company_size=draw(st.none() | st.integers(0, 5000)),
         industry=draw(PROFILE_TEXTS),
-        country=draw(PROFILE_TEXTS),
+        country=draw(st.sampled_from(["", "TH", "CN", "RU", "SA"])),
         city=draw(PROFILE_TEXTS),
         social_handles=draw(st.dictionaries(st.sampled_from(["linkedin", "x"]), st.just("@ana"))),
         attributes=draw(st.dictionaries(st.sampled_from(["budget", "plan"]), SCALARS)),

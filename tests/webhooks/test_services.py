@@ -199,3 +199,13 @@ def test_a_url_the_client_cannot_send_to_is_a_failed_attempt_not_a_crash(subscri
 
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, None)
+
+
+def test_the_payload_names_the_lead_as_its_script_writes_it_and_gives_the_country_code():
+    lead = LeadFactory(first_name="伟", last_name="王", country="CN")
+
+    payload = services.lead_payload(lead)
+
+    assert (payload["display_name"], payload["middle_name"], payload["country"]) == (
+        "王伟", "", "CN",
+    )  # fmt: skip
