@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from core.text import fold
+
+# The upper end of an open company-size range ("10,000+"): the largest size the column holds.
+OPEN_COMPANY_SIZE = 2_147_483_647
 
 
 def normalize_email(email: str) -> str:
@@ -102,6 +106,12 @@ class Lead(models.Model):
     organization = models.CharField(_("organization"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     company_size = models.PositiveIntegerField(_("company size (employees)"), null=True, blank=True)
+    # A size known only as a range ("51-200", as CRMs export it) is company_size up to this; null
+    # when company_size is exact. An open range ("10,000+") reaches OPEN_COMPANY_SIZE. How rules
+    # compare a range: scoring/normal.py, size_bounds.
+    company_size_max = models.PositiveIntegerField(
+        _("company size, up to (employees)"), null=True, blank=True
+    )
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=100, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -160,6 +170,11 @@ class Lead(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=LeadStatus.values), name="lead_status_valid"
             ),
+            models.CheckConstraint(
+                condition=models.Q(company_size_max__isnull=True)
+                | models.Q(company_size__isnull=False, company_size_max__gt=F("company_size")),
+                name="lead_company_size_range",
+            ),
         ]
         indexes = [
             # Lead list filters.
@@ -182,6 +197,17 @@ class Lead(models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    @property
+    def company_size_text(self) -> str:
+        """ "85", "51–200", "10000+" or "" (unknown)."""
+        if self.company_size is None:
+            return ""
+        if self.company_size_max is None:
+            return str(self.company_size)
+        if self.company_size_max >= OPEN_COMPANY_SIZE:
+            return f"{self.company_size}+"
+        return f"{self.company_size}–{self.company_size_max}"
 
 
 # Activities recorded by public web-form capture, and the property holding the person's fields as

@@ -109,6 +109,7 @@ class LeadSerializer(serializers.ModelSerializer):
             "organization",
             "phone",
             "company_size",
+            "company_size_max",
             "industry",
             "country",
             "city",
@@ -157,6 +158,7 @@ class LeadWriteSerializer(serializers.ModelSerializer):
             "organization",
             "phone",
             "company_size",
+            "company_size_max",
             "industry",
             "country",
             "city",
@@ -169,4 +171,11 @@ class LeadWriteSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "email": {"help_text": _("Matched case-insensitively: the upsert key.")},
             "status": {"help_text": _("Work status; the only field sales roles may change.")},
+            "company_size_max": {
+                "help_text": _(
+                    "The upper end when the size is a range (51 to 200), given with "
+                    "company_size; 2147483647 for an open range (10,000+); omitted or null "
+                    "when company_size is exact."
+                )
+            },
         }

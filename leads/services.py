@@ -32,7 +32,14 @@ from django.utils.translation import gettext_lazy
 from accounts.capabilities import may, require
 from core.errors import PermissionDenied
 from leads import hooks
-from leads.models import Channel, Lead, LeadStatus, normalize_email, search_key
+from leads.models import (
+    OPEN_COMPANY_SIZE,
+    Channel,
+    Lead,
+    LeadStatus,
+    normalize_email,
+    search_key,
+)
 
 TEXT_FIELDS = (
     "first_name",
@@ -46,14 +53,19 @@ TEXT_FIELDS = (
     "source_detail",
 )
 DICT_FIELDS = ("social_handles", "attributes")
-UPSERT_FIELDS = ("email", *TEXT_FIELDS, *DICT_FIELDS, "company_size", "status", "channel")
+UPSERT_FIELDS = (
+    "email", *TEXT_FIELDS, *DICT_FIELDS, "company_size", "company_size_max", "status", "channel",
+)  # fmt: skip
 WRITABLE_FIELDS = frozenset(UPSERT_FIELDS)
 # Where the lead first came from is kept when a later upsert names another channel.
 FIRST_TOUCH_FIELDS = ("channel", "source_detail")
 # A field holding one of these is empty: a fill-only upsert may write it.
 EMPTY_VALUES = ("", None)
+# A field that is written with another and only when that one is: the upper end of a size range
+# (null for an exact size) belongs to the size it completes.
+WRITTEN_WITH = {"company_size_max": "company_size"}
 # PositiveIntegerField's range on every database Accord runs on.
-MAX_COMPANY_SIZE = 2_147_483_647
+MAX_COMPANY_SIZE = OPEN_COMPANY_SIZE
 MAX_JSON_DEPTH = 32
 NOT_AN_OBJECT = gettext_lazy("Expected an object of lead fields.")
 # How many emails one lookup names, well under SQLite's limit on query parameters.
@@ -188,7 +200,7 @@ def clean_lead_data(
                 values[field] = _clean_text(field, raw)
             elif field in DICT_FIELDS:
                 values[field] = _clean_dict(raw)
-            elif field == "company_size":
+            elif field in ("company_size", "company_size_max"):
                 values[field] = _clean_company_size(raw)
             elif field == "status":
                 values[field] = _clean_status(raw)
@@ -198,7 +210,27 @@ def clean_lead_data(
                 raise ValidationError(_("Not a field that can be written; see the API schema."))
         except ValidationError as invalid:
             errors[str(field)[:100]] = invalid.messages
+    if "company_size" in values or "company_size_max" in values:
+        _clean_size_range(values, errors)
     return values, errors
+
+
+def _clean_size_range(values: dict, errors: dict[str, list[str]]) -> None:
+    """A size is exact (company_size alone; its upper end becomes null) or a range that
+    company_size_max closes; `OPEN_COMPANY_SIZE` leaves it open ("10,000+")."""
+    if "company_size_max" not in values:
+        if "company_size" not in errors:
+            values["company_size_max"] = None
+        return
+    if "company_size" not in values:
+        if "company_size" not in errors:
+            errors["company_size_max"] = [_("Give company_size, the lower end, with it.")]
+        return
+    low, high = values["company_size"], values["company_size_max"]
+    if high is None or high == low:
+        values["company_size_max"] = None
+    elif low is None or high < low:
+        errors["company_size_max"] = [_("Must be at least company_size, the lower end.")]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -235,7 +267,7 @@ def _changes(current: Mapping, values: Mapping, *, upsert: bool, fill_only: bool
     for field, value in values.items():
         if upsert and field in DICT_FIELDS:
             value = {**value, **current[field]} if fill_only else {**current[field], **value}
-        elif fill_only and current[field] not in EMPTY_VALUES:
+        elif fill_only and current[WRITTEN_WITH.get(field, field)] not in EMPTY_VALUES:
             continue
         if upsert and field in FIRST_TOUCH_FIELDS and current[field]:
             continue

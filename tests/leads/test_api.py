@@ -20,6 +20,7 @@ LEAD_FIELDS = {
     "organization",
     "phone",
     "company_size",
+    "company_size_max",
     "industry",
     "country",
     "city",
