@@ -24,7 +24,7 @@ TARGET_LABELS = {
     "full_name": gettext_lazy("Full name (split into first and last name)"),
     "first_name": gettext_lazy("First name"),
     "last_name": gettext_lazy("Last name"),
-    "middle_name": gettext_lazy("Middle name or patronymic (kept as an attribute)"),
+    "middle_name": gettext_lazy("Middle name / patronymic"),
     "title": gettext_lazy("Job title"),
     "organization": gettext_lazy("Organization"),
     "phone": gettext_lazy("Phone"),

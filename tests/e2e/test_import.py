@@ -124,7 +124,11 @@ def test_a_bitrix24_export_maps_itself_and_imports_in_the_readers_language(
     page.locator("[data-count=new]").wait_for()
     assert page.locator("[data-count=new]").inner_text() == "2"
     assert page.locator("[data-count=rejected]").inner_text() == "1"
-    assert "Горячий" in page.locator("table.rejections").inner_text()
+    reason = page.locator("table.rejections").inner_text()
+    assert "Горячий" in reason
+    # The reason is written in the reader's language, and names the statuses in it.
+    assert {"ru": "Статус лида", "ar": "حالة العميل المحتمل"}[language] in reason
+    assert {"ru": "В работе", "ar": "قيد التنفيذ"}[language] in reason
     assert_fits(page, language)
     page.screenshot(path=tmp_path / f"bitrix24-dry-run-{language}.png", full_page=True)
     page.locator("form.inline-actions button[type=submit]").click()
