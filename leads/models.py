@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -7,6 +8,9 @@ from django_countries.fields import CountryField
 from core.text import fold
 from leads.countries import lead_countries
 from leads.names import display_name
+
+# The upper end of an open company-size range ("10,000+"): the largest size the column holds.
+OPEN_COMPANY_SIZE = 2_147_483_647
 
 
 def normalize_email(email: str) -> str:
@@ -108,6 +112,12 @@ class Lead(models.Model):
     organization = models.CharField(_("organization"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     company_size = models.PositiveIntegerField(_("company size (employees)"), null=True, blank=True)
+    # A size known only as a range ("51-200", as CRMs export it) is company_size up to this; null
+    # when company_size is exact. An open range ("10,000+") reaches OPEN_COMPANY_SIZE. How rules
+    # compare a range: scoring/normal.py, size_bounds.
+    company_size_max = models.PositiveIntegerField(
+        _("company size, up to (employees)"), null=True, blank=True
+    )
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     country = CountryField(
         _("country"),
@@ -171,6 +181,11 @@ class Lead(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=LeadStatus.values), name="lead_status_valid"
             ),
+            models.CheckConstraint(
+                condition=models.Q(company_size_max__isnull=True)
+                | models.Q(company_size__isnull=False, company_size_max__gt=F("company_size")),
+                name="lead_company_size_range",
+            ),
         ]
         indexes = [
             # Lead list filters.
@@ -199,6 +214,17 @@ class Lead(models.Model):
     def full_name(self) -> str:
         """The name as its script writes it (leads.names): "王伟", "Иван Петрович Сидоров"."""
         return display_name(self.first_name, self.middle_name, self.last_name)
+
+    @property
+    def company_size_text(self) -> str:
+        """ "85", "51–200", "10000+" or "" (unknown)."""
+        if self.company_size is None:
+            return ""
+        if self.company_size_max is None:
+            return str(self.company_size)
+        if self.company_size_max >= OPEN_COMPANY_SIZE:
+            return f"{self.company_size}+"
+        return f"{self.company_size}–{self.company_size_max}"
 
 
 # Activities recorded by public web-form capture, and the property holding the person's fields as

@@ -94,6 +94,7 @@ class LeadSerializer(serializers.ModelSerializer):
             "organization",
             "phone",
             "company_size",
+            "company_size_max",
             "industry",
             "country",
             "country_name",
@@ -143,6 +144,16 @@ class LeadWriteSerializer(StrictInput, serializers.ModelSerializer):
     company_size = serializers.IntegerField(
         allow_null=True, required=False, min_value=0, max_value=MAX_COMPANY_SIZE
     )
+    company_size_max = serializers.IntegerField(
+        allow_null=True,
+        required=False,
+        min_value=0,
+        max_value=MAX_COMPANY_SIZE,
+        help_text=_(
+            "The upper end when the size is a range (51 to 200), given with company_size; "
+            "2147483647 for an open range (10,000+); omitted or null when company_size is exact."
+        ),
+    )
     attributes = JSONObject(
         required=False,
         allow_null=True,
@@ -157,6 +168,7 @@ class LeadWriteSerializer(StrictInput, serializers.ModelSerializer):
     country = serializers.CharField(
         required=False,
         allow_blank=True,
+        allow_null=True,
         help_text=_(
             "ISO 3166 code (TH, THA) or the country's name in English, Thai, Chinese, Russian "
             "or Arabic; stored as the alpha-2 code."
@@ -174,6 +186,7 @@ class LeadWriteSerializer(StrictInput, serializers.ModelSerializer):
             "organization",
             "phone",
             "company_size",
+            "company_size_max",
             "industry",
             "country",
             "city",
@@ -196,6 +209,7 @@ class LeadWriteSerializer(StrictInput, serializers.ModelSerializer):
                 name: {"allow_null": True, "trim_whitespace": False}
                 for name in (
                     "first_name",
+                    "middle_name",
                     "last_name",
                     "title",
                     "organization",

@@ -33,7 +33,14 @@ from accounts.capabilities import may, require
 from core.errors import ConflictError, PermissionDenied
 from leads import hooks
 from leads.countries import country_code
-from leads.models import Channel, Lead, LeadStatus, normalize_email, search_key
+from leads.models import (
+    OPEN_COMPANY_SIZE,
+    Channel,
+    Lead,
+    LeadStatus,
+    normalize_email,
+    search_key,
+)
 
 TEXT_FIELDS = (
     "first_name",
@@ -53,6 +60,7 @@ UPSERT_FIELDS = (
     "country",
     *DICT_FIELDS,
     "company_size",
+    "company_size_max",
     "status",
     "channel",
 )
@@ -61,8 +69,11 @@ WRITABLE_FIELDS = frozenset(UPSERT_FIELDS)
 FIRST_TOUCH_FIELDS = ("channel", "source_detail")
 # A field holding one of these is empty: a fill-only upsert may write it.
 EMPTY_VALUES = ("", None)
+# A field that is written with another and only when that one is: the upper end of a size range
+# (null for an exact size) belongs to the size it completes.
+WRITTEN_WITH = {"company_size_max": "company_size"}
 # PositiveIntegerField's range on every database Accord runs on.
-MAX_COMPANY_SIZE = 2_147_483_647
+MAX_COMPANY_SIZE = OPEN_COMPANY_SIZE
 MAX_JSON_DEPTH = 32
 NOT_AN_OBJECT = gettext_lazy("Expected an object of lead fields.")
 # How many emails one lookup names, well under SQLite's limit on query parameters.
@@ -217,7 +228,7 @@ def clean_lead_data(
                 values[field] = _clean_dict(raw)
             elif field == "country":
                 values[field] = _clean_country(raw)
-            elif field == "company_size":
+            elif field in ("company_size", "company_size_max"):
                 values[field] = _clean_company_size(raw)
             elif field == "status":
                 values[field] = _clean_status(raw)
@@ -227,7 +238,27 @@ def clean_lead_data(
                 raise ValidationError(_("Not a field that can be written; see the API schema."))
         except ValidationError as invalid:
             errors[str(field)[:100]] = invalid.messages
+    if "company_size" in values or "company_size_max" in values:
+        _clean_size_range(values, errors)
     return values, errors
+
+
+def _clean_size_range(values: dict, errors: dict[str, list[str]]) -> None:
+    """A size is exact (company_size alone; its upper end becomes null) or a range that
+    company_size_max closes; `OPEN_COMPANY_SIZE` leaves it open ("10,000+")."""
+    if "company_size_max" not in values:
+        if "company_size" not in errors:
+            values["company_size_max"] = None
+        return
+    if "company_size" not in values:
+        if "company_size" not in errors:
+            errors["company_size_max"] = [_("Give company_size, the lower end, with it.")]
+        return
+    low, high = values["company_size"], values["company_size_max"]
+    if high is None or high == low:
+        values["company_size_max"] = None
+    elif low is None or high < low:
+        errors["company_size_max"] = [_("Must be at least company_size, the lower end.")]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -264,7 +295,7 @@ def _changes(current: Mapping, values: Mapping, *, upsert: bool, fill_only: bool
     for field, value in values.items():
         if upsert and field in DICT_FIELDS:
             value = {**value, **current[field]} if fill_only else {**current[field], **value}
-        elif fill_only and current[field] not in EMPTY_VALUES:
+        elif fill_only and current[WRITTEN_WITH.get(field, field)] not in EMPTY_VALUES:
             continue
         if upsert and field in FIRST_TOUCH_FIELDS and current[field]:
             continue

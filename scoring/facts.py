@@ -45,6 +45,7 @@ FACT_COLUMNS = {
     "organization": "organization",
     "phone": "phone",
     "company_size": "company_size",
+    "company_size_max": "company_size_max",
     "industry": "industry",
     "country": "country",
     "city": "city",
@@ -69,6 +70,8 @@ def profile_values(specs: Sequence[engine.AgreementSpec]) -> list[str]:
                 continue
             if field.startswith(engine.ATTRIBUTE_PREFIX):
                 columns.add("attributes")
+            elif field == "company_size":
+                columns.update(("company_size", "company_size_max"))
             elif field != "email_domain":
                 columns.add(field)
         if spec.channel_rules:

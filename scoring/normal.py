@@ -61,6 +61,22 @@ def number(value: object) -> Decimal | None:
     return None
 
 
+def size_bounds(size: int | None, size_max: int | None) -> tuple[int | None, int | None]:
+    """A lead's company size as the two ends a rule is tested on.
+
+    An exact size is both ends. A range ("51-200", as CRMs and trade-fair lists give it; stored as
+    company_size and company_size_max) holds a rule only when both of its ends hold it: "at least
+    50" holds for 51-200 (its lower end is at least 50) but not for 11-50, "at most 200" holds for
+    51-200 but never for an open range (10,000+, whose upper end is the largest size), and
+    "equals 100" holds for no range. For at least / at most this is exactly "every size the range
+    allows holds the rule", so a gate never lets a lead through on a size it may not have and a
+    negative fires only on a size the lead surely has. An unknown size has no ends.
+    """
+    if size is None:
+        return None, None
+    return size, size if size_max is None else size_max
+
+
 def scalar_text(value: object) -> str | None:
     """A text or number as text (45.0 reads "45", true reads "true"); None for anything else."""
     if isinstance(value, str):

@@ -4,68 +4,27 @@ Both are pure functions: the dry run and the real import call the same `validate
 the dry run promises is what the import does.
 """
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from leads.models import Channel
+from intake.imports import values
+from intake.imports.headers import FALLBACK, PREFERRED, header_key
+from intake.imports.names import split_full_name
+from leads.models import Channel, LeadStatus
 from leads.services import clean_lead_data
 
 IGNORE = ""
 ATTRIBUTE = "attribute"
 
-# Lead field -> header spellings seen in the wild, in English and the users' languages,
-# compared after `header_key` (case-folded, without spaces and punctuation).
-ALIASES: dict[str, tuple[str, ...]] = {
-    "email": (
-        "email", "e-mail", "email address", "e-mail address", "mail", "work email",
-        "почта", "электронная почта", "e-mail адрес", "邮箱", "电子邮件", "电子邮箱", "邮件",
-        "อีเมล", "อีเมล์", "البريد الإلكتروني", "البريد الالكتروني", "بريد إلكتروني", "الإيميل",
-    ),
-    "first_name": (
-        "first name", "firstname", "given name", "first", "имя", "名", "名字", "ชื่อ",
-        "ชื่อจริง", "الاسم", "الاسم الأول",
-    ),
-    "last_name": (
-        "last name", "lastname", "surname", "family name", "фамилия", "姓", "姓氏", "นามสกุล",
-        "اسم العائلة", "الكنية",
-    ),
-    "title": (
-        "title", "job title", "position", "role", "job role", "должность", "职位", "职务",
-        "ตำแหน่ง", "ตำแหน่งงาน", "المسمى الوظيفي", "الوظيفة", "المنصب",
-    ),
-    "organization": (
-        "company", "organization", "organisation", "company name", "account", "account name",
-        "компания", "организация", "公司", "单位", "公司名称", "บริษัท", "องค์กร", "الشركة",
-        "المؤسسة", "المنظمة",
-    ),
-    "phone": (
-        "phone", "phone number", "telephone", "mobile", "tel", "direct phone", "телефон",
-        "电话", "手机", "联系电话", "โทรศัพท์", "เบอร์โทร", "เบอร์โทรศัพท์", "الهاتف",
-        "رقم الهاتف", "الجوال",
-    ),
-    "company_size": (
-        "company size", "employees", "number of employees", "headcount", "размер компании",
-        "сотрудники", "число сотрудников", "员工人数", "公司规模", "จำนวนพนักงาน", "عدد الموظفين",
-    ),
-    "industry": ("industry", "sector", "отрасль", "行业", "อุตสาหกรรม", "الصناعة", "القطاع"),
-    "country": ("country", "страна", "国家", "ประเทศ", "الدولة", "البلد"),
-    "city": ("city", "town", "город", "城市", "เมือง", "จังหวัด", "المدينة"),
-    "channel": ("channel", "lead channel", "канал", "渠道", "ช่องทาง", "القناة"),
-    "source_detail": (
-        "source", "lead source", "campaign", "источник", "кампания", "来源", "活动", "แหล่งที่มา",
-        "แคมเปญ", "المصدر", "الحملة",
-    ),
-}  # fmt: skip
-
 TARGET_LABELS = {
     IGNORE: gettext_lazy("— ignore —"),
     "email": gettext_lazy("Email"),
+    "full_name": gettext_lazy("Full name (split into first and last name)"),
     "first_name": gettext_lazy("First name"),
     "last_name": gettext_lazy("Last name"),
+    "middle_name": gettext_lazy("Middle name / patronymic"),
     "title": gettext_lazy("Job title"),
     "organization": gettext_lazy("Organization"),
     "phone": gettext_lazy("Phone"),
@@ -75,31 +34,43 @@ TARGET_LABELS = {
     "city": gettext_lazy("City"),
     "channel": gettext_lazy("Channel"),
     "source_detail": gettext_lazy("Source / campaign"),
+    "status": gettext_lazy("Lead status"),
     ATTRIBUTE: gettext_lazy("Keep as an extra attribute"),
 }
-PUNCTUATION = re.compile(r"[\s\-_.:/()#*]+")
-
-
-def header_key(header: str) -> str:
-    return PUNCTUATION.sub("", unicodedata.normalize("NFKC", header).casefold())
-
-
 FIELD_LABELS = {**TARGET_LABELS, "attributes": TARGET_LABELS[ATTRIBUTE]}
-ALIAS_INDEX = {header_key(alias): target for target, names in ALIASES.items() for alias in names}
+# Header key -> (field, rank): rank 0 for a preferred spelling, 1 for a fallback.
+ALIAS_INDEX = {
+    header_key(alias): (target, rank)
+    for rank, table in enumerate((PREFERRED, FALLBACK))
+    for target, names in table.items()
+    for alias in names
+}
 
 
 def guess_mapping(headers: list[str], saved: dict[str, str] | None = None) -> dict[str, str]:
-    """Column index -> field: a saved mapping for the source first, then the known spellings."""
+    """Column index -> field: a saved mapping for the source first, then the known spellings.
+
+    A field comes from one column: the first with the best-ranked spelling ("Рабочий e-mail"
+    over "Личный e-mail", whichever comes first); the other columns are kept as attributes.
+    """
     saved_by_key = {header_key(header): target for header, target in (saved or {}).items()}
-    mapping, taken = {}, set()
+    guesses = {}
     for index, header in enumerate(headers):
         key = header_key(header)
-        target = saved_by_key.get(key, ALIAS_INDEX.get(key, ATTRIBUTE if header else IGNORE))
-        if target in taken and target not in (IGNORE, ATTRIBUTE):
-            target = ATTRIBUTE
-        taken.add(target)
-        mapping[str(index)] = target
-    return mapping
+        if key in saved_by_key:
+            guesses[index] = (saved_by_key[key], -1)
+        else:
+            guesses[index] = ALIAS_INDEX.get(key, (ATTRIBUTE if header else IGNORE, 0))
+    best: dict[str, int] = {}
+    for index, (target, rank) in guesses.items():
+        if target not in (IGNORE, ATTRIBUTE) and (
+            target not in best or rank < guesses[best[target]][1]
+        ):
+            best[target] = index
+    return {
+        str(index): target if target in (IGNORE, ATTRIBUTE) or best[target] == index else ATTRIBUTE
+        for index, (target, _rank) in guesses.items()
+    }
 
 
 def check_mapping(mapping: dict[str, str]) -> str:
@@ -171,6 +142,9 @@ def row_data(values: list[str], rules: RowRules) -> tuple[dict | None, str]:
         elif target != IGNORE and value:
             data[target] = value
     data.setdefault("email", "")
+    reason = read_crm_words(data, attributes)
+    if reason:
+        return None, reason
     if attributes:
         data["attributes"] = attributes
     if "channel" in data:
@@ -180,6 +154,43 @@ def row_data(values: list[str], rules: RowRules) -> tuple[dict | None, str]:
     if rules.source:
         data.setdefault("source_detail", rules.source[:200])
     return data, ""
+
+
+def read_crm_words(data: dict, attributes: dict) -> str:
+    """Turn the cells written in a CRM's own words into lead fields, in place: the full name into
+    first, middle (a patronymic) and last name, the status word into a status,
+    a size range into its two ends. The reason the row is refused, or "".
+
+    A status or size that cannot be read refuses the row, as an unknown channel does: storing the
+    lead without it would hide the problem, and the rejected-rows file lets it be fixed and
+    imported again (or the column kept as an attribute instead).
+    """
+    full_name = data.pop("full_name", "")
+    if full_name:
+        parts = split_full_name(full_name)
+        data.setdefault("first_name", parts.first)
+        data.setdefault("last_name", parts.last)
+        if parts.middle:
+            data.setdefault("middle_name", parts.middle)
+    if "status" in data:
+        status = values.read_status(data["status"])
+        if status is None:
+            return _(
+                "Lead status: “%(value)s” is not a status Accord knows; map the column to an "
+                "attribute to keep it, or use one of: %(choices)s."
+            ) % {"value": data["status"][:100], "choices": ", ".join(map(str, LeadStatus.labels))}
+        data["status"] = status
+    if "company_size" in data:
+        size = values.read_size(data["company_size"])
+        if size is None:
+            return _(
+                "Company size: “%(value)s” is not a whole number of employees or a range such "
+                "as 51-200."
+            ) % {"value": data["company_size"][:100]}
+        data["company_size"], upper = size
+        if upper is not None:
+            data["company_size_max"] = upper
+    return ""
 
 
 def describe_errors(errors: dict[str, list[str]]) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from operator import attrgetter
 
+from scoring import normal
 from scoring.engine.errors import RuleError
 from scoring.engine.operators import Test, compile_test
 
@@ -64,6 +65,13 @@ def _lead_reader(field: str) -> Callable[["LeadFacts"], object]:
 
 def _lead_test(field: str, operator: str, value: object) -> Callable[["LeadFacts"], bool]:
     read, test = _lead_reader(field), compile_test(operator, value)
+    if field == "company_size":
+        # A size range holds a rule when both its ends do (normal.size_bounds says why).
+        def both_ends(lead: "LeadFacts") -> bool:
+            low, high = normal.size_bounds(lead.company_size, lead.company_size_max)
+            return test(low) and test(high)
+
+        return both_ends
     if field == "email_domain" and operator in DOMAIN_OPERATORS:
         if operator == "not_one_of":
             return lambda lead: all(test(domain) for domain in _domain_and_parents(read(lead)))
@@ -105,6 +113,7 @@ class LeadFacts:
     organization: str = ""
     phone: str = ""
     company_size: int | None = None
+    company_size_max: int | None = None  # the upper end of a size range; None when exact
     industry: str = ""
     country: str = ""
     city: str = ""

@@ -22,6 +22,7 @@ LEAD_FIELDS = {
     "organization",
     "phone",
     "company_size",
+    "company_size_max",
     "industry",
     "country",
     "country_name",

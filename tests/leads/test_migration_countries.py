@@ -5,8 +5,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from leads.models import Lead
-
 BEFORE = [("leads", "0007_search_text_folded")]
 AFTER = [("leads", "0008_names_and_countries")]
 
@@ -40,9 +38,11 @@ def test_free_text_countries_become_codes_and_the_rest_is_kept_and_reported(
     for email, country in typed.items():
         Lead0007.objects.create(email=email, country=country, attributes={"plan": "pro"})
 
-    MigrationExecutor(connection).migrate(AFTER)
+    executor = MigrationExecutor(connection)
+    executor.migrate(AFTER)
+    Lead0008 = executor.loader.project_state(AFTER).apps.get_model("leads", "Lead")
 
-    leads = {lead.email: lead for lead in Lead.objects.all()}
+    leads = {lead.email: lead for lead in Lead0008.objects.all()}
     codes = {email: lead.country.code for email, lead in leads.items()}
     assert codes == {
         "a@x.io": "TH",

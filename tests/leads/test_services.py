@@ -8,7 +8,7 @@ from handoff.services import open_handoff
 from leads.lifecycle import move_stage
 from leads.models import Lead, LeadStatus, Stage
 from leads.services import bulk_upsert_leads, store_leads, update_lead, upsert_lead
-from tests.factories import ActivityFactory, ChannelFactory, LeadFactory
+from tests.factories import ActivityFactory, ChannelFactory, LeadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -247,3 +247,49 @@ def test_update_lead_refuses_an_email_another_lead_has(marketer):
 def test_a_user_without_a_writing_role_may_not_upsert(make_user):
     with pytest.raises(PermissionDenied):
         upsert_lead(data={"email": "a@example.com"}, actor=make_user(Role.SDR))
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"company_size_max": 200}, "company_size_max"),
+        ({"company_size": 200, "company_size_max": 51}, "company_size_max"),
+        ({"company_size": None, "company_size_max": 51}, "company_size_max"),
+        ({"company_size": "many", "company_size_max": 51}, "company_size"),
+    ],
+)
+def test_a_size_range_needs_its_lower_end_below_its_upper_end(data, field):
+    with pytest.raises(ValidationError) as error:
+        upsert_lead(data={"email": "ana@acme.io", **data})
+
+    assert set(error.value.message_dict) == {field}
+
+
+def test_a_size_range_is_stored_with_both_ends_and_an_exact_size_clears_the_upper_one():
+    lead, _ = upsert_lead(
+        data={"email": "ana@acme.io", "company_size": 51, "company_size_max": 200}
+    )
+    assert (lead.company_size, lead.company_size_max, lead.company_size_text) == (51, 200, "51–200")
+
+    lead, _ = upsert_lead(
+        data={"email": "ana@acme.io", "company_size": 100, "company_size_max": 100}
+    )
+    assert (lead.company_size, lead.company_size_max) == (100, None)
+
+    upsert_lead(data={"email": "ana@acme.io", "company_size": 51, "company_size_max": 200})
+    lead = update_lead(
+        lead_id=lead.pk, data={"company_size": 75}, actor=UserFactory(roles=[Role.MARKETER])
+    )
+    assert (lead.company_size, lead.company_size_max) == (75, None)
+
+
+def test_a_fill_only_upsert_leaves_a_known_size_whole():
+    lead, _ = upsert_lead(data={"email": "ana@acme.io", "company_size": 85})
+
+    upsert_lead(
+        data={"email": "ana@acme.io", "company_size": 51, "company_size_max": 200},
+        fill_only=True,
+    )
+
+    lead.refresh_from_db()
+    assert (lead.company_size, lead.company_size_max) == (85, None)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from hypothesis import strategies as st
 
+from leads.models import OPEN_COMPANY_SIZE
 from scoring.engine import (
     OPERATORS,
     PROFILE_FIELDS,
@@ -70,6 +71,11 @@ def leads(draw) -> LeadFacts:
         draw(st.sampled_from(["ana", "li"])),
         draw(st.sampled_from(["northwind.io", "GMail.com", "mail.ru", "acme.co.th"])),
     )
+    size = draw(st.none() | st.integers(0, 5000))
+    # A range ("51-200", "10,000+") as imports store it, or an exact size (no upper end).
+    size_max = None
+    if size is not None:
+        size_max = draw(st.none() | st.integers(size + 1, size + 5000) | st.just(OPEN_COMPANY_SIZE))
     return LeadFacts(
         email=draw(st.sampled_from([f"{user}@{domain}", ""])),
         first_name=draw(PROFILE_TEXTS),
@@ -77,7 +83,8 @@ def leads(draw) -> LeadFacts:
         title=draw(PROFILE_TEXTS),
         organization=draw(PROFILE_TEXTS),
         phone=draw(st.sampled_from(["", "+66 2 123 4567"])),
-        company_size=draw(st.none() | st.integers(0, 5000)),
+        company_size=size,
+        company_size_max=size_max,
         industry=draw(PROFILE_TEXTS),
         country=draw(st.sampled_from(["", "TH", "CN", "RU", "SA"])),
         city=draw(PROFILE_TEXTS),

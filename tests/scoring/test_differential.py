@@ -79,6 +79,7 @@ def store(lead: engine.LeadFacts, activities: list[engine.ActivityFact]) -> tupl
         organization=lead.organization,
         phone=lead.phone,
         company_size=lead.company_size,
+        company_size_max=lead.company_size_max,
         industry=lead.industry,
         country=lead.country,
         city=lead.city,

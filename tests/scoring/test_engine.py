@@ -483,6 +483,54 @@ def test_each_operator(field, operator, value, lead_value, holds):
     assert rule.holds(lead) is holds
 
 
+OPEN = 2_147_483_647
+
+
+@pytest.mark.parametrize(
+    ("operator", "value", "size", "holds"),
+    [
+        ("at_least", 50, (51, 200), True),
+        ("at_least", 51, (51, 200), True),
+        ("at_least", 50, (11, 50), False),
+        ("at_least", 100, (51, 200), False),
+        ("at_least", 10_000, (10_000, OPEN), True),
+        ("at_most", 200, (51, 200), True),
+        ("at_most", 100, (51, 200), False),
+        ("at_most", 1_000_000, (10_000, OPEN), False),
+        ("equals", 100, (51, 200), False),
+        ("equals", 51, (51, 200), False),
+        ("one_of", [51, 200], (51, 200), True),
+        ("not_one_of", [100], (51, 200), True),
+        ("present", None, (51, 200), True),
+        ("present", None, (None, None), False),
+    ],
+)
+def test_a_size_range_holds_a_rule_when_both_of_its_ends_do(operator, value, size, holds):
+    lead = LeadFacts(company_size=size[0], company_size_max=size[1])
+    rule = ProfileRule(id=1, field="company_size", operator=operator, value=value)
+
+    assert rule.holds(lead) is holds
+
+
+@given(
+    low=st.integers(0, 5000),
+    width=st.integers(1, 5000),
+    bound=st.integers(0, 12_000),
+    operator=st.sampled_from(["at_least", "at_most"]),
+)
+def test_at_least_and_at_most_hold_for_a_range_when_they_hold_for_every_size_in_it(
+    low, width, bound, operator
+):
+    lead = LeadFacts(company_size=low, company_size_max=low + width)
+    rule = ProfileRule(id=1, field="company_size", operator=operator, value=bound)
+
+    every_size = all(
+        rule.holds(LeadFacts(company_size=size))
+        for size in (low, low + width, *(range(low, low + width + 1, max(1, width // 7))))
+    )
+    assert rule.holds(lead) is every_size
+
+
 @pytest.mark.parametrize(
     ("operator", "value", "budget", "holds"),
     [
