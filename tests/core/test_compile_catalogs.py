@@ -39,3 +39,19 @@ def test_a_translation_that_breaks_its_placeholders_stops_the_compile(tmp_path, 
     with pytest.raises(CommandError, match=r"django\.po"):
         call_command("compile_catalogs")
     assert not (folder / "django.mo").exists()
+
+
+def test_a_fuzzy_guess_with_other_placeholders_does_not_stop_the_compile(tmp_path, settings):
+    settings.LOCALE_PATHS = [tmp_path]
+    folder = write_catalog(
+        tmp_path,
+        "ar",
+        '#, python-format\nmsgid "%(count)s leads"\nmsgstr "%(count)s عملاء"\n\n'
+        '#, fuzzy, python-format\nmsgid "waiting for: %(sides)s"\nmsgstr "التوقيع عن %(side)s"\n',
+    )
+
+    call_command("compile_catalogs")
+
+    with (folder / "django.mo").open("rb") as compiled:
+        catalog = gettext.GNUTranslations(compiled)
+    assert catalog.gettext("waiting for: %(sides)s") == "waiting for: %(sides)s"

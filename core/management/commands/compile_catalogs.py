@@ -2,7 +2,9 @@
 
 Pure Python, so `make run` works on machines without GNU gettext (Django's `compilemessages`
 needs `msgfmt`). A catalog whose translations break their placeholders stops the command: a
-page would otherwise fail at the first `%` formatting in that language.
+page would otherwise fail at the first `%` formatting in that language. Fuzzy entries (a guess
+left by makemessages for a changed msgid) are not compiled, as msgfmt leaves them out, so their
+placeholders are not checked either; tests/core/test_catalogs.py fails while any remains.
 """
 
 from pathlib import Path
@@ -28,12 +30,13 @@ class Command(BaseCommand):
                     f"{po_path}:{message.lineno}: {error}"
                     for message, errors in catalog.check()
                     for error in errors
+                    if not message.fuzzy
                 ]
                 if problems:
                     raise CommandError("\n".join(problems))
                 partial = mo_path.with_suffix(".mo.tmp")
                 with partial.open("wb") as mo_file:
-                    write_mo(mo_file, catalog)
+                    write_mo(mo_file, catalog, use_fuzzy=False)
                 partial.replace(mo_path)  # readers never see half a file
                 if options["verbosity"] > 1:
                     self.stdout.write(f"compiled {po_path}")
