@@ -84,6 +84,9 @@ def _queue_context(request) -> dict:
         "next_query": page_query(page + 1) if len(fetched) > PAGE_SIZE else "",
         "poll_seconds": POLL_SECONDS,
         "views": {"mine": MINE, "pool": POOL, "all": ALL},
+        # The rep's home: their next leads and their day, above the queue; the rows' poll
+        # redraws it too, so the counts and next-due list never lag the rows below them.
+        "summary": rep_summary(user=request.user) if may(request.user, "home.queue") else None,
     }
 
 
@@ -95,9 +98,6 @@ def queue(request):
     if context["bulk"]:
         context["bulk_reassign_form"] = BulkReassignForm()
         context["bulk_return_form"] = BulkReturnForm()
-    if may(request.user, "home.queue"):
-        # The rep's home: their next leads and their day, above the queue.
-        context["summary"] = rep_summary(user=request.user)
     return render(request, "handoff/queue.html", context)
 
 
@@ -160,7 +160,8 @@ def bulk(request):
 
 @capability_required("queue.work")
 def queue_rows(request):
-    """Polled by the open page: only the rows (and tab counts), never the work panel."""
+    """Polled by the open page: only the rows, the tab counts and the rep's day, never the work
+    panel."""
     return render(request, "handoff/partials/queue_rows.html", _queue_context(request))
 
 

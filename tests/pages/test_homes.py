@@ -197,6 +197,27 @@ def test_the_rep_sees_their_day_and_next_leads_above_the_queue(client, team, sdr
     assert "breached 30m ago, business hours" in summary
 
 
+def test_the_rows_poll_redraws_the_reps_day_with_the_rows(client, team, sdr):
+    handed(sdr, at(9), first_name="Grace", last_name="Hopper")
+    accepted = handed(sdr, at(9))
+    client.force_login(sdr)
+    with time_machine.travel(at(9, 30), tick=False):
+        services.accept_handoff(handoff=accepted, user=sdr, checklist=CHECKS)
+
+        body = client.get(reverse("handoff:queue_rows"), HTTP_HX_REQUEST="true").content.decode()
+
+    summary = body[body.index('id="rep-summary"') :]
+    assert 'hx-swap-oob="true"' in summary.split(">")[0]
+    assert 'data-testid="accepted-today">1<' in summary
+    assert "Grace Hopper" in summary
+
+
+def test_a_manager_polling_the_queue_gets_no_reps_day(client_as):
+    body = client_as(Role.MANAGER).get(reverse("handoff:queue_rows"), HTTP_HX_REQUEST="true")
+
+    assert "rep-summary" not in body.content.decode()
+
+
 def test_the_reps_summary_keeps_the_queue_at_a_fixed_number_of_queries(client, team, sdr):
     handed(sdr, at(9))
     client.force_login(sdr)
