@@ -11,8 +11,9 @@ from django.utils import timezone
 from accounts.roles import Role
 from handoff.models import Handoff, ReturnReason
 from leads.models import Activity, Channel, Lead
-from notifications.models import Notification
+from notifications.models import Notification, NotificationKind
 from pages.demo.leads import DEMO_PASSWORD, DEMO_USERS
+from scoring.models import Agreement, AgreementStatus, SignoffSide
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +113,19 @@ def test_force_seeds_without_debug(settings):
     call_command("seed_demo", leads=5, force=True)
 
     assert get_user_model().objects.filter(username="admin").exists()
+
+
+def test_a_draft_waits_for_sales_to_sign_and_sales_is_told(client):
+    call_command("seed_demo", leads=5, force=True)
+    call_command("seed_demo", leads=5, force=True)
+
+    (draft,) = Agreement.objects.filter(status=AgreementStatus.DRAFT)
+    assert draft.is_submitted
+    assert [signoff.side for signoff in draft.signoffs.all()] == [SignoffSide.MARKETING]
+    sdr = get_user_model().objects.get(username="sdr")
+    assert Notification.objects.filter(
+        user=sdr, kind=NotificationKind.AGREEMENT_AWAITS_SIGNATURE
+    ).exists()
+    client.force_login(get_user_model().objects.get(username="marketer"))
+    home = client.get("/").content.decode()
+    assert f"v{draft.version}" in home

@@ -18,7 +18,7 @@ from pages.demo import leads as demo
 from pages.demo.history import WEEKS, seed_history
 from pages.demo.intake import seed_demo_form_keys
 from pages.demo.reports import seed_channel_spend
-from pages.demo.scoring import seed_agreement, seed_scoring
+from pages.demo.scoring import seed_agreement, seed_draft_awaiting_signature, seed_scoring
 from pages.demo.sla import seed_team_calendars
 from sla.services import advance_clocks
 
@@ -92,6 +92,8 @@ class Command(BaseCommand):
             seed_scoring()
             advance_clocks(now=timezone.now())
         seed_demo_form_keys()
+        with addresses_held_back():
+            seed_draft_awaiting_signature()
         handoffs = Handoff.objects.all()
         self.stdout.write(
             f"Demo data in place: {Lead.objects.count()} leads, "
