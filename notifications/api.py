@@ -50,7 +50,10 @@ class NotificationListView(generics.ListAPIView):
             "Newest first. `text` is worded in the language of Accept-Language, else in the "
             "language of your profile; `kind` and `params` are what it is worded from."
         ),
-        responses={200: NotificationSerializer(many=True), **error_responses(401, 403, 404, 429)},
+        responses={
+            200: NotificationSerializer(many=True),
+            **error_responses(400, 401, 403, 404, 429),
+        },
     )
     def get(self, request, *args, **kwargs):
         if "HTTP_ACCEPT_LANGUAGE" in request.META:

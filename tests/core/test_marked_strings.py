@@ -4,17 +4,20 @@
 the test made), the brand and the acronyms marketers keep in every language.
 
 The catalog is built at test time: makemessages extracts Accord's msgids into a temporary
-LOCALE_PATHS (Accord's own catalogs are not read), each msgstr is set to ⟦msgid⟧ and compiled
-as Russian. Django's own strings (admin, forms) then come out in Cyrillic from Django's
+folder (Accord's own catalogs are neither read nor written), each msgstr is set to ⟦msgid⟧ and
+compiled as Russian. Django's own strings (admin, forms) then come out in Cyrillic from Django's
 catalogs: words in another script count as translated; an English word means a string nobody
 marked."""
 
 import re
+from contextlib import chdir
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -42,16 +45,28 @@ BRACKETED = re.compile(rf"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}", re.S)
 CODE = re.compile(r"^\s*(\{|https?://)")
 
 
+# What makemessages walks: the project's code and templates, not its catalogs or tools.
+LEFT_OUT = {"locale", "tests", "staticfiles", "bench", "media", "node_modules"}
+
+
+def project_without_catalogs(folder: Path) -> Path:
+    """The project's folders linked into `folder`, beside an empty locale/ of its own.
+
+    makemessages writes each file's messages to the locale folder that shares its parent, so
+    run in the project itself it would merge into (and mark fuzzy in) Accord's own catalogs."""
+    for entry in settings.BASE_DIR.iterdir():
+        if entry.name not in LEFT_OUT and not entry.name.startswith("."):
+            (folder / entry.name).symlink_to(entry)
+    (folder / "locale").mkdir()
+    return folder / "locale"
+
+
 @pytest.fixture(scope="module")
 def pseudo_locale(tmp_path_factory):
-    root = tmp_path_factory.mktemp("locale")
-    with override_settings(LOCALE_PATHS=[root]):
-        call_command(
-            "makemessages",
-            locale=[PSEUDO],
-            ignore_patterns=["tests/*", "staticfiles/*", "bench/*", "media/*"],
-            verbosity=0,
-        )
+    project = tmp_path_factory.mktemp("project")
+    root = project_without_catalogs(project)
+    with override_settings(LOCALE_PATHS=[root]), chdir(project):
+        call_command("makemessages", locale=[PSEUDO], symlinks=True, verbosity=0)
     po = root / PSEUDO / "LC_MESSAGES" / "django.po"
     with open(po, "rb") as source:
         catalog = read_po(source, locale=PSEUDO)

@@ -26,7 +26,7 @@ def test_a_rep_disqualifies_from_the_work_panel_and_a_manager_reinstates_from_th
 
     log_in("sam")
     page.goto("/handoff/queue/")
-    page.get_by_role("button", name="Work Mickey Mouse").click()
+    page.locator("#queue-rows").get_by_role("button", name="Work Mickey Mouse").click()
     panel = page.locator("#queue-action")
     form = panel.get_by_role("group", name="Disqualify")
     form.get_by_label("Why disqualify").select_option(label="Other")
@@ -40,7 +40,9 @@ def test_a_rep_disqualifies_from_the_work_panel_and_a_manager_reinstates_from_th
     form.get_by_label("Note").fill("Cartoon name, keyboard-mash company")
     panel.get_by_role("button", name="Disqualify", exact=True).click()
     expect(panel.get_by_text("Disqualified: it has left the queue.")).to_be_visible()
-    expect(page.get_by_role("button", name="Work Mickey Mouse")).to_have_count(0)
+    expect(
+        page.locator("#queue-rows").get_by_role("button", name="Work Mickey Mouse")
+    ).to_have_count(0)
     page.screenshot(path=tmp_path / "disqualified-in-the-queue.png", full_page=True)
     handoff.refresh_from_db()
     assert handoff.outcome == Outcome.DISQUALIFIED

@@ -164,6 +164,12 @@ def test_a_manager_reassigns_two_handoffs_at_once(page, log_in, queue, manager, 
     expect(card.locator("td.num")).to_be_visible()
     expect(card.get_by_label("Select Di Roy")).to_be_visible()
     expect(card.get_by_role("button", name="Claim Di Roy")).to_be_visible()
+    # The cards sort as the table does: the headers are a line of sort choices above them.
+    page.locator("thead").get_by_role("link", name="Lead").click()
+    expect(page).to_have_url(re.compile(r"sort=lead"))
+    first = page.locator("#queue-rows tr[data-handoff]").first
+    expect(first.get_by_role("button", name="Claim Ana Silva")).to_be_visible()
+    page.screenshot(path=tmp_path / "queue-phone-sorted.png")
 
 
 def test_someone_marks_notifications_read_in_bulk(page, log_in, sdr, tmp_path):

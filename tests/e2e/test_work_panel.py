@@ -43,7 +43,7 @@ def test_a_rep_reaches_the_lead_from_the_panel(
         page.locator("header .user-menu > summary").click()
         with page.expect_navigation():
             page.locator("select[name=language]").select_option(language)
-    page.locator(f"button[hx-get$='/handoff/queue/{handoff.pk}/']").click()
+    page.locator(f"#queue-rows button[hx-get$='/handoff/queue/{handoff.pk}/']").click()
     panel = page.locator("#queue-action")
 
     email = "somchai.srisuk@siam-international-trading.co.th"
