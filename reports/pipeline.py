@@ -164,5 +164,9 @@ def pipeline_report(*, filters: ReportFilters, currency: str) -> PipelineReport:
     rates = dict(ExchangeRate.objects.filter(into=currency).values_list("currency", "rate"))
     return pipeline_value(
         # The amount field's two places on every database (SQLite's sum drops trailing zeros).
-        [(stage, code, count, amount.quantize(CENT)) for stage, code, count, amount in grouped], filters=filters, into=currency, rates=rates, open_label=_("Open pipeline")
+        [(stage, code, count, amount.quantize(CENT)) for stage, code, count, amount in grouped],
+        filters=filters,
+        into=currency,
+        rates=rates,
+        open_label=_("Open pipeline"),
     )
