@@ -71,6 +71,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         "reports.view": (MANAGER, MARKETER),
         "reports.sla": (MANAGER,),
         "reports.enter_spend": (MARKETER,),
+        # The current exchange rates the reports convert amounts with
+        "reports.exchange_rates": (MANAGER,),
         # The parts of the home page (pages.views.home): a person with several roles sees each
         # of theirs; a rep's part alone is the queue page, which shows it above the queue
         "home.marketing": (MARKETER,),

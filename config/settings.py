@@ -1,6 +1,7 @@
 """Accord settings: everything that differs between machines comes from the environment."""
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -207,6 +208,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # One date, time and number format per language (config/formats/ says which and why).
 FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
+# The currency reports convert into for a team that names none (teams.Team.reporting_currency).
+ACCORD_REPORTING_CURRENCY = env_str("ACCORD_REPORTING_CURRENCY", "USD")
+if not re.fullmatch(r"[A-Z]{3}", ACCORD_REPORTING_CURRENCY):
+    raise ImproperlyConfigured(
+        f"ACCORD_REPORTING_CURRENCY={ACCORD_REPORTING_CURRENCY!r} is not an ISO 4217 code (USD)."
+    )
 USE_I18N = True
 USE_TZ = True
 

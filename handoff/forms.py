@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts import capabilities
@@ -170,16 +171,21 @@ class TeamForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Leads from these channels go to this team."),
     )
-    field_order = ["name", "manager", "mode", "channels", "is_default"]
+    reporting_currency = CurrencyField(label=_("Reporting currency"), required=False)
+    field_order = ["name", "manager", "mode", "channels", "is_default", "reporting_currency"]
 
     class Meta:
         model = Team
-        fields = ["name", "manager", "mode", "is_default"]
+        fields = ["name", "manager", "mode", "is_default", "reporting_currency"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["channels"].initial = self.instance.channels.all()
+        self.fields["reporting_currency"].help_text = _(
+            "Reports convert amounts into this ISO code; empty for %(currency)s, the "
+            "workspace's default."
+        ) % {"currency": settings.ACCORD_REPORTING_CURRENCY}
 
 
 class ModeForm(forms.Form):

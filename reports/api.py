@@ -17,9 +17,15 @@ from core.currency import CURRENCY_PATTERN
 from core.filters import ID_SCHEMA, AnyRowChoiceField
 from reports.economics import channel_economics
 from reports.filters import REPORT_DATE, ReportFilterForm
-from reports.forms import EconomicsFilterForm
+from reports.forms import EconomicsFilterForm, PipelineFilterForm
+from reports.pipeline import pipeline_report
 from reports.selectors import funnel_report, returns_report
-from reports.serializers import EconomicsSerializer, FunnelSerializer, ReturnsSerializer
+from reports.serializers import (
+    EconomicsSerializer,
+    FunnelSerializer,
+    PipelineSerializer,
+    ReturnsSerializer,
+)
 
 
 def _query(name, kind, description):
@@ -41,6 +47,11 @@ DATE_RANGE = [
     _query("date_to", REPORT_DAY, gettext_lazy("Last day, inclusive; default today.")),
     _query("channel", ID_SCHEMA, gettext_lazy("Channel id; one no channel has: nothing.")),
 ]
+CAMPAIGN = _query(
+    "campaign",
+    {"type": "string", "maxLength": 200},
+    gettext_lazy("The lead's campaign attribute."),
+)
 COHORT = [
     _query(
         "team",
@@ -52,12 +63,16 @@ COHORT = [
         {"type": "integer", "minimum": 1},
         gettext_lazy("Version of the MQL move."),
     ),
-    _query(
-        "campaign",
-        {"type": "string", "maxLength": 200},
-        gettext_lazy("The lead's campaign attribute."),
-    ),
+    CAMPAIGN,
 ]
+PIPELINE_TEAM = _query(
+    "team",
+    ID_SCHEMA,
+    gettext_lazy(
+        "Team id: opportunities on leads the team worked in the queue, converted into the "
+        "team's reporting currency; one no team has: nothing."
+    ),
+)
 CURRENCY = _query(
     "currency",
     {"type": "string", "pattern": CURRENCY_PATTERN},
@@ -140,3 +155,23 @@ class ChannelEconomicsAPIView(ReportAPIView):
         form = self.filter_form(request)
         report = channel_economics(filters=form.filters(), currency=form.cleaned_data["currency"])
         return Response(EconomicsSerializer(report).data)
+
+
+class PipelineAPIView(ReportAPIView):
+    form_class = PipelineFilterForm
+
+    @extend_schema(
+        summary=gettext_lazy("Pipeline value report"),
+        description=gettext_lazy(
+            "Opportunities opened in the date range, by stage: per currency the count and the "
+            "sum of amounts, and one total per stage converted into the reporting currency (the "
+            "team's, else the workspace's) at the current exchange rates. A currency without a "
+            "rate is left out of the converted total and listed in `left_out`."
+        ),
+        parameters=[*DATE_RANGE, PIPELINE_TEAM, CAMPAIGN, RETRY_AFTER],
+        responses={200: PipelineSerializer, **error_responses(400, 401, 403, 429)},
+    )
+    def get(self, request):
+        form = self.filter_form(request)
+        report = pipeline_report(filters=form.filters(), currency=form.reporting_currency())
+        return Response(PipelineSerializer(report).data)

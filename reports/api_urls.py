@@ -7,4 +7,5 @@ urlpatterns = [
     path("reports/funnel/", api.FunnelAPIView.as_view(), name="api-report-funnel"),
     path("reports/returns/", api.ReturnsAPIView.as_view(), name="api-report-returns"),
     path("reports/channels/", api.ChannelEconomicsAPIView.as_view(), name="api-report-channels"),
+    path("reports/pipeline/", api.PipelineAPIView.as_view(), name="api-report-pipeline"),
 ]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from handoff.models import ReasonKind
 from reports.economics import METRIC_LABELS, METRICS, EconomicsReport
 from reports.funnel import STEP_LABELS, STEPS, TIMED_STAGES
+from reports.pipeline import PipelineReport
 from reports.selectors import FunnelReport, ReturnsReport
 
 
@@ -86,4 +87,26 @@ def economics_table(report: EconomicsReport):
         ]
         for row in [*report.rows, report.total]
     ]
+    return header, rows
+
+
+def pipeline_table(report: PipelineReport):
+    """Per stage, a line per currency, then the stage's total converted into the reporting
+    currency with the currencies it leaves out for want of a rate."""
+    header = [_("Stage"), _("Currency"), _("Opportunities"), _("Amount"), _("Left out (no rate)")]
+    converted = _("Total in %(currency)s (converted)") % {"currency": report.currency}
+    rows = []
+    for stage in report.rows:
+        rows.extend(
+            [stage.label, total.currency, total.count, total.amount, ""] for total in stage.totals
+        )
+        rows.append(
+            [
+                stage.label,
+                converted,
+                stage.count,
+                "" if stage.converted is None else stage.converted,
+                " ".join(stage.left_out),
+            ]
+        )
     return header, rows

@@ -2,6 +2,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -50,6 +51,37 @@ class EconomicsFilterForm(ReportFilterForm):
         super().__init__(*args, **kwargs)
         for name in ("team", "agreement_version", "campaign"):
             del self.fields[name]
+
+
+class PipelineFilterForm(ReportFilterForm):
+    """The pipeline reads opportunities opened in the date range, narrowed by their lead's team,
+    channel and campaign; the team also picks the currency the totals are converted into."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["agreement_version"]
+
+    def reporting_currency(self) -> str:
+        """The chosen team's reporting currency, else the workspace's; call after is_valid()."""
+        team = self.cleaned_data.get("team")
+        return team.currency_for_reports if team else settings.ACCORD_REPORTING_CURRENCY
+
+
+class CurrencyPairForm(forms.Form):
+    """The two currencies of a rate; alone, the rate to remove."""
+
+    currency = CurrencyField(label=_("Currency"))
+    into = CurrencyField(label=_("Into"), help_text=_("The currency the rate converts into."))
+
+
+class ExchangeRateForm(CurrencyPairForm):
+    """One rate as a manager enters it: 1 `currency` = `rate` `into`."""
+
+    rate = forms.DecimalField(
+        label=_("Rate"),
+        help_text=_("What one unit of the currency is worth in the other."),
+        widget=forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"}),
+    )
 
 
 class SpendMonthForm(forms.Form):

@@ -158,3 +158,57 @@ class EconomicsSerializer(serializers.Serializer):
     )
     rows = ChannelEconomicsSerializer(many=True)
     total = ChannelEconomicsSerializer()
+
+
+# Sums keep the places their currency has (JPY none, KWD three), so no fixed decimal places.
+AMOUNT = {"max_digits": None, "decimal_places": None}
+
+
+class CurrencyTotalSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    count = serializers.IntegerField()
+    amount = serializers.DecimalField(**AMOUNT)
+
+
+class StageValueSerializer(serializers.Serializer):
+    stage = serializers.CharField(
+        help_text=_("An opportunity stage, or `open` for the open stages together.")
+    )
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    totals = CurrencyTotalSerializer(many=True, help_text=_("Per currency, as entered."))
+    converted = serializers.DecimalField(
+        **AMOUNT,
+        allow_null=True,
+        help_text=_(
+            "The totals in the reporting currency at the current rates, rounded to its minor "
+            "unit; null when no currency of the stage has a rate."
+        ),
+    )
+    left_out = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("Currencies without a rate, left out of `converted`."),
+    )
+
+
+class RateSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    rate = serializers.DecimalField(max_digits=18, decimal_places=8)
+
+
+class PipelineSerializer(serializers.Serializer):
+    filters = FiltersSerializer()
+    currency = serializers.CharField(
+        help_text=_("The reporting currency: the team's, else the workspace's default.")
+    )
+    rates = serializers.SerializerMethodField()
+    currencies = serializers.ListField(child=serializers.CharField())
+    left_out = serializers.ListField(child=serializers.CharField())
+    stages = StageValueSerializer(many=True)
+    open = StageValueSerializer()
+
+    @extend_schema_field(RateSerializer(many=True))
+    def get_rates(self, report):
+        return RateSerializer(
+            [{"currency": code, "rate": rate} for code, rate in report.rates.items()], many=True
+        ).data

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -12,12 +13,21 @@ from core.forms import refusals_on
 from reports import charts
 from reports.csv import csv_response
 from reports.economics import METRIC_LABELS, METRICS, channel_economics, latest_currency, spend_grid
-from reports.exports import economics_table, funnel_table, returns_table
+from reports.exports import economics_table, funnel_table, pipeline_table, returns_table
 from reports.filters import ReportFilterForm
-from reports.forms import EconomicsFilterForm, SpendGridForm, SpendMonthForm
+from reports.forms import (
+    CurrencyPairForm,
+    EconomicsFilterForm,
+    ExchangeRateForm,
+    PipelineFilterForm,
+    SpendGridForm,
+    SpendMonthForm,
+)
 from reports.funnel import STEP_LABELS, STEPS, TIMED_STAGES
+from reports.models import ExchangeRate
+from reports.pipeline import pipeline_report
 from reports.selectors import funnel_report, returns_report
-from reports.services import channel_spend_save
+from reports.services import channel_spend_save, exchange_rate_remove, exchange_rate_set
 
 
 class ReportView(CapabilityRequiredMixin, TemplateView):
@@ -116,6 +126,70 @@ class ChannelEconomicsView(ReportView):
             "metric_labels": [METRIC_LABELS[metric] for metric in METRICS],
             "charts": charts.economics_charts(report),
         }
+
+
+class PipelineView(ReportView):
+    template_name = "reports/pipeline.html"
+    form_class = PipelineFilterForm
+    name = "pipeline"
+    csv_url_name = "reports:pipeline_csv"
+
+    def build(self, form):
+        return pipeline_report(filters=form.filters(), currency=form.reporting_currency())
+
+    def table(self, report):
+        return pipeline_table(report)
+
+    def context_for(self, report):
+        won, lost = report.stages[-2:]
+        return {
+            "summary": [report.open, won, lost],
+            "table": [
+                (row, [row.amount_in(code) for code in report.currencies]) for row in report.rows
+            ],
+        }
+
+
+class ExchangeRatesView(CapabilityRequiredMixin, TemplateView):
+    """The current rates, and a form to enter one (replacing the pair's rate) or remove one."""
+
+    capability = "reports.exchange_rates"
+    template_name = "reports/exchange_rates.html"
+
+    def get(self, request, *args, **kwargs):
+        initial = {"into": settings.ACCORD_REPORTING_CURRENCY, **request.GET.dict()}
+        return self.render_page(ExchangeRateForm(initial=initial))
+
+    def render_page(self, form, status=200):
+        rates = ExchangeRate.objects.select_related("updated_by")
+        return self.render_to_response(self.get_context_data(form=form, rates=rates), status=status)
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "remove":
+            pair = CurrencyPairForm(request.POST)
+            if pair.is_valid():
+                exchange_rate_remove(user=request.user, **pair.cleaned_data)
+                messages.success(
+                    request,
+                    _("The rate of %(currency)s in %(into)s is removed.") % pair.cleaned_data,
+                )
+            return redirect("reports:exchange_rates")
+        form = ExchangeRateForm(request.POST)
+        if form.is_valid():
+            with refusals_on(form):
+                rate = exchange_rate_set(user=request.user, **form.cleaned_data)
+            if not form.errors:
+                messages.success(
+                    request,
+                    _("1 %(currency)s = %(rate)s %(into)s saved.")
+                    % {
+                        "currency": rate.currency,
+                        "rate": format(rate.rate.normalize(), "f"),
+                        "into": rate.into,
+                    },
+                )
+                return redirect("reports:exchange_rates")
+        return self.render_page(form, status=400)
 
 
 class SpendView(CapabilityRequiredMixin, TemplateView):

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.currency import CURRENCY_PATTERN, currency_code
+
 
 class AssignmentMode(models.TextChoices):
     ROUND_ROBIN = "round_robin", _("Round-robin")
@@ -35,6 +37,16 @@ class Team(models.Model):
         default=False,
         help_text=_("Takes leads from channels no team covers."),
     )
+    reporting_currency = models.CharField(
+        _("reporting currency"),
+        max_length=3,
+        blank=True,
+        validators=[currency_code],
+        help_text=_(
+            "ISO code reports convert this team's amounts into, e.g. USD; empty for the "
+            "workspace's default."
+        ),
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="TeamMember", related_name="teams"
     )
@@ -54,10 +66,20 @@ class Team(models.Model):
             models.CheckConstraint(
                 condition=models.Q(mode__in=AssignmentMode.values), name="team_mode_valid"
             ),
+            models.CheckConstraint(
+                condition=models.Q(reporting_currency="")
+                | models.Q(reporting_currency__regex=CURRENCY_PATTERN),
+                name="team_reporting_currency_iso",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def currency_for_reports(self) -> str:
+        """The team's reporting currency, or the workspace's when it names none."""
+        return self.reporting_currency or settings.ACCORD_REPORTING_CURRENCY
 
 
 class TeamMember(models.Model):

@@ -36,6 +36,15 @@ TEAMS = {
     "APAC events": (AssignmentMode.POOL, ["trade-show", "referral"], False, [("sdr2", 1, None)]),
 }
 SEED = 20261125
+# A deal is priced in the currency of the lead's country (scaled to about the same worth), else
+# in euros, so the pipeline report has several currencies to add up.
+DEAL_CURRENCIES = {
+    "TH": ("THB", 40),
+    "CN": ("CNY", 8),
+    "RU": ("RUB", 100),
+    "AE": ("AED", 4),
+    "US": ("USD", 1),
+}
 BUSINESS_DAY = 8 * 60
 # The team got faster over the weeks (the breach trend tells it), and one rep is quicker than
 # the other (the breach report by rep tells that): a multiplier of every delay, by how many
@@ -224,12 +233,13 @@ class SalesFloor:
             return
         luck = self.luck[handoff_id]
         cycle = timedelta(days=luck.randint(5, 21))
+        currency, scale = DEAL_CURRENCIES.get(lead.country.code, ("EUR", 1))
         opportunity = services.open_opportunity(
             lead=lead,
             user=handoff.assignee,
             name=f"{lead.organization} — Accord rollout",
-            amount=Decimal(luck.randrange(8, 90) * 1000),
-            currency="EUR",
+            amount=Decimal(luck.randrange(8, 90) * 1000 * scale),
+            currency=currency,
             expected_close_date=(at + cycle).date(),
             owner=self.users["ae"],
         )

@@ -1,4 +1,5 @@
-"""Demo channel spend: a few months per channel, so channel economics has costs to show."""
+"""Demo channel spend, so channel economics has costs to show, and exchange rates, so the
+pipeline report adds the demo's deals up in one currency."""
 
 import zlib
 from datetime import date, timedelta
@@ -6,7 +7,7 @@ from decimal import Decimal
 
 from leads.models import Channel
 from reports.filters import month_start
-from reports.models import ChannelSpend
+from reports.models import ChannelSpend, ExchangeRate
 
 DEMO_CURRENCY = "USD"
 # Monthly spend by channel kind; free channels (referrals, nurture email) still cost tooling.
@@ -48,3 +49,27 @@ def seed_channel_spend(*, today: date, months: int = 4) -> int:
     before = ChannelSpend.objects.count()
     ChannelSpend.objects.bulk_create(rows, ignore_conflicts=True)
     return ChannelSpend.objects.count() - before
+
+
+# One unit of each currency the demo's deals are priced in (pages/demo/handoff.py), in USD.
+DEMO_RATES = {
+    "EUR": Decimal("1.08"),
+    "THB": Decimal("0.0285"),
+    "CNY": Decimal("0.138"),
+    "RUB": Decimal("0.0112"),
+    "AED": Decimal("0.2723"),
+}
+
+
+def seed_exchange_rates() -> int:
+    """The rates into the demo's reporting currency; a rate already there (a manager may have
+    changed it) is kept. Returns how many were added."""
+    before = ExchangeRate.objects.count()
+    ExchangeRate.objects.bulk_create(
+        [
+            ExchangeRate(currency=code, into=DEMO_CURRENCY, rate=rate)
+            for code, rate in DEMO_RATES.items()
+        ],
+        ignore_conflicts=True,
+    )
+    return ExchangeRate.objects.count() - before

@@ -1,6 +1,7 @@
 """How report figures read on the page: shares as percentages, stays as days and hours."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
@@ -44,3 +45,14 @@ def narrowed_to(context, name: str, value) -> str:
     query = context["request"].GET.copy()
     query[name] = value
     return f"?{query.urlencode()}"
+
+
+@register.filter
+def rate(value) -> str:
+    """An exchange rate with the places it was entered with (35.5, not 35.50000000)."""
+    if value is None:
+        return "—"
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return number_format(Decimal(text), force_grouping=True)

@@ -16,6 +16,7 @@ from notifications.models import Notification
 from reports.breaches import BreachFilters, breach_report
 from reports.filters import ReportFilters
 from reports.models import ChannelSpend
+from reports.pipeline import pipeline_report
 from reports.selectors import funnel_report, returns_report
 from reports.sla_overview import manager_overview
 from sla.models import Clock, TeamCalendar
@@ -80,6 +81,14 @@ def test_opportunities_were_won_and_lost_with_amounts(seeded_at, db):
     assert not closed.filter(amount__lte=0).exists()
     assert not closed.filter(closed_at__gt=seeded_at).exists()
     assert Lead.objects.filter(stage=Stage.CUSTOMER).count() == closed.filter(stage="won").count()
+
+
+def test_the_pipeline_adds_deals_in_several_currencies_up_in_usd(past_weeks):
+    report = pipeline_report(filters=past_weeks, currency="USD")
+
+    assert len(report.currencies) >= 3
+    assert report.left_out == []
+    assert report.open.converted > 0 or report.stages[-2].converted > 0
 
 
 def test_every_move_is_stamped_when_it_happened_not_when_seeding_ran(seeded_at, db):

@@ -1,9 +1,10 @@
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
-from pages.demo.reports import previous_months, seed_channel_spend
-from reports.models import ChannelSpend
+from pages.demo.reports import previous_months, seed_channel_spend, seed_exchange_rates
+from reports.models import ChannelSpend, ExchangeRate
 from tests.factories import ChannelFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,3 +33,12 @@ def test_it_keeps_what_a_marketer_entered():
     seed_channel_spend(today=date(2026, 11, 25), months=1)
 
     assert ChannelSpend.objects.get().amount == 7
+
+
+def test_it_enters_the_rates_once_and_keeps_a_managers_own():
+    ExchangeRate.objects.create(currency="THB", into="USD", rate=Decimal("0.03"))
+
+    assert seed_exchange_rates() == 4
+    assert seed_exchange_rates() == 0
+    assert ExchangeRate.objects.get(currency="THB").rate == Decimal("0.03")
+    assert set(ExchangeRate.objects.values_list("into", flat=True)) == {"USD"}

@@ -4,11 +4,13 @@ The expected figures in the tests are worked out by hand from the table below (t
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import time_machine
+from django.utils import timezone
 
-from handoff.models import Handoff, Outcome, ReasonKind, ReturnReason
+from handoff.models import Handoff, Opportunity, Outcome, ReasonKind, ReturnReason
 from leads.lifecycle import move_stage
 from leads.models import Stage
 from teams.models import Team
@@ -153,4 +155,21 @@ def disqualified_lead(channel, mql_at, *, email, reason="junk"):
         outcome=Outcome.DISQUALIFIED,
         disqualified_at=mql_at + D,
         return_reason=return_reason(reason, ReasonKind.DISQUALIFY),
+    )
+
+
+def opportunity(amount, currency, stage="discovery", *, owner, lead=None):
+    """An opportunity opened now on a fresh lead (or `lead`), in `stage`, as the services leave
+    it: a closed one has its closing time, a lost one its reason."""
+    closed = stage in ("won", "lost")
+    return Opportunity.objects.create(
+        lead=lead or LeadFactory(),
+        name=f"{amount} {currency}",
+        amount=Decimal(amount),
+        currency=currency,
+        stage=stage,
+        expected_close_date=date(2026, 12, 31),
+        owner=owner,
+        closed_at=timezone.now() if closed else None,
+        lost_reason="Budget" if stage == "lost" else "",
     )

@@ -17,7 +17,7 @@ from leads.models import Activity, Channel, Lead
 from pages.demo import leads as demo
 from pages.demo.history import WEEKS, seed_history
 from pages.demo.intake import seed_demo_form_keys
-from pages.demo.reports import seed_channel_spend
+from pages.demo.reports import seed_channel_spend, seed_exchange_rates
 from pages.demo.scoring import seed_agreement, seed_draft_awaiting_signature, seed_scoring
 from pages.demo.sla import seed_team_calendars
 from sla.services import advance_clocks
@@ -81,6 +81,7 @@ class Command(BaseCommand):
         leads = self.seed_leads(lead_count, channels, now)
         self.seed_activities(leads, now)
         seed_channel_spend(today=timezone.localdate(now))
+        seed_exchange_rates()
         seed_team_calendars()
         seed_agreement()
         # The data migration seeds the reasons; a flushed database (transactional tests) has none.
