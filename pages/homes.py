@@ -8,6 +8,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.capabilities import may
 from handoff.selectors import pipeline_for, queue_counts, rep_summary
@@ -39,7 +40,12 @@ def marketing_part(*, now: datetime) -> dict:
         "last_week": weeks[-2],
         "mql_chart": chart(
             "mql-weeks",
-            _("MQLs per week, last %(weeks)d weeks") % {"weeks": len(weeks)},
+            ngettext(
+                "MQLs per week, last %(weeks)d week",
+                "MQLs per week, last %(weeks)d weeks",
+                len(weeks),
+            )
+            % {"weeks": len(weeks)},
             [date_format(week.monday, "MONTH_DAY_FORMAT") for week in weeks],
             [(_("MQLs"), [week.count for week in weeks])],
         ),

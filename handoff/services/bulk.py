@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from core.errors import ApplicationError
 from handoff.access import handoffs_visible_to
@@ -33,14 +33,23 @@ class BulkOutcome:
 
     def summary(self, done_words: Callable[[int], str]) -> str:
         """ "3 reassigned, 1 refused: Ann Lee: Sam already handled this lead: it is accepted.\""""
-        parts = [done_words(len(self.done))]
-        if self.refused:
-            reasons = "; ".join(f"{lead}: {reason}" for lead, reason in self.refused)
-            refused = ngettext("%(count)d refused", "%(count)d refused", len(self.refused)) % {
-                "count": len(self.refused)
-            }
-            parts.append(f"{refused}: {reasons}")
-        return ", ".join(parts)
+        done = done_words(len(self.done))
+        if not self.refused:
+            return done
+        # Each piece is worded and punctuated by the reader's language (、 and ： in Chinese).
+        reasons = pgettext("separator between refusals", "; ").join(
+            pgettext("a lead and why it was refused", "%(lead)s: %(reason)s")
+            % {"lead": lead, "reason": reason}
+            for lead, reason in self.refused
+        )
+        refused = ngettext("%(count)d refused", "%(count)d refused", len(self.refused)) % {
+            "count": len(self.refused)
+        }
+        return pgettext("bulk action outcome", "%(done)s, %(refused)s: %(reasons)s") % {
+            "done": done,
+            "refused": refused,
+            "reasons": reasons,
+        }
 
 
 def _each(*, handoff_ids: Iterable[int], user, act: Callable[[Handoff], object]) -> BulkOutcome:
