@@ -3,9 +3,11 @@ service, each on its own, with what became of each reported."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from handoff import services
 from handoff.models import Handoff, Outcome
+from handoff.services.bulk import BulkOutcome
 from leads.models import Lead, Stage
 from tests.factories import ChannelFactory
 from tests.handoff.factories import mql_handoff
@@ -176,3 +178,13 @@ def test_a_managers_queue_with_boxes_and_a_sort_runs_the_same_queries_for_any_ro
 
     assert many.body.count('form="queue-bulk"') == 7
     assert_same_queries(few, many)
+
+
+def test_the_outcome_is_punctuated_by_the_readers_language():
+    outcome = BulkOutcome(refused=[("Ann Lee", "taken"), ("Ben Wu", "closed")])
+
+    with translation.override("zh-hans"):
+        summary = outcome.summary(lambda count: f"{count}")
+
+    assert "Ann Lee：taken；Ben Wu：closed" in summary
+    assert "," not in summary and ";" not in summary
