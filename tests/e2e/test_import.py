@@ -136,7 +136,7 @@ def test_a_bitrix24_export_maps_itself_and_imports_in_the_readers_language(
     page.locator(".percent", has_text="100").wait_for()
 
     ivan = Lead.objects.get(email="i.smirnov@severosoft.ru")
-    assert (ivan.first_name, ivan.last_name, ivan.attributes["middle_name"]) == (
+    assert (ivan.first_name, ivan.last_name, ivan.middle_name) == (
         "Иван", "Смирнов", "Петрович",
     )  # fmt: skip
     assert (ivan.status, ivan.company_size, ivan.company_size_max) == ("in_progress", 50, 100)

@@ -64,6 +64,9 @@ def test_a_rep_claims_and_starts_accepting_without_the_mouse(page, log_in, pool,
     page.keyboard.press("c")
     expect(panel.get_by_text("It is yours.")).to_be_visible()
     assert Handoff.objects.get(pk=pool[0].pk).assignee.username == "sam"
+    # The panel is settled when its heading has taken focus (htmx applies autofocus a moment
+    # after the swap); a key pressed before that would have its focus taken back.
+    expect_keyboard_focus_on(panel.locator("#work-title"))
 
     page.keyboard.press("a")
     expect_keyboard_focus_on(panel.get_by_label("It meets the MQL spec as shown"))
