@@ -31,8 +31,14 @@ from tests.api.data import seed_api_data
 pytestmark = pytest.mark.django_db
 
 ROLES = [Role.MANAGER, Role.MARKETER, Role.SDR]
+# Derandomized: CI sees the same cases on every run, so a red run is a regression, not a new
+# draw; change the examples (or run with a random seed locally) to explore further.
 SETTINGS = settings(
-    max_examples=3, deadline=None, suppress_health_check=list(HealthCheck), database=None
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+    derandomize=True,
 )
 
 
@@ -73,14 +79,29 @@ def unreadable_country(value) -> bool:
     return isinstance(value, str) and bool(value) and country_code(value) is None
 
 
+def holds_nul(value) -> bool:
+    """Whether any key or text anywhere inside the JSON value `value` holds NUL."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(holds_nul(key) or holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(holds_nul(item) for item in value)
+    return False
+
+
 def rules_the_schema_cannot_state(case) -> list:
     """Checks a case is exempt from, where a lead's body meets a rule OpenAPI 3.0 cannot write:
-    company_size_max needs its company_size at or below it (there is no dependentRequired), and
-    a country is a code or its name in one of five languages (too many names to list). Breaking
-    one is a 400 naming the field (core.api's contract), not schema-valid data refused."""
+    company_size_max needs its company_size at or below it (there is no dependentRequired); a
+    country is a code or its name in one of five languages (too many names to list); no text
+    anywhere inside the free-form attributes holds NUL (PostgreSQL cannot store it, and a schema
+    cannot reach every string of arbitrary JSON). Breaking one is a 400 naming the field
+    (core.api's contract), not schema-valid data refused."""
     body = case.body if isinstance(case.body, dict) else {}
     if case.operation.path.startswith("/api/v1/leads/") and (
-        "company_size_max" in body or unreadable_country(body.get("country"))
+        "company_size_max" in body
+        or unreadable_country(body.get("country"))
+        or holds_nul(body.get("attributes"))
     ):
         return [positive_data_acceptance]
     return []
@@ -120,5 +141,6 @@ def test_linked_operations_keep_the_contract(role, make_user, keep_the_test_conn
             deadline=None,
             suppress_health_check=list(HealthCheck),
             database=None,
+            derandomize=True,
         )
     )
