@@ -11,7 +11,7 @@ from rest_framework import serializers
 from core.api import JSONObject, StrictInput
 from leads.countries import country_name
 from leads.models import Channel, Lead
-from leads.services import MAX_COMPANY_SIZE
+from leads.services import MAX_COMPANY_SIZE, TEXT_FIELDS
 
 
 class ExplanationLineSerializer(serializers.Serializer):
@@ -205,19 +205,6 @@ class LeadWriteSerializer(StrictInput, serializers.ModelSerializer):
                 "trim_whitespace": False,
             },
             "status": {"help_text": _("Work status; the only field sales roles may change.")},
-            **{
-                name: {"allow_null": True, "trim_whitespace": False}
-                for name in (
-                    "first_name",
-                    "middle_name",
-                    "last_name",
-                    "title",
-                    "organization",
-                    "phone",
-                    "industry",
-                    "country",
-                    "city",
-                    "source_detail",
-                )
-            },
+            # The text fields the service cleans: null clears one, as leads.services reads it.
+            **{name: {"allow_null": True, "trim_whitespace": False} for name in TEXT_FIELDS},
         }

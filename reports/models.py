@@ -33,7 +33,7 @@ class ChannelSpend(models.Model):
                 condition=models.Q(month__day=1), name="channelspend_month_first_day"
             ),
             models.CheckConstraint(
-                condition=models.Q(currency__regex=r"^[A-Z]{3}$"),
+                condition=models.Q(currency__regex=CURRENCY_PATTERN),
                 name="channelspend_currency_iso",
             ),
         ]

@@ -2,7 +2,6 @@
 make-up working days, in English and Arabic, on a laptop and a phone."""
 
 from datetime import date, time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -10,12 +9,11 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from sla.calendars import calendar_for_team, save_team_calendar
 from sla.models import CalendarException
+from tests.e2e.reading import SCREENSHOTS
 from tests.factories import UserFactory
 from tests.sla.factories import TeamFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 
 @pytest.mark.parametrize(

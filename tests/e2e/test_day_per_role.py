@@ -29,11 +29,9 @@ tests/e2e/screenshots/<role>/ (git-ignored), to be looked at.
 import re
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone, translation
@@ -50,11 +48,11 @@ from scoring import versions
 from scoring.models import Agreement, AgreementStatus
 from sla.services import advance_clocks
 from tests.e2e.accessibility import violations
+from tests.e2e.reading import SCREENSHOTS, read_in
 from tests.handoff.factories import mql_handoff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).parent / "screenshots"
 SIZES = {"laptop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 LONG_NAMES = {
     "first_name": "Maximiliane-Alexandra",
@@ -441,10 +439,7 @@ def test_each_role_gets_through_its_day_at_both_sizes_in_both_directions(
         for journey in journeys:
             journey(day, day_data)
 
-    host = urlsplit(page.url).hostname
-    page.context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "ar", "domain": host, "path": "/"}]
-    )
+    read_in(page, "ar")
     for size in SIZES:
         day.at(size, "rtl")
         day.visit(home)

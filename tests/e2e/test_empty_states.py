@@ -6,12 +6,11 @@ A screenshot of each page is saved in the test's tmp_path.
 """
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 
 from accounts.roles import Role
+from tests.e2e.reading import read_in
 from tests.e2e.test_day_per_role import PAGE_OVERFLOW, SIZES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,17 +61,7 @@ def test_what_an_empty_list_says_fits_a_phone(role, page, log_in, make_user, tmp
     problems = []
     for direction in ("ltr", "rtl"):
         if direction == "rtl":
-            host = urlsplit(page.url).hostname
-            page.context.add_cookies(
-                [
-                    {
-                        "name": settings.LANGUAGE_COOKIE_NAME,
-                        "value": "ar",
-                        "domain": host,
-                        "path": "/",
-                    }
-                ]
-            )
+            read_in(page, "ar")
         for url in PAGES[role]:
             page.goto(url)
             name = re.sub(r"[^a-z0-9]+", "-", url).strip("-") or "home"

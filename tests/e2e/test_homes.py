@@ -10,7 +10,6 @@ A screenshot of each home at each size and direction is saved in the test's tmp_
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
@@ -22,6 +21,7 @@ from reports.selectors import mql_weeks
 from reports.sla_overview import sla_today
 from scoring.models import Agreement, AgreementStatus
 from scoring.versions import create_draft, submit_draft
+from tests.e2e.reading import read_in
 from tests.e2e.test_day_per_role import PAGE_OVERFLOW, SCROLLING_TABLES, SIZES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -89,17 +89,7 @@ def test_each_role_lands_on_its_home(role, page, log_in, demo, tmp_path):
     problems = []
     for direction in ("ltr", "rtl"):
         if direction == "rtl":
-            host = urlsplit(page.url).hostname
-            page.context.add_cookies(
-                [
-                    {
-                        "name": settings.LANGUAGE_COOKIE_NAME,
-                        "value": "ar",
-                        "domain": host,
-                        "path": "/",
-                    }
-                ]
-            )
+            read_in(page, "ar")
         for size, viewport in SIZES.items():
             page.set_viewport_size(viewport)
             page.goto("/")

@@ -1,7 +1,4 @@
-from urllib.parse import urlsplit
-
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -9,6 +6,7 @@ from accounts.roles import Role
 from intake.imports.services import run_import
 from intake.models import ImportJob, ImportStatus
 from leads.models import Lead
+from tests.e2e.reading import read_in
 from tests.e2e.test_day_per_role import PAGE_OVERFLOW
 from tests.factories import ChannelFactory
 
@@ -97,10 +95,7 @@ def test_a_bitrix24_export_maps_itself_and_imports_in_the_readers_language(
     make_user(Role.MARKETER, username="maya")
     log_in("maya")
     page.set_viewport_size({"width": 1366, "height": 900})
-    host = urlsplit(page.url).hostname
-    page.context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "domain": host, "path": "/"}]
-    )
+    read_in(page, language)
 
     page.goto(reverse("intake:imports"))
     expect(page.locator("html")).to_have_attribute("lang", language)

@@ -4,10 +4,8 @@ reader's language in its own words (the data stays as entered), passes axe-core,
 and leaves a screenshot in tests/e2e/screenshots/ to look at."""
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
@@ -15,6 +13,7 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from handoff.views import queue as queue_views
 from tests.e2e.accessibility import assert_accessible
+from tests.e2e.reading import SCREENSHOTS, read_in
 from tests.factories import UserFactory
 from tests.handoff.factories import mql_handoff
 from tests.sla import fixtures
@@ -22,15 +21,7 @@ from tests.teams.factories import TeamFactory, TeamMemberFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).parent / "screenshots"
 PHONE = {"width": 390, "height": 844}
-
-
-def read_in(page, language):
-    host = urlsplit(page.url).hostname
-    page.context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "domain": host, "path": "/"}]
-    )
 
 
 def words(language, *texts):
