@@ -1,8 +1,9 @@
 """Column sorting for list pages and their API twins: `?sort=score` or `?sort=-score`.
 
 Each list declares a `Sorting`: the public keys a person may sort by, each naming the model fields
-it orders, and the order used when no (or an unknown) key is asked for. Unknown keys fall back to
-the default rather than erroring, as a stale bookmark or saved view should still open the list.
+it orders, and the order used when no (or an unknown) key is asked for. On a page an unknown key
+falls back to the default rather than erroring, as a stale bookmark or saved view should still
+open the list; the API refuses one (StableOrderingFilter).
 Every order ends with the primary key, so rows that tie keep one order across pages.
 """
 
