@@ -16,18 +16,22 @@ capability refusal (the role never may) stays 403, checked before any row is loo
   they own. An SDR reads the opportunities on leads whose handoff they accepted: the pipeline
   they sourced, which reps are measured on, and the account executive they handed it to; they
   change none (only the owner and managers do, handoff.services.opportunities).
+- An SQL and what follows it belong to the account executive the rep handed it to (named at
+  promotion) and to the owners of its opportunities. An SQL handed to nobody waits in the account
+  executives' pool, as an unassigned lead does in a CRM: any account executive may pick it up, and
+  the first opportunity opened on it closes the pool (`leads_handed_to`).
 - A lead's qualification (the BANT answers and next steps): managers (handoff.work_any_lead), and
   among those who work leads (handoff.work_leads) whoever has business with this one: its owner,
   the rep who holds or held one of its handoffs, the account executive it was handed to as an SQL
-  and the owner of an opportunity on it. Not marketers, as in a CRM: marketing sees a lead's
-  stage, status and the reasons sales gave it back, not sales' notes on budget, authority and
-  next steps. Nor admins, who manage people, not leads.
+  (or, in the pool, any account executive) and the owner of an opportunity on it. Not marketers,
+  as in a CRM: marketing sees a lead's stage, status and the reasons sales gave it back, not
+  sales' notes on budget, authority and next steps. Nor admins, who manage people, not leads.
 
 Writes. The check_* helpers below decide whether a user may act on an object they can see; they
 answer 403 (or 409 when someone else got there first).
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.capabilities import may
@@ -66,22 +70,43 @@ def opportunities_visible_to(user) -> QuerySet[Opportunity]:
     return Opportunity.objects.filter(readable)
 
 
+def _handed_to(user) -> Q:
+    """The leads past SQL that `user` takes as an account executive (see the module's docstring):
+    they own an opportunity on it, its latest promotion named them, or it named nobody and no
+    opportunity has been opened on it yet."""
+    lead = OuterRef("pk")
+    latest_promotion = (
+        HandoffEvent.objects.filter(lead=OuterRef(lead), kind=EventKind.PROMOTED)
+        .order_by("-created_at", "-id")
+        .values("pk")[:1]
+    )
+    promotion = HandoffEvent.objects.filter(pk=Subquery(latest_promotion))
+    opportunities = Opportunity.objects.filter(lead=lead)
+    in_pool = Exists(promotion.filter(data__account_executive=None)) & ~Exists(opportunities)
+    return Q(stage__in=SALES_STAGES) & (
+        Exists(opportunities.filter(owner=user))
+        | Exists(promotion.filter(data__account_executive=user.pk))
+        | in_pool
+    )
+
+
+def leads_handed_to(user) -> QuerySet[Lead]:
+    """The SQLs, opportunities and customers `user` works as an account executive."""
+    if not may(user, "opportunities.work"):
+        return Lead.objects.none()
+    return Lead.objects.filter(_handed_to(user))
+
+
 def leads_with_qualification_visible_to(user) -> QuerySet[Lead]:
     """The leads whose qualification `user` may read (see the module's docstring)."""
     if may(user, "handoff.work_any_lead"):
         return Lead.objects.all()
     if not may(user, "handoff.work_leads"):
         return Lead.objects.none()
-    lead = OuterRef("pk")
-    handed_to_me = HandoffEvent.objects.filter(
-        lead=lead, kind=EventKind.PROMOTED, data__account_executive=user.pk
-    )
-    return Lead.objects.filter(
-        Q(owner=user)
-        | Exists(Handoff.objects.filter(lead=lead, assignee=user))
-        | Exists(Opportunity.objects.filter(lead=lead, owner=user))
-        | Exists(handed_to_me)
-    )
+    readable = Q(owner=user) | Exists(Handoff.objects.filter(lead=OuterRef("pk"), assignee=user))
+    if may(user, "opportunities.work"):
+        readable |= _handed_to(user)
+    return Lead.objects.filter(readable)
 
 
 def may_read_qualification(lead: Lead, user) -> bool:
@@ -155,11 +180,12 @@ def may_decide(handoff: Handoff, user) -> bool:
 
 
 def check_may_handle_lead(lead: Lead, user) -> None:
-    """Managers, the lead's owner, the rep working or who accepted it, and account executives
-    once it is an SQL may update a lead's status, qualification and opportunities."""
+    """Managers, the lead's owner, the rep working or who accepted it, and, once it is an SQL,
+    the account executive it was handed to (or any, while it waits in their pool) may update a
+    lead's status, qualification and opportunities."""
     if may(user, "handoff.work_any_lead") or lead.owner_id == user.pk:
         return
-    if may(user, "opportunities.work") and lead.stage in SALES_STAGES:
+    if lead.stage in SALES_STAGES and leads_handed_to(user).filter(pk=lead.pk).exists():
         return
     if may(user, "queue.work"):
         latest = lead.handoffs.order_by("-created_at", "-id").first()

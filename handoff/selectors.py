@@ -16,6 +16,7 @@ from accounts.capabilities import may
 from core.sorting import SortState
 from handoff import hooks
 from handoff.access import (
+    leads_handed_to,
     may_decide,
     may_read_qualification,
     may_work,
@@ -349,8 +350,9 @@ def handoff_timeline_events(lead: Lead, condition) -> QuerySet[HandoffEvent]:
 
 
 def sqls_for(*, user) -> QuerySet[HandoffEvent]:
-    """The SQLs handed to an account executive and still waiting at SQL (a manager's: every
-    one), newest first: each lead's latest promotion, naming the rep and the AE chosen."""
+    """The SQLs handed to an account executive, or waiting in the account executives' pool, and
+    still at SQL (a manager's: every one), newest first: each lead's latest promotion, naming the
+    rep and the AE chosen."""
     latest = (
         HandoffEvent.objects.filter(lead=OuterRef("lead"), kind=EventKind.PROMOTED)
         .order_by("-created_at", "-id")
@@ -363,5 +365,5 @@ def sqls_for(*, user) -> QuerySet[HandoffEvent]:
         .order_by("-created_at", "-id")
     )
     if not may(user, "opportunities.work_any"):
-        promotions = promotions.filter(data__account_executive=user.pk)
+        promotions = promotions.filter(lead__in=leads_handed_to(user))
     return promotions
