@@ -139,22 +139,15 @@ WEB_STATEMENT_TIMEOUT_MS = env_int("WEB_STATEMENT_TIMEOUT_MS", 20_000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
-# "shared" holds what every process must agree on (the web-form rate limits): Redis, else a table
-# in the database (created by intake's migrations), never one process's memory.
-SHARED_CACHE_TABLE = "accord_cache"
+# What every process must agree on (the web-form limits, the API throttles) is counted by
+# core.counters: in Redis when it is configured, else in a table of the database, never in one
+# process's memory. The cache itself holds only what a process may forget.
 if REDIS_URL:
-    redis_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    CACHES = {"default": redis_cache, "shared": redis_cache}
-else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "shared": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": SHARED_CACHE_TABLE,
-            # Culling at the default 300 rows would forget counters while a flood is on.
-            "OPTIONS": {"MAX_ENTRIES": 100_000},
-        },
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -335,11 +328,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.CursorPagination",
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
-    # Per user (so per token) and per anonymous address; 429 answers carry Retry-After.
-    "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-    ],
+    # Per user (so per token) and per anonymous address, shared by every process
+    # (core.throttling); 429 answers carry Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.AnonThrottle", "core.throttling.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "60/minute"),
         "user": env_str("API_THROTTLE_USER", "6000/minute"),

@@ -25,6 +25,11 @@ PERIODIC_TASKS = [
         "minutes": 1,
     },
     {
+        "name": "forget ended rate windows",
+        "func": "core.tasks.forget_ended_rate_windows",
+        "schedule_type": Schedule.HOURLY,
+    },
+    {
         "name": "SLA clock scan",
         "func": "sla.tasks.scan_clocks",
         "schedule_type": Schedule.MINUTES,

@@ -6,17 +6,15 @@ rescored. Nobody vouches for the poster, so a known lead's fields are filled, ne
 what the form said is kept on the activity (`submitted`) for the lead page to show.
 
 Spam defences: a honeypot field a person never sees and fills (silently dropped), and rate
-limits per address, per key and per email in a cache every web process shares.
+limits per address, per key and per email, on counters every web process shares (core.counters).
 """
 
 import hashlib
-import math
 import secrets
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import counters
 from intake.models import FormKey
 from leads.models import (
     FORM_SOURCE,
@@ -132,24 +131,14 @@ REFUSALS = {
     "key": gettext_lazy("This form is receiving too many submissions; try again later."),
     "email": gettext_lazy("Too many submissions for this email; try again later."),
 }
-# The counters every web process must share: Redis, or a table in the database (settings.CACHES).
-RATE_CACHE = "shared"
 
 
 def _count(scope: str, identity: str, rule: RateLimit, now: float) -> int:
-    """Count one submission in the window; seconds until it ends when over the limit, else 0."""
-    rate_cache = caches[RATE_CACHE]
-    window = int(now // rule.window)
-    key = f"capture-rate:{scope}:{identity}:{window}"
-    rate_cache.add(key, 0, rule.window + 1)
-    try:
-        count = rate_cache.incr(key)
-    except ValueError:  # expired between add and incr
-        rate_cache.set(key, 1, rule.window + 1)
-        count = 1
-    if count <= rule.limit:
+    """Count one submission in the window, on the counters every web process shares; seconds
+    until the window ends when over the limit, else 0."""
+    if counters.hit(f"capture-rate:{scope}:{identity}", rule.window, now=now) <= rule.limit:
         return 0
-    return max(1, math.ceil((window + 1) * rule.window - now))
+    return counters.seconds_left(rule.window, now)
 
 
 def rate_limited(

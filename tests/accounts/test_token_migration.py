@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from rest_framework.test import APIClient
@@ -52,12 +54,19 @@ def test_drf_tokens_become_hashed_named_tokens_that_keep_working():
     try:
         migrate(BEFORE)
         create_drf_table(keys.items())
+        drf_token = ContentType.objects.create(app_label="authtoken", model="token")
+        viewing = Permission.objects.create(
+            content_type=drf_token, codename="view_token", name="Can view token"
+        )
+        Group.objects.get(name=Role.ADMIN).permissions.add(viewing)
         with time_machine.travel(UPGRADED, tick=False):
             migrate(latest())
     finally:
         migrate(latest())
 
     assert "authtoken_token" not in connection.introspection.table_names()
+    assert not ContentType.objects.filter(app_label="authtoken").exists()
+    assert not Permission.objects.filter(codename="view_token").exists()
     token = ApiToken.objects.get(user=sam)
     assert token.name == "Token created before names"
     assert token.prefix == keys[sam][:8]

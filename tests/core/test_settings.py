@@ -10,7 +10,6 @@ PRINT_SETTINGS = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
     "'name': s.DATABASES['default']['NAME'], 'cache': s.CACHES['default']['BACKEND'], "
-    "'shared': s.CACHES['shared']['BACKEND'], "
     "'redis': s.Q_CLUSTER.get('redis'), 'orm': s.Q_CLUSTER.get('orm'), "
     "'options': s.DATABASES['default'].get('OPTIONS', {})}))"
 )
@@ -36,8 +35,7 @@ def test_the_default_is_sqlite_with_the_database_as_broker():
     assert found["engine"] == "django.db.backends.sqlite3"
     assert found["name"].endswith("db.sqlite3")
     assert found["orm"] == "default" and found["redis"] is None
-    # Rate limits are shared by every process: a table in the database, not a process's memory.
-    assert found["shared"] == "django.core.cache.backends.db.DatabaseCache"
+    assert found["cache"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
 def test_database_url_and_redis_url_switch_to_the_production_path():
@@ -48,7 +46,7 @@ def test_database_url_and_redis_url_switch_to_the_production_path():
 
     assert found["engine"] == "django.db.backends.postgresql"
     assert found["name"] == "accord"
-    assert found["cache"] == found["shared"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert found["redis"] == "redis://cache.example:6379/0" and found["orm"] is None
     # Short statements are not worth PostgreSQL's JIT compilation.
     assert "-c jit=off" in found["options"]["options"]

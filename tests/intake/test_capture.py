@@ -1,11 +1,6 @@
-import importlib
 import json
 
 import pytest
-from django.conf import settings
-from django.core.cache import caches
-from django.core.cache.backends.db import DatabaseCache
-from django.core.cache.backends.redis import RedisCache
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -17,15 +12,8 @@ from tests.factories import ChannelFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
 
-shared_cache_table = importlib.import_module("intake.migrations.0003_shared_cache_table")
 
 SITE = "https://www.northwind.io"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    for backend in caches.all(initialized_only=False):
-        backend.clear()
 
 
 @pytest.fixture
@@ -233,15 +221,6 @@ def test_too_many_posts_to_one_key_answer_429_from_any_address(client, form_key,
     assert response.status_code == 429
     assert "This form" in response.json()["detail"]
     assert int(response["Retry-After"]) >= 1
-
-
-def test_the_rate_limits_live_in_a_cache_every_process_shares():
-    backend = caches[capture.RATE_CACHE]
-
-    assert isinstance(backend, (DatabaseCache, RedisCache))
-    backend.set("capture-probe", 1)
-    assert backend.get("capture-probe") == 1
-    assert shared_cache_table.TABLE == settings.SHARED_CACHE_TABLE
 
 
 def test_cors_preflight_answers_the_keys_own_sites_only(client, form_key):

@@ -3,7 +3,6 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -17,11 +16,6 @@ from tests.factories import ChannelFactory, LeadFactory
 pytestmark = pytest.mark.django_db
 WHEN = "2026-03-02T15:04:05+07:00"
 NESTED_40 = json.loads("[" * 40 + "]" * 40)
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttles():
-    cache.clear()
 
 
 def item(external_id, **fields):

@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -42,12 +41,6 @@ LEAD_FIELDS = {
 }
 WRITERS = [Role.MARKETER, Role.MANAGER, Role.ADMIN]
 NON_WRITERS = [Role.SDR, Role.ACCOUNT_EXECUTIVE]
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttles():
-    """Throttle counts live in the cache; each test starts with none."""
-    cache.clear()
 
 
 @pytest.fixture

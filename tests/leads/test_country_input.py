@@ -3,7 +3,6 @@ any of the five languages, stores the code, and refuses anything else by field."
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
@@ -21,11 +20,6 @@ def back_to_english():
     later tests in the same worker expect English."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttles():
-    cache.clear()
 
 
 @pytest.mark.parametrize("typed", ["Thailand", "ประเทศไทย", "泰国", "Таиланд", "تايلاند", "tha"])

@@ -2,7 +2,6 @@
 a number sent as text counts as that number, on SQLite and on PostgreSQL alike."""
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -10,11 +9,6 @@ from leads.models import Lead
 from tests.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttles():
-    cache.clear()
 
 
 def post_webinar(api, lead, minutes):
