@@ -5,8 +5,10 @@ and marketers only: another role gets 403, an anonymous caller 401.
 """
 
 from django import forms
+from django.http import Http404
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,14 +20,18 @@ from core.filters import ID_SCHEMA, AnyRowChoiceField
 from reports.economics import channel_economics
 from reports.filters import REPORT_DATE, ReportFilterForm
 from reports.forms import EconomicsFilterForm, PipelineFilterForm
+from reports.models import ExchangeRate
 from reports.pipeline import pipeline_report
 from reports.selectors import funnel_report, returns_report
 from reports.serializers import (
     EconomicsSerializer,
+    ExchangeRateInputSerializer,
+    ExchangeRateSerializer,
     FunnelSerializer,
     PipelineSerializer,
     ReturnsSerializer,
 )
+from reports.services import exchange_rate_remove, exchange_rate_set
 
 
 def _query(name, kind, description):
@@ -78,6 +84,14 @@ CURRENCY = _query(
     {"type": "string", "pattern": CURRENCY_PATTERN},
     gettext_lazy("ISO code; default the most used one."),
 )
+CONVERTED = _query(
+    "converted",
+    {"type": "boolean"},
+    gettext_lazy(
+        "Add spend entered in other currencies, converted at the current exchange rates into "
+        "`currency` (default: the workspace's reporting currency)."
+    ),
+)
 COHORT_DESCRIPTION = gettext_lazy(
     "Cohort: leads that entered MQL in the date range; a later step counts if the lead reached "
     "it at any time after."
@@ -87,8 +101,8 @@ COHORT_DESCRIPTION = gettext_lazy(
 def api_form(form):
     """The page's filter form, read as the API's schema writes the parameters: a team or channel
     id that names none narrows to nothing (an empty report), like the lists' filters
-    (core.filters), and a currency is its code as written; the page keeps its choice of real
-    rows and reads "eur" as EUR."""
+    (core.filters), a currency is its code as written and a boolean is `true` or `false`; the
+    page keeps its choice of real rows, reads "eur" as EUR and a ticked box as true."""
     for name in ("team", "channel"):
         if name in form.fields:
             form.fields[name] = AnyRowChoiceField(
@@ -96,6 +110,13 @@ def api_form(form):
             )
     if "currency" in form.fields:
         form.fields["currency"] = forms.RegexField(CURRENCY_PATTERN, strip=False, required=False)
+    if "converted" in form.fields:
+        form.fields["converted"] = forms.TypedChoiceField(
+            choices=[("true", "true"), ("false", "false")],
+            coerce=lambda value: value == "true",
+            empty_value=False,
+            required=False,
+        )
     return form
 
 
@@ -148,12 +169,16 @@ class ChannelEconomicsAPIView(ReportAPIView):
             "Leads created in the months the date range touches, the stages they reached, and "
             "the cost of each per channel in one currency."
         ),
-        parameters=[*DATE_RANGE, CURRENCY, RETRY_AFTER],
+        parameters=[*DATE_RANGE, CURRENCY, CONVERTED, RETRY_AFTER],
         responses={200: EconomicsSerializer, **error_responses(400, 401, 403, 429)},
     )
     def get(self, request):
         form = self.filter_form(request)
-        report = channel_economics(filters=form.filters(), currency=form.cleaned_data["currency"])
+        report = channel_economics(
+            filters=form.filters(),
+            currency=form.cleaned_data["currency"],
+            converted=form.cleaned_data["converted"],
+        )
         return Response(EconomicsSerializer(report).data)
 
 
@@ -175,3 +200,65 @@ class PipelineAPIView(ReportAPIView):
         form = self.filter_form(request)
         report = pipeline_report(filters=form.filters(), currency=form.reporting_currency())
         return Response(PipelineSerializer(report).data)
+
+
+PAIR = [
+    OpenApiParameter(
+        name,
+        {"type": "string", "pattern": CURRENCY_PATTERN},
+        OpenApiParameter.PATH,
+        description=description,
+    )
+    for name, description in (
+        ("currency", gettext_lazy("The currency converted, as an ISO 4217 code.")),
+        ("into", gettext_lazy("The currency it converts into; not `currency` itself.")),
+    )
+]
+
+
+class ExchangeRateListView(APIView):
+    """The current exchange rates, for whoever reads the reports they convert amounts in."""
+
+    permission_classes = [HasCapability]
+    capability = "reports.view"
+
+    @extend_schema(
+        summary=gettext_lazy("Current exchange rates"),
+        parameters=[RETRY_AFTER],
+        responses={200: ExchangeRateSerializer(many=True), **error_responses(401, 403, 429)},
+    )
+    def get(self, request):
+        return Response(ExchangeRateSerializer(ExchangeRate.objects.all(), many=True).data)
+
+
+class ExchangeRateView(APIView):
+    """One pair's rate: PUT enters it (replacing the one before), DELETE removes it. Managers
+    only (reports.exchange_rates), as on the exchange rates page."""
+
+    permission_classes = [HasCapability]
+    capability = "reports.exchange_rates"
+
+    @extend_schema(
+        summary=gettext_lazy("Enter an exchange rate"),
+        parameters=PAIR,
+        request=ExchangeRateInputSerializer,
+        responses={200: ExchangeRateSerializer, **error_responses(400, 401, 403, 404, 429)},
+    )
+    def put(self, request, currency, into):
+        data = ExchangeRateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        saved = exchange_rate_set(
+            user=request.user, currency=currency, into=into, rate=data.validated_data["rate"]
+        )
+        saved.refresh_from_db()
+        return Response(ExchangeRateSerializer(saved).data)
+
+    @extend_schema(
+        summary=gettext_lazy("Remove an exchange rate"),
+        parameters=PAIR,
+        responses={204: None, **error_responses(401, 403, 404, 429)},
+    )
+    def delete(self, request, currency, into):
+        if not exchange_rate_remove(user=request.user, currency=currency, into=into):
+            raise Http404
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from reports import api, breach_api
+
+# A currency in a path: three capital letters (core.currency); anything else is no such rate.
+CODE = "[A-Z]{3}"
 
 urlpatterns = [
     path("reports/sla/", breach_api.BreachReportView.as_view(), name="api-sla-report"),
@@ -8,4 +11,10 @@ urlpatterns = [
     path("reports/returns/", api.ReturnsAPIView.as_view(), name="api-report-returns"),
     path("reports/channels/", api.ChannelEconomicsAPIView.as_view(), name="api-report-channels"),
     path("reports/pipeline/", api.PipelineAPIView.as_view(), name="api-report-pipeline"),
+    path("exchange-rates/", api.ExchangeRateListView.as_view(), name="api-exchange-rates"),
+    re_path(
+        rf"^exchange-rates/(?P<currency>{CODE})/(?P<into>{CODE})/$",
+        api.ExchangeRateView.as_view(),
+        name="api-exchange-rate",
+    ),
 ]

@@ -1,15 +1,19 @@
 """Channel economics: what each channel cost per lead and per stage those leads reached.
 
 Cohort: leads created in the months the date range touches (spend is entered per month), counted
-with every stage they reached at any time since. Costs are shown in one currency at a time;
-Accord never converts between currencies. Team, campaign and agreement version do not narrow this
-report: spend belongs to a channel as a whole.
+with every stage they reached at any time since. Costs are shown in one currency: by default
+only the spend entered in it; asked to convert, the spend in other currencies too, at the current
+exchange rates a manager entered (reports.pipeline.convert, the same rule as the pipeline value).
+A currency without a rate is left out and named, never guessed; spend itself is never rewritten.
+Team, campaign and agreement version do not narrow this report: spend belongs to a channel as a
+whole.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from leads.models import Channel, Lead, Stage, StageChange
 from reports.filters import ReportFilters, next_month
-from reports.models import ChannelSpend
+from reports.models import ChannelSpend, ExchangeRate
+from reports.pipeline import convert
 
 # Column -> the stage a lead must have reached to count in it.
 REACHED = {"mql": Stage.MQL, "sal": Stage.SAL, "sql": Stage.SQL, "won": Stage.CUSTOMER}
@@ -68,6 +73,11 @@ class EconomicsReport:
     currencies: list[str]
     rows: list[ChannelEconomics]
     total: ChannelEconomics
+    # Whether spend in other currencies was converted into `currency`, at `rates` (currency ->
+    # rate into `currency`, for the currencies converted); `left_out`: those without a rate.
+    converted: bool = False
+    rates: dict[str, Decimal] | None = None
+    left_out: list[str] | None = None
 
 
 def _aware(day: date) -> datetime:
@@ -106,8 +116,35 @@ def _spend(filters: ReportFilters, months: list[date]) -> dict[tuple[int, str], 
     return {(row["channel_id"], row["currency"]): row["total"].quantize(CENT) for row in rows}
 
 
-def channel_economics(*, filters: ReportFilters, currency: str | None = None) -> EconomicsReport:
-    """`currency` picks the spend to divide; by default the one most spend was entered in."""
+def _converted_spend(
+    spend: dict[tuple[int, str], Decimal], into: str
+) -> tuple[dict[int, Decimal], dict[str, Decimal], list[str]]:
+    """Each channel's spend in every currency converted into `into`; the rates used and the
+    currencies left out for want of one."""
+    rates = dict(ExchangeRate.objects.filter(into=into).values_list("currency", "rate"))
+    by_channel: dict[int, dict[str, Decimal]] = {}
+    for (channel_id, code), amount in spend.items():
+        by_channel.setdefault(channel_id, {})[code] = amount
+    converted, left_out = {}, set()
+    for channel_id, amounts in by_channel.items():
+        total, missing = convert(amounts, into=into, rates=rates)
+        left_out.update(missing)
+        if total is not None:
+            converted[channel_id] = total
+    used = {code: rates[code] for _channel, code in spend if code in rates}
+    return converted, used, sorted(left_out)
+
+
+def channel_economics(
+    *,
+    filters: ReportFilters,
+    currency: str | None = None,
+    converted: bool = False,
+) -> EconomicsReport:
+    """`currency` picks the spend to divide; by default the one most spend was entered in, or,
+    when converting, the workspace's reporting currency (spend belongs to no team, so no team's
+    currency applies). `converted` adds the spend entered in other currencies at the current
+    rates."""
     months = filters.months
     counts = _stage_counts(filters, months)
     spend = _spend(filters, months)
@@ -115,11 +152,16 @@ def channel_economics(*, filters: ReportFilters, currency: str | None = None) ->
     for _channel_id, code in spend:
         entries_per_currency[code] = entries_per_currency.get(code, 0) + 1
     currencies = sorted(entries_per_currency, key=lambda code: (-entries_per_currency[code], code))
-    if currency not in currencies:
-        currency = currencies[0] if currencies else None
-    spend_by_channel = {
-        channel_id: amount for (channel_id, code), amount in spend.items() if code == currency
-    }
+    rates = left_out = None
+    if converted:
+        currency = currency or settings.ACCORD_REPORTING_CURRENCY
+        spend_by_channel, rates, left_out = _converted_spend(spend, currency)
+    else:
+        if currency not in currencies:
+            currency = currencies[0] if currencies else None
+        spend_by_channel = {
+            channel_id: amount for (channel_id, code), amount in spend.items() if code == currency
+        }
     channel_ids = set(counts) | set(spend_by_channel)
     names = dict(
         Channel.objects.filter(pk__in=[pk for pk in channel_ids if pk is not None]).values_list(
@@ -151,6 +193,9 @@ def channel_economics(*, filters: ReportFilters, currency: str | None = None) ->
         currencies=currencies,
         rows=rows,
         total=total,
+        converted=converted,
+        rates=rates,
+        left_out=left_out,
     )
 
 

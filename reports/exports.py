@@ -74,7 +74,8 @@ def returns_table(report: ReturnsReport):
 def economics_table(report: EconomicsReport):
     header = [
         _("Channel"),
-        _("Spend (%(currency)s)") % {"currency": report.currency or "—"},
+        (_("Spend (%(currency)s, converted)") if report.converted else _("Spend (%(currency)s)"))
+        % {"currency": report.currency or "—"},
         *(METRIC_LABELS[metric][0] for metric in METRICS),
         *(METRIC_LABELS[metric][1] for metric in METRICS),
     ]

@@ -46,6 +46,11 @@ class EconomicsFilterForm(ReportFilterForm):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": _("Most used"), "size": 4}),
     )
+    converted = forms.BooleanField(
+        label=_("Convert other currencies"),
+        required=False,
+        help_text=_("Add spend entered in other currencies, at the current exchange rates."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import StrictInput
 from handoff.models import ReasonKind
 from leads.models import Stage
 from reports.funnel import STEPS
@@ -139,6 +140,18 @@ class CostsSerializer(serializers.Serializer):
     won = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True)
 
 
+class RateSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    rate = serializers.DecimalField(max_digits=18, decimal_places=8)
+
+
+def rate_list(rates) -> list:
+    """Rates (currency -> rate into the report's currency) as the API lists them."""
+    return RateSerializer(
+        [{"currency": code, "rate": rate} for code, rate in rates.items()], many=True
+    ).data
+
+
 class ChannelEconomicsSerializer(serializers.Serializer):
     channel = serializers.IntegerField(source="channel_id", allow_null=True)
     label = serializers.CharField()
@@ -158,6 +171,27 @@ class EconomicsSerializer(serializers.Serializer):
     )
     rows = ChannelEconomicsSerializer(many=True)
     total = ChannelEconomicsSerializer()
+    converted = serializers.BooleanField(
+        help_text=_(
+            "Whether spend entered in other currencies was converted into `currency` at the "
+            "current exchange rates (`rates`)."
+        )
+    )
+    rates = serializers.SerializerMethodField()
+    left_out = serializers.SerializerMethodField()
+
+    @extend_schema_field(RateSerializer(many=True))
+    def get_rates(self, report):
+        return rate_list(report.rates or {})
+
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.CharField(),
+            help_text=_("Currencies without a rate, left out of the converted spend."),
+        )
+    )
+    def get_left_out(self, report):
+        return report.left_out or []
 
 
 # Sums keep the places their currency has (JPY none, KWD three), so no fixed decimal places.
@@ -191,11 +225,6 @@ class StageValueSerializer(serializers.Serializer):
     )
 
 
-class RateSerializer(serializers.Serializer):
-    currency = serializers.CharField()
-    rate = serializers.DecimalField(max_digits=18, decimal_places=8)
-
-
 class PipelineSerializer(serializers.Serializer):
     filters = FiltersSerializer()
     currency = serializers.CharField(
@@ -209,6 +238,32 @@ class PipelineSerializer(serializers.Serializer):
 
     @extend_schema_field(RateSerializer(many=True))
     def get_rates(self, report):
-        return RateSerializer(
-            [{"currency": code, "rate": rate} for code, rate in report.rates.items()], many=True
-        ).data
+        return rate_list(report.rates)
+
+
+class ExchangeRateSerializer(serializers.Serializer):
+    """A current rate: one `currency` is worth `rate` `into`."""
+
+    currency = serializers.CharField()
+    into = serializers.CharField()
+    rate = serializers.DecimalField(max_digits=18, decimal_places=8)
+    updated_at = serializers.DateTimeField()
+
+
+@extend_schema_field(
+    {"type": "string", "format": "decimal", "pattern": r"^\d{1,10}(?:\.\d{1,8})?$"}
+)
+class RateField(serializers.DecimalField):
+    """A rate as the schema writes it: digits, no sign (zero is the one rule left to the
+    service, which refuses it on the field)."""
+
+
+class ExchangeRateInputSerializer(StrictInput, serializers.Serializer):
+    rate = RateField(
+        max_digits=18,
+        decimal_places=8,
+        help_text=_(
+            "How many units of `into` one unit of `currency` is worth: above 0, below "
+            "10,000,000,000."
+        ),
+    )

@@ -116,7 +116,11 @@ class ChannelEconomicsView(ReportView):
     csv_url_name = "reports:channels_csv"
 
     def build(self, form):
-        return channel_economics(filters=form.filters(), currency=form.cleaned_data["currency"])
+        return channel_economics(
+            filters=form.filters(),
+            currency=form.cleaned_data["currency"],
+            converted=form.cleaned_data["converted"],
+        )
 
     def table(self, report):
         return economics_table(report)

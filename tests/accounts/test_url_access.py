@@ -34,6 +34,8 @@ ARGS = {
     "token": "set-password",
     "app_label": "auth",
     "url": "nowhere/",
+    "currency": "EUR",
+    "into": "USD",
 }
 
 # The home page shows each role's part; a rep alone goes to the queue (their part is on top of
@@ -188,6 +190,8 @@ ACCESS = {
     "api-report-returns": ("GET", "reports.view", 200),
     "api-report-channels": ("GET", "reports.view", 200),
     "api-report-pipeline": ("GET", "reports.view", 200),
+    "api-exchange-rates": ("GET", "reports.view", 200),
+    "api-exchange-rate": ("DELETE", "reports.exchange_rates", 404),
     "api-schema": ("GET", PUBLIC, 200),
     "api-docs": ("GET", PUBLIC, 200),
     "admin:login": ("GET", PUBLIC, 200),

@@ -14,6 +14,7 @@ Examples per operation are kept small so the whole file stays well inside CI's t
 """
 
 import json
+from decimal import Decimal, InvalidOperation
 
 import pytest
 import schemathesis
@@ -101,16 +102,30 @@ def rules_the_schema_cannot_state(case) -> list:
     company_size_max needs its company_size at or below it (there is no dependentRequired); a
     country is a code or its name in one of five languages (too many names to list); no text
     anywhere inside the free-form attributes holds NUL (PostgreSQL cannot store it, and a schema
-    cannot reach every string of arbitrary JSON). Breaking one is a 400 naming the field
-    (core.api's contract), not schema-valid data refused."""
+    cannot reach every string of arbitrary JSON). And an exchange rate is above zero, between two
+    different currencies. Breaking one is a 400 naming the field (core.api's contract), not
+    schema-valid data refused."""
     body = case.body if isinstance(case.body, dict) else {}
-    if case.operation.path.startswith("/api/v1/leads/") and (
+    path = case.operation.path
+    if path.startswith("/api/v1/leads/") and (
         "company_size_max" in body
         or unreadable_country(body.get("country"))
         or holds_nul(body.get("attributes"))
     ):
         return [positive_data_acceptance]
+    if path.startswith("/api/v1/exchange-rates/{currency}/") and (
+        case.path_parameters.get("currency") == case.path_parameters.get("into")
+        or not rate_above_zero(body.get("rate"))
+    ):
+        return [positive_data_acceptance]
     return []
+
+
+def rate_above_zero(rate) -> bool:
+    try:
+        return Decimal(str(rate)) > 0
+    except InvalidOperation:
+        return False
 
 
 @schema.parametrize()

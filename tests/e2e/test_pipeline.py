@@ -1,28 +1,26 @@
 """Money in reports (issue 16), in Chromium: a manager enters two exchange rates and reads the
 pipeline converted into USD, a currency without a rate named as left out; then the same page in
-Arabic, right to left, with the amounts written as Arabic writes them. Screenshots go to the
-test's tmp_path."""
+Arabic, right to left, with the amounts written as Arabic writes them; and channel economics with
+spend in three currencies converted into one. Screenshots go to tests/e2e/screenshots/."""
 
-from urllib.parse import urlsplit
+from datetime import date
+from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from core import formats
+from reports.models import ChannelSpend, ExchangeRate
+from tests.e2e.reading import SCREENSHOTS, read_in
 from tests.e2e.test_day_per_role import PAGE_OVERFLOW, SIZES
-from tests.reports.factories import opportunity
+from tests.factories import ChannelFactory
+from tests.reports.factories import at, make_lead, opportunity
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def speak(page, language):
-    cookie = {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "path": "/"}
-    page.context.add_cookies([{**cookie, "domain": urlsplit(page.url).hostname}])
-
-
 def test_a_manager_enters_rates_and_reads_the_pipeline_in_usd(
-    page, log_in, manager, account_executive, tmp_path
+    page, log_in, manager, account_executive
 ):
     opportunity("1000", "USD", owner=account_executive)
     opportunity("200", "EUR", owner=account_executive)
@@ -47,13 +45,44 @@ def test_a_manager_enters_rates_and_reads_the_pipeline_in_usd(
     expect(page.locator("#pipeline-left-out")).to_contain_text("Left out of the totals in USD: AED")
     expect(page.locator("#pipeline-total-won")).to_have_text("—")
     assert page.evaluate(PAGE_OVERFLOW)["overflow"] <= 0
-    page.screenshot(path=tmp_path / "pipeline-en.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / "pipeline-en.png", full_page=True)
 
-    speak(page, "ar")
+    read_in(page, "ar")
     for size, viewport in SIZES.items():
         page.set_viewport_size(viewport)
         page.goto("/reports/pipeline/")
         expect(page.locator("html")).to_have_attribute("dir", "rtl")
         expect(page.locator("#pipeline-total-open")).to_have_text(formats.money(2200, "USD", "ar"))
         assert page.evaluate(PAGE_OVERFLOW)["overflow"] <= 0, size
-        page.screenshot(path=tmp_path / f"pipeline-ar-{size}.png", full_page=True)
+        page.screenshot(path=SCREENSHOTS / f"pipeline-ar-{size}.png", full_page=True)
+
+
+def test_channel_economics_converts_spend_in_other_currencies_into_one(page, log_in, manager):
+    webinars = ChannelFactory(name="Webinars")
+    make_lead(created=at(10, 6), channel=webinars, email="ana@example.com")
+    month = date(2026, 10, 1)
+    for amount, currency in (("800", "USD"), ("100", "EUR"), ("5000", "THB")):
+        ChannelSpend.objects.create(
+            channel=webinars, month=month, amount=Decimal(amount), currency=currency
+        )
+    ExchangeRate.objects.create(currency="EUR", into="USD", rate=Decimal(2), updated_by=manager)
+    log_in(manager.username)
+
+    page.goto("/reports/channels/?date_from=2026-10-01&date_to=2026-10-31&currency=USD")
+    page.get_by_label("Convert other currencies").check()
+    page.get_by_role("button", name="Apply").click()
+
+    # 800 USD + 100 EUR x 2; THB has no rate into USD and is named.
+    expect(page.locator("#economics-converted")).to_contain_text("1 EUR = 2 USD")
+    expect(page.locator("#economics-left-out")).to_contain_text(
+        "Left out of the totals in USD: THB"
+    )
+    expect(page.locator("#channel-economics tbody tr").first).to_contain_text("1,000.00")
+    page.screenshot(path=SCREENSHOTS / "economics-converted-en.png", full_page=True)
+
+    read_in(page, "ar")
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("#economics-left-out")).to_contain_text("THB")
+    assert page.evaluate(PAGE_OVERFLOW)["overflow"] <= 0
+    page.screenshot(path=SCREENSHOTS / "economics-converted-ar.png", full_page=True)

@@ -5,7 +5,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
-from reports.models import ChannelSpend
+from reports.models import ChannelSpend, ExchangeRate
 from tests.reports.factories import build_october
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +96,26 @@ def test_channel_economics_answer_costs_per_channel(api_as, make_user):
     assert paid["spend"] == "2000.00"
     assert paid["costs"]["mql"] == "500.00"
     assert paid["costs"]["won"] is None
+
+
+def test_channel_economics_converts_on_request(api_as, make_user, manager):
+    october = build_october(make_user(Role.SDR))
+    month = date(2026, 10, 1)
+    ChannelSpend.objects.create(channel=october.paid, month=month, amount=2000, currency="USD")
+    ChannelSpend.objects.create(channel=october.paid, month=month, amount=100, currency="JPY")
+    ChannelSpend.objects.create(channel=october.paid, month=month, amount=1000, currency="EUR")
+    ExchangeRate.objects.create(currency="EUR", into="USD", rate="1.25", updated_by=manager)
+
+    body = (
+        api_as(Role.MARKETER)
+        .get(reverse("api-report-channels"), {**OCTOBER, "currency": "USD", "converted": "true"})
+        .json()
+    )
+
+    paid = next(row for row in body["rows"] if row["channel"] == october.paid.pk)
+    assert (body["converted"], body["left_out"]) == (True, ["JPY"])
+    assert body["rates"] == [{"currency": "EUR", "rate": "1.25000000"}]
+    assert paid["spend"] == "3250.00"
 
 
 def test_bad_filters_are_400_with_the_field_path(api_as):

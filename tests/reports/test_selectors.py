@@ -9,7 +9,7 @@ from leads.lifecycle import move_stage
 from leads.models import Stage
 from reports.economics import channel_economics
 from reports.filters import ReportFilters
-from reports.models import ChannelSpend
+from reports.models import ChannelSpend, ExchangeRate
 from reports.selectors import funnel_from_history, funnel_report, returns_report
 from tests.factories import LeadFactory
 
@@ -176,6 +176,27 @@ def test_channel_economics_shows_another_currency_on_request(october_spend):
     report = channel_economics(filters=OCTOBER, currency="EUR")
 
     assert by_label(report.rows)["Webinars"].costs["mql"] == Decimal("125.00")
+    assert by_label(report.rows)["Paid search"].spend is None
+
+
+def test_converting_adds_other_currencies_at_their_rate(october_spend, settings, manager):
+    settings.ACCORD_REPORTING_CURRENCY = "USD"
+    ExchangeRate.objects.create(currency="EUR", into="USD", rate=Decimal("1.1"), updated_by=manager)
+
+    report = channel_economics(filters=OCTOBER, converted=True)
+
+    # Webinars: 1000 USD + 500 EUR x 1.1 = 1550 USD; paid search: 2000 USD.
+    assert (report.currency, report.rates, report.left_out) == ("USD", {"EUR": Decimal("1.1")}, [])
+    assert by_label(report.rows)["Webinars"].spend == Decimal("1550.00")
+    assert by_label(report.rows)["Webinars"].costs["won"] == Decimal("775.00")
+    assert report.total.spend == Decimal("3550.00")
+
+
+def test_converting_without_a_rate_leaves_the_currency_out_and_names_it(october_spend):
+    report = channel_economics(filters=OCTOBER, currency="EUR", converted=True)
+
+    assert (report.currency, report.left_out) == ("EUR", ["USD"])
+    assert by_label(report.rows)["Webinars"].spend == Decimal("500.00")
     assert by_label(report.rows)["Paid search"].spend is None
 
 

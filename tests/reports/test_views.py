@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from reports.models import ChannelSpend
+from reports.models import ChannelSpend, ExchangeRate
 from tests.factories import ChannelFactory, LeadFactory
-from tests.reports.factories import at, build_october, disqualified_lead
+from tests.reports.factories import at, build_october, disqualified_lead, make_lead
 
 pytestmark = pytest.mark.django_db
 
@@ -309,3 +309,25 @@ def test_the_currency_is_picked_from_those_spend_was_entered_in(client_as):
     page = client_as(Role.MARKETER).get(reverse("reports:channels"), OCTOBER).content.decode()
 
     assert options_of(page, "currency") == ["Most used", "THB", "USD"]
+
+
+def test_the_economics_page_and_csv_convert_other_currencies_and_name_those_without_a_rate(
+    client_as, manager
+):
+    paid = ChannelFactory(name="Paid search")
+    make_lead(created=at(10, 5), channel=paid, email="ana@example.com")
+    month = date(2026, 10, 1)
+    ChannelSpend.objects.create(channel=paid, month=month, amount=Decimal(800), currency="USD")
+    ChannelSpend.objects.create(channel=paid, month=month, amount=Decimal(100), currency="EUR")
+    ChannelSpend.objects.create(channel=paid, month=month, amount=Decimal(5000), currency="THB")
+    ExchangeRate.objects.create(currency="EUR", into="USD", rate=Decimal(2), updated_by=manager)
+    client = client_as(Role.MANAGER)
+    query = {**OCTOBER, "currency": "USD", "converted": "on"}
+
+    page = client.get(reverse("reports:channels"), query).content.decode()
+    table = read_csv(client.get(reverse("reports:channels_csv"), query))
+
+    assert 'id="economics-converted"' in page and "1 EUR = 2 USD" in page
+    assert "Left out of the totals in USD: THB" in page
+    assert table[0][1] == "Spend (USD, converted)"
+    assert table[1][:3] == ["Paid search", "1000.00", "1"]
