@@ -4,7 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.currency import CurrencyField
@@ -76,14 +76,17 @@ class CurrencyPairForm(forms.Form):
     """The two currencies of a rate; alone, the rate to remove."""
 
     currency = CurrencyField(label=_("Currency"))
-    into = CurrencyField(label=_("Into"), help_text=_("The currency the rate converts into."))
+    into = CurrencyField(
+        label=pgettext_lazy("the currency an exchange rate converts into", "Into"),
+        help_text=_("The currency the rate converts into."),
+    )
 
 
 class ExchangeRateForm(CurrencyPairForm):
     """One rate as a manager enters it: 1 `currency` = `rate` `into`."""
 
     rate = forms.DecimalField(
-        label=_("Rate"),
+        label=pgettext_lazy("exchange rate", "Rate"),
         help_text=_("What one unit of the currency is worth in the other."),
         widget=forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"}),
     )

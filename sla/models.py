@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.i18n import shipped
 from leads.models import ChannelKind
@@ -202,7 +203,7 @@ class ClosedDate(models.Model):
 
 
 class ExceptionKind(models.TextChoices):
-    WORKING = "working", _("Working day")
+    WORKING = "working", pgettext_lazy("an extra working day a manager adds", "Working day")
     REDUCED = "reduced", _("Reduced hours")
 
 
