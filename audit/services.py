@@ -11,7 +11,6 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -37,18 +36,17 @@ class Entry:
 
 
 def plain(value):
-    """`value` as the JSON an audit row stores: related rows by name, lists and dicts inside."""
-    if isinstance(value, models.Model):
-        return str(value)
+    """`value` as the JSON an audit row stores: related rows by name, dates and decimals as
+    text, lists and dicts inside."""
     if isinstance(value, datetime | date | time):
         return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
     if isinstance(value, Mapping):
         return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [plain(item) for item in value]
-    return value
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)  # a value object such as a country (its code)
 
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
