@@ -54,6 +54,30 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
     return {name: plain(getattr(instance, name)) for name in fields if name not in NEVER_RECORDED}
 
 
+def recorded_fields(model: type[models.Model], *, exclude: Iterable[str] = ()) -> list[str]:
+    """The fields people set on `model`: concrete, editable, not the key, not a timestamp Django
+    keeps, never a secret."""
+    left_out = {*exclude, *NEVER_RECORDED}
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if field.editable
+        and not field.primary_key
+        and not getattr(field, "auto_now", False)
+        and not getattr(field, "auto_now_add", False)
+        and field.name not in left_out
+    ]
+
+
+def stored(instance: models.Model, fields: Iterable[str]) -> dict | None:
+    """A snapshot of `instance` as the database holds it (None when it is not saved yet): what
+    a form has already changed on the instance is not in it. One query."""
+    if instance.pk is None:
+        return None
+    row = type(instance)._base_manager.filter(pk=instance.pk).first()
+    return None if row is None else snapshot(row, fields)
+
+
 def diff(before: Mapping, after: Mapping) -> dict[str, tuple[Any, Any]]:
     """Field -> (before, after) for each field whose value differs (a field missing on one side
     is None there)."""
@@ -155,13 +179,14 @@ def record_saved(
 ):
     """After `instance` was saved: its fields' changes since `before` (a snapshot taken before
     the change), or, with `before` None, its creation with the values it was created with."""
-    fields = list(fields)
-    action = Action.CREATED if before is None else Action.CHANGED
-    return record_changes(
-        instance,
-        before or {},
-        snapshot(instance, fields),
-        actor=actor,
-        source=source,
-        action=action,
+    return record_snapshots(
+        instance, before, snapshot(instance, fields), actor=actor, source=source
     )
+
+
+def record_snapshots(
+    instance: models.Model, before: Mapping | None, after: Mapping, *, actor, source=None
+):
+    """As record_saved, from two snapshots the caller took (of more than the row's fields)."""
+    action = Action.CREATED if before is None else Action.CHANGED
+    return record_changes(instance, before or {}, after, actor=actor, source=source, action=action)
