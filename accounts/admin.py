@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import ApiToken
 from accounts.roles import Role
-from accounts.services import api_token_revoke
+from accounts.services import api_token_revoke, record_role_changes
 
 User = get_user_model()
 
@@ -72,8 +72,14 @@ class AccordUserAdmin(UserAdmin):
         kept = []
         if change and not request.user.is_superuser:
             kept = list(form.instance.groups.exclude(name__in=Role.values))
+        roles_before = (
+            set(form.instance.groups.filter(name__in=Role.values).values_list("name", flat=True))
+            if change
+            else set()
+        )
         super().save_related(request, form, formsets, change)
         form.instance.groups.add(*kept)
+        record_role_changes(person=form.instance, before=roles_before, actor=request.user)
 
 
 @admin.register(ApiToken)
@@ -113,7 +119,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         revoked = 0
         for token in queryset.select_related("user"):
-            if api_token_revoke(token=token):
+            if api_token_revoke(token=token, actor=request.user):
                 self.log_change(request, token, _("Revoked."))
                 revoked += 1
         self.message_user(

@@ -84,6 +84,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         "accounts.profile": EVERY_ROLE,
         # Lifting a login lockout (too many failed passwords) before its cool-off ends
         "accounts.unlock": (ADMIN,),
+        # Reading the audit trail: who changed what, in set-up and on leads
+        "audit.read": (MANAGER, ADMIN),
     }.items()
 }
 

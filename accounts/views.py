@@ -80,7 +80,7 @@ def create_token(request):
 @capability_required("accounts.profile")
 def revoke_token(request, pk):
     token = get_object_or_404(api_tokens_of(user=request.user), pk=pk)
-    if api_token_revoke(token=token):
+    if api_token_revoke(token=token, actor=request.user):
         messages.success(
             request,
             _("The API token “%(name)s” was revoked; it no longer works.") % {"name": token.name},

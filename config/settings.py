@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_q",
     "axes",
     "core",
+    "audit",
     "teams",
     "leads",
     "scoring",

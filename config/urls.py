@@ -33,6 +33,7 @@ urlpatterns = [
     path("handoff/", include("handoff.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
+    path("audit/", include("reports.audit_urls")),
     path("sla/", include("sla.urls")),
     path("", include("intake.urls")),
     path("webhooks/", include("webhooks.urls")),

@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.models import Source
 from core import counters
 from intake.models import FormKey
 from leads.models import (
@@ -195,7 +196,7 @@ def capture_submission(*, form_key: FormKey, fields: dict, page_url: str = "") -
     properties.update(form=form_key.name, campaign=campaign, page=page_url[:500])
     properties[SUBMITTED_PROPERTY] = submitted
     with transaction.atomic():
-        lead, _created = upsert_lead(data=data, fill_only=True)
+        lead, _created = upsert_lead(data=data, source=Source.WEB_FORM, fill_only=True)
         Activity.objects.create(
             lead=lead,
             kind=form_key.activity_kind,

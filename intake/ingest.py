@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import Source
 from core.errors import ApplicationError
 from core.sql import in_values
 from leads.models import Activity, ActivityKind, Channel, Lead, normalize_email
@@ -174,7 +175,9 @@ def ingest_activities(
             fresh.append((index, item))
 
     with transaction.atomic():
-        rows, leads_created = _resolve(fresh, outcomes, create_leads=create_leads, now=now)
+        rows, leads_created = _resolve(
+            fresh, outcomes, create_leads=create_leads, actor=actor, now=now
+        )
         created_ids = _insert(rows, source=source, now=now)
         latest: dict[int, datetime | None] = {}
         for index, item, lead_id, _channel_id in rows:
@@ -196,7 +199,7 @@ def ingest_activities(
     )
 
 
-def _resolve(fresh, outcomes, *, create_leads: bool, now: datetime):
+def _resolve(fresh, outcomes, *, create_leads: bool, actor, now: datetime):
     """Items -> (index, item, lead id, channel id) rows; unknown leads and channels rejected."""
     slugs = {item.channel for _i, item in fresh if item.channel}
     channel_ids = dict(Channel.objects.filter(slug__in=slugs).values_list("slug", "pk"))
@@ -206,7 +209,7 @@ def _resolve(fresh, outcomes, *, create_leads: bool, now: datetime):
         chunk = wanted_ids[start : start + CHUNK]
         known_ids.update(Lead.objects.filter(pk__in=in_values(chunk)).values_list("pk", flat=True))
     lead_of_email, email_errors, leads_created = _leads_for_emails(
-        fresh, channel_ids, create_leads=create_leads, now=now
+        fresh, channel_ids, create_leads=create_leads, actor=actor, now=now
     )
 
     rows = []
@@ -231,7 +234,7 @@ def _resolve(fresh, outcomes, *, create_leads: bool, now: datetime):
     return rows, leads_created
 
 
-def _leads_for_emails(fresh, channel_ids, *, create_leads: bool, now: datetime):
+def _leads_for_emails(fresh, channel_ids, *, create_leads: bool, actor, now: datetime):
     """Lead ids by normalized email, the reason an email has none, and how many were created.
 
     A created lead takes the channel of its first activity as the channel it came in by.
@@ -249,7 +252,7 @@ def _leads_for_emails(fresh, channel_ids, *, create_leads: bool, now: datetime):
         return found, dict.fromkeys(first_channel.keys() - found.keys(), missing), 0
     emails = sorted(first_channel)
     rows = [{"email": email, "channel": first_channel[email]} for email in emails]
-    result = store_leads(rows, now=now)
+    result = store_leads(rows, source=Source.API, actor=actor, now=now)
     found, errors = {}, {}
     for email, outcome in zip(emails, result.outcomes, strict=True):
         if outcome.status == "rejected":

@@ -14,6 +14,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from accounts.capabilities import HasCapability
+from audit.models import Source
 from core.api import RETRY_AFTER, error_responses
 from core.sorting import StableOrderingFilter
 from leads.filters import LEAD_API_SORTING, LeadFilter
@@ -70,7 +71,9 @@ class LeadListView(generics.ListAPIView):
         },
     )
     def post(self, request, *args, **kwargs):
-        lead, created = upsert_lead(data=checked_input(request, partial=False), actor=request.user)
+        lead, created = upsert_lead(
+            data=checked_input(request, partial=False), source=Source.API, actor=request.user
+        )
         return Response(LeadSerializer(lead).data, status=201 if created else 200)
 
 
@@ -102,5 +105,5 @@ class LeadDetailView(generics.RetrieveAPIView):
     def patch(self, request, *args, **kwargs):
         lead = self.get_object()
         data = checked_input(request, partial=True)
-        lead = update_lead(lead_id=lead.pk, data=data, actor=request.user)
+        lead = update_lead(lead_id=lead.pk, data=data, actor=request.user, source=Source.API)
         return Response(LeadSerializer(lead).data)

@@ -30,6 +30,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.capabilities import may, require
+from audit.models import Action, Source
+from audit.services import Entry, label_of, record_changes, record_many
 from core.errors import ConflictError, PermissionDenied
 from leads import hooks
 from leads.countries import country_code
@@ -41,6 +43,7 @@ from leads.models import (
     normalize_email,
     search_key,
 )
+from leads.names import display_name
 
 TEXT_FIELDS = (
     "first_name",
@@ -454,13 +457,14 @@ def _update_leads(leads: list[dict], names: Iterable[str], now: datetime) -> Non
 
 def _write_merged_rows(
     merged: dict[str, dict], now: datetime, *, fill_only: bool = False
-) -> dict[str, tuple[int, bool]]:
+) -> tuple[dict[str, tuple[int, bool]], list[Entry]]:
     """Insert the new emails and update the known ones: a fixed number of queries per field set.
 
-    (lead id, created) by email. On PostgreSQL every email is offered to the insert, in one
-    order for every writer, and the unique index skips the known ones (also those a concurrent
-    writer has just inserted), which are then read and merged. SQLite's writers are serialized
-    (IMMEDIATE transactions), so there the known emails are read first.
+    (lead id, created) by email, and the audit entries of what was written. On PostgreSQL every
+    email is offered to the insert, in one order for every writer, and the unique index skips
+    the known ones (also those a concurrent writer has just inserted), which are then read and
+    merged. SQLite's writers are serialized (IMMEDIATE transactions), so there the known emails
+    are read first.
     """
     if connection.vendor == "postgresql":
         created = _insert_leads([{**NEW_LEAD, **merged[email]} for email in sorted(merged)])
@@ -471,26 +475,59 @@ def _write_merged_rows(
             [{**NEW_LEAD, **values} for email, values in merged.items() if email not in stored]
         )
     updates: dict[frozenset[str], list[dict]] = {}
+    audit = [_created_entry(lead_id, merged[email]) for email, lead_id in created.items()]
     for email, lead in stored.items():
         changes = _changes(lead, merged[email], upsert=True, fill_only=fill_only)
         if changes:
+            audit.append(_changed_entry(lead, changes))
             lead.update(changes)
             updates.setdefault(frozenset(changes), []).append(lead)
     for fields, leads in updates.items():
         _update_leads(leads, fields, now)
     written = {email: (lead["id"], False) for email, lead in stored.items()}
     written.update((email, (lead_id, True)) for email, lead_id in created.items())
-    return written
+    return written, audit
+
+
+LEAD_TYPE = label_of(Lead)
+
+
+def _lead_label(values: Mapping) -> str:
+    """As Lead.__str__ names a lead, from its values."""
+    name = display_name(
+        values.get("first_name", ""), values.get("middle_name", ""), values.get("last_name", "")
+    )
+    return name or values["email"]
+
+
+def _created_entry(lead_id: int, values: Mapping) -> Entry:
+    """A lead a batch created: one row, not one per field (its values are the lead's own)."""
+    return Entry(LEAD_TYPE, lead_id, _lead_label(values), Action.CREATED)
+
+
+def _changed_entry(stored: Mapping, changes: Mapping) -> Entry:
+    """A row per field an upsert changes on a known lead, before its values are overwritten."""
+    label = _lead_label({**stored, **changes})
+    before_after = {field: (stored[field], value) for field, value in changes.items()}
+    return Entry(LEAD_TYPE, stored["id"], label, Action.CHANGED, before_after)
 
 
 def store_leads(
-    rows: list, *, now: datetime | None = None, fill_only: bool = False
+    rows: list,
+    *,
+    source: str = Source.SYSTEM,
+    actor=None,
+    now: datetime | None = None,
+    fill_only: bool = False,
 ) -> BulkUpsertResult:
     """Validate and upsert `rows` without rescoring; for callers that rescore a larger set once.
 
     Rows naming the same email are merged in order (later values win) and report the same lead.
     A lead a concurrent writer inserts first is updated, as if it had been there all along.
     With `fill_only`, a known lead keeps every field it has; only its empty ones are written.
+    The audit trail gets, in the same transaction and one more INSERT, a "created" row per new
+    lead and a row per field changed on a known one, from `source` (audit.models.Source) and
+    `actor` (None: nobody signed in, e.g. a web form).
     """
     now = now or timezone.now()
     channels = channels_named_in(row for row in rows if isinstance(row, Mapping))
@@ -508,7 +545,8 @@ def store_leads(
         merged.setdefault(values["email"], {}).update(values)
 
     with transaction.atomic():
-        written = _write_merged_rows(merged, now, fill_only=fill_only)
+        written, audit = _write_merged_rows(merged, now, fill_only=fill_only)
+        record_many(_channels_by_slug(audit, channels), actor=actor, source=source, at=now)
 
     outcomes = []
     first_row_of = {}
@@ -524,13 +562,32 @@ def store_leads(
     return BulkUpsertResult(outcomes)
 
 
-def bulk_upsert_leads(rows: list, *, now: datetime | None = None) -> BulkUpsertResult:
+def _channels_by_slug(entries: list[Entry], channels: Mapping[str, Channel]) -> list[Entry]:
+    """The entries with a channel (compared and written as its id) shown by its slug."""
+    slug_of = {channel.pk: channel.slug for channel in channels.values()}
+    return [
+        dataclasses.replace(
+            entry,
+            changes={
+                **entry.changes,
+                "channel": tuple(slug_of.get(pk, pk) for pk in entry.changes["channel"]),
+            },
+        )
+        if "channel" in entry.changes
+        else entry
+        for entry in entries
+    ]
+
+
+def bulk_upsert_leads(
+    rows: list, *, source: str = Source.SYSTEM, actor=None, now: datetime | None = None
+) -> BulkUpsertResult:
     """Upsert many leads by email in a fixed number of queries, then rescore the touched ones.
 
     Each row is reported as created, updated or rejected (with errors by field); good rows are
     stored even when others are rejected.
     """
-    result = store_leads(rows, now=now)
+    result = store_leads(rows, source=source, actor=actor, now=now)
     hooks.leads_changed(lead_ids=result.lead_ids, now=now)
     return result
 
@@ -541,14 +598,16 @@ def require_capability(actor, capability: str) -> None:
         require(actor, capability, _("Your role may not change leads."))
 
 
-def upsert_lead(*, data: dict, actor=None, fill_only: bool = False) -> tuple[Lead, bool]:
+def upsert_lead(
+    *, data: dict, source: str = Source.SYSTEM, actor=None, fill_only: bool = False
+) -> tuple[Lead, bool]:
     """Create the lead with this email, or update it; (lead, created). Raises ValidationError.
 
     `fill_only` is for sources nobody vouches for (a public web form): an existing lead's
     non-empty fields are kept, only its empty ones filled.
     """
     require_capability(actor, "leads.edit")
-    outcome = store_leads([data], fill_only=fill_only).outcomes[0]
+    outcome = store_leads([data], source=source, actor=actor, fill_only=fill_only).outcomes[0]
     if outcome.status == "rejected":
         raise ValidationError(outcome.errors)
     hooks.leads_changed(lead_ids=[outcome.lead_id])
@@ -556,9 +615,18 @@ def upsert_lead(*, data: dict, actor=None, fill_only: bool = False) -> tuple[Lea
     return lead, outcome.status == "created"
 
 
-def update_lead(*, lead_id: int, data: dict, actor) -> Lead:
+def _shown(values: Mapping) -> dict:
+    """Values as the audit trail shows them: a channel by its slug."""
+    return {
+        field: value.slug if isinstance(value, Channel) else value
+        for field, value in values.items()
+    }
+
+
+def update_lead(*, lead_id: int, data: dict, actor, source: str = Source.SYSTEM) -> Lead:
     """Edit the fields `data` names. Sales roles may change the work status only, and only of a
-    lead they work: the status goes through `hooks.set_status` (the handoff app's one door).
+    lead they work: the status goes through `hooks.set_status` (the handoff app's one door,
+    which records it as a handoff event); the other fields' changes go to the audit trail.
 
     Raises ValidationError (bad input), ConflictError (an email another lead has),
     PermissionDenied.
@@ -581,6 +649,13 @@ def update_lead(*, lead_id: int, data: dict, actor) -> Lead:
                 setattr(lead, field, value)
             if changed:
                 lead.save(update_fields=[*changed, "updated_at"])
+                record_changes(
+                    lead,
+                    _shown(current),
+                    _shown({field: getattr(lead, field) for field in current}),
+                    actor=actor,
+                    source=source,
+                )
             if status is not None:
                 # The work status has one door, with its per-lead rule and its audit row.
                 previous = lead.status

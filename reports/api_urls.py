@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from reports import api, breach_api
+from reports import api, audit_api, breach_api
 
 # A currency in a path: three capital letters (core.currency); anything else is no such rate.
 CODE = "[A-Z]{3}"
@@ -17,4 +17,5 @@ urlpatterns = [
         api.ExchangeRateView.as_view(),
         name="api-exchange-rate",
     ),
+    path("audit/", audit_api.AuditListView.as_view(), name="api-audit"),
 ]

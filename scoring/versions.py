@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from accounts.capabilities import may, require, users_who_may
+from audit.models import Action
+from audit.services import record, record_snapshots, recorded_fields, snapshot
 from core.errors import ApplicationError, ConflictError, PermissionDenied
 from leads.models import Lead
 from notifications.models import NotificationKind
@@ -32,6 +34,24 @@ from scoring.models import (
     SignoffSide,
 )
 from scoring.validation import impossible_gates
+
+# What an edit of a draft may change, as the audit trail records it: these fields, and each rule
+# by its key (a rule's own fields, as one value).
+SETTINGS_FIELDS = ("name", "narrative", "threshold", "decay_after_days", "decay_percent_per_week")
+
+
+def _draft_snapshot(agreement: Agreement) -> dict:
+    """The draft's settings and its rules, by key (4 queries)."""
+    rules = {
+        f"rule {row.key}": {"kind": kind, **snapshot(row, _rule_fields(type(row)))}
+        for kind, rows in rules_of(agreement).items()
+        for row in rows
+    }
+    return {**snapshot(agreement, SETTINGS_FIELDS), **rules}
+
+
+def _rule_fields(model) -> list[str]:
+    return recorded_fields(model, exclude=["agreement", "key"])
 
 
 def check_may_edit(user) -> None:
@@ -63,6 +83,8 @@ def create_draft(*, user, copy_of: Agreement | None = None) -> Agreement:
                 row.pk = None
                 row.agreement = draft
             RULE_MODELS[kind].objects.bulk_create(rows)
+    copied = {"copy_of": copy_of.version} if copy_of else None
+    record(draft, Action.CREATED, actor=user, after=copied)
     return draft
 
 
@@ -98,12 +120,14 @@ def edit_draft[T](
                 ),
                 extra={"revision": locked.revision},
             )
+        before = _draft_snapshot(locked)
         outcome = change(locked)
         check_agreement(locked)
         locked.revision += 1
         locked.submitted_at = None
         locked.save()
         locked.signoffs.all().delete()
+        record_snapshots(locked, before, _draft_snapshot(locked), actor=user)
     return locked, outcome
 
 
@@ -118,6 +142,7 @@ def submit_draft(*, agreement: Agreement, user) -> Agreement:
         check_agreement(locked)
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["submitted_at", "updated_at"])
+        record(locked, Action.SUBMITTED, actor=user)
         _ask_sales_to_sign(locked, author=user)
     return locked
 
@@ -153,7 +178,9 @@ def sign_off(*, agreement: Agreement, user, side: str) -> Signoff:
         )
     if any(s.user_id == user.pk for s in signed.values()):
         raise PermissionDenied(_("One person cannot sign for both marketing and sales."))
-    return Signoff.objects.create(agreement=locked, user=user, side=side)
+    signoff = Signoff.objects.create(agreement=locked, user=user, side=side)
+    record(locked, Action.SIGNED, actor=user, after=side)
+    return signoff
 
 
 def may_publish(user) -> bool:
@@ -182,6 +209,7 @@ def publish(*, agreement: Agreement, user) -> RescoreRun:
     locked.published_at = now
     locked.published_by = user
     locked.save()
+    record(locked, Action.PUBLISHED, actor=user, at=now)
     RescoreRun.objects.filter(status__in=[RescoreStatus.QUEUED, RescoreStatus.RUNNING]).update(
         status=RescoreStatus.SUPERSEDED, finished_at=now
     )

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import record_changes, record_snapshots
 from core.errors import ApplicationError
 from sla.business_time import BusinessCalendar, Span, weekend_workdays
 from sla.models import (
@@ -38,6 +39,9 @@ WEEKDAYS = [
     _("Saturday"),
     _("Sunday"),
 ]
+
+# The weekdays as the audit trail names a calendar's hours (hours_mon ...), whatever the language.
+WEEKDAY_KEYS = list(enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun")))
 
 # team id -> (the calendar row's updated_at, the calendar built from it)
 _built: dict[int, tuple[datetime, BusinessCalendar]] = {}
@@ -168,11 +172,13 @@ def save_team_calendar(
     holiday_country: str = "",
     holiday_subdiv: str = "",
     closed_dates: dict[date, str] | None = None,
+    actor=None,
 ) -> TeamCalendar:
     """Replace a team's calendar; new clocks use it at once, running ones keep their due time."""
-    row, _created = TeamCalendar.objects.select_for_update().get_or_create(
+    row, created = TeamCalendar.objects.select_for_update().get_or_create(
         team=team, defaults={"time_zone": time_zone}
     )
+    before = None if created else _calendar_snapshot(row)
     candidate = TeamCalendar(
         time_zone=time_zone, holiday_country=holiday_country, holiday_subdiv=holiday_subdiv
     )
@@ -198,7 +204,25 @@ def save_team_calendar(
     ClosedDate.objects.bulk_create(
         ClosedDate(calendar=row, date=day, note=note) for day, note in (closed_dates or {}).items()
     )
+    record_snapshots(row, before, _calendar_snapshot(row), actor=actor)
     return row
+
+
+def _calendar_snapshot(row: TeamCalendar) -> dict:
+    """A calendar as its form shows it, for the audit trail: each weekday's hours as text and
+    the closed dates with their notes. Three queries."""
+    hours: dict[int, list[Span]] = {}
+    for span in row.spans.all():
+        hours.setdefault(span.weekday, []).append((span.opens, span.closes))
+    return {
+        "time_zone": row.time_zone,
+        "holiday_country": row.holiday_country,
+        "holiday_subdiv": row.holiday_subdiv,
+        **{f"hours_{name}": format_spans(hours.get(day, ())) for day, name in WEEKDAY_KEYS},
+        "closed_dates": {
+            day.isoformat(): note for day, note in row.closed_dates.values_list("date", "note")
+        },
+    }
 
 
 def teams_with_hours() -> list[dict]:
@@ -246,6 +270,7 @@ def add_calendar_exception(
     last_day: date | None = None,
     spans: list[Span] = (),
     note: str = "",
+    actor=None,
 ) -> CalendarException:
     """Add a working day or a reduced-hours range; new clocks count it at once.
 
@@ -283,14 +308,28 @@ def add_calendar_exception(
         ExceptionSpan(exception=exception, opens=opens, closes=closes) for opens, closes in spans
     )
     calendar.save(update_fields=["updated_at"])  # the cached calendar is rebuilt
+    record_changes(calendar, {}, {"exception": _exception_text(exception, spans)}, actor=actor)
     return exception
 
 
+def _exception_text(exception: CalendarException, spans) -> dict:
+    return {
+        "exception": exception.kind,
+        "first_day": exception.first_day.isoformat(),
+        "last_day": exception.last_day.isoformat(),
+        "hours": format_spans(spans),
+        "note": exception.note,
+    }
+
+
 @transaction.atomic
-def remove_calendar_exception(*, exception: CalendarException) -> None:
+def remove_calendar_exception(*, exception: CalendarException, actor=None) -> None:
     calendar = TeamCalendar.objects.select_for_update().get(pk=exception.calendar_id)
+    spans = [(span.opens, span.closes) for span in exception.spans.all()]
+    before = _exception_text(exception, spans)
     exception.delete()
     calendar.save(update_fields=["updated_at"])
+    record_changes(calendar, {"exception": before}, {}, actor=actor)
 
 
 def exceptions_for(calendar: TeamCalendar) -> list[dict]:

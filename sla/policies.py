@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.services import record_saved, recorded_fields, snapshot, stored
 from core.errors import ApplicationError
 from sla.models import SlaPolicy, Step
 
@@ -81,18 +82,25 @@ def _check_every_step_covered() -> None:
         )
 
 
+POLICY_FIELDS = recorded_fields(SlaPolicy)
+
+
 @transaction.atomic
-def save_policy(*, policy: SlaPolicy) -> SlaPolicy:
+def save_policy(*, policy: SlaPolicy, actor=None) -> SlaPolicy:
     """Create or change a policy; running clocks keep the snapshot they started with."""
     policy.full_clean()
+    before = stored(policy, POLICY_FIELDS)
     policy.save()
     _check_every_step_covered()
+    record_saved(policy, before, POLICY_FIELDS, actor=actor)
     return policy
 
 
 @transaction.atomic
-def deactivate_policy(*, policy: SlaPolicy) -> SlaPolicy:
+def deactivate_policy(*, policy: SlaPolicy, actor=None) -> SlaPolicy:
+    before = snapshot(policy, ["is_active"])
     policy.is_active = False
     policy.save(update_fields=["is_active", "updated_at"])
     _check_every_step_covered()
+    record_saved(policy, before, ["is_active"], actor=actor)
     return policy

@@ -41,7 +41,7 @@ def policy_edit(request, pk=None):
     if request.method == "POST":
         if form.is_valid():
             with refusals_on(form):
-                policies.save_policy(policy=form.instance)
+                policies.save_policy(policy=form.instance, actor=request.user)
             if not form.errors:
                 messages.success(request, _("Policy saved; it applies to clocks started from now."))
                 return redirect("sla:policies")
@@ -53,7 +53,7 @@ def policy_edit(request, pk=None):
 @require_POST
 def policy_deactivate(request, pk):
     policy = get_object_or_404(SlaPolicy, pk=pk)
-    policies.deactivate_policy(policy=policy)
+    policies.deactivate_policy(policy=policy, actor=request.user)
     messages.success(request, _("Policy deactivated; running clocks keep it."))
     return redirect("sla:policies")
 
@@ -84,6 +84,7 @@ def hours_edit(request, team_pk):
                     holiday_country=data["holiday_country"],
                     holiday_subdiv=data["holiday_subdiv"],
                     closed_dates=data["closed_dates"],
+                    actor=request.user,
                 )
             if not form.errors:
                 messages.success(
@@ -110,6 +111,7 @@ def exception_add(request, team_pk):
                 last_day=data["last_day"],
                 spans=data["hours"],
                 note=data["note"],
+                actor=request.user,
             )
         if not form.errors:
             messages.success(request, _("Exception added; new clocks count it from now."))
@@ -121,7 +123,7 @@ def exception_add(request, team_pk):
 @require_POST
 def exception_remove(request, team_pk, pk):
     exception = get_object_or_404(CalendarException, pk=pk, calendar__team_id=team_pk)
-    remove_calendar_exception(exception=exception)
+    remove_calendar_exception(exception=exception, actor=request.user)
     messages.success(request, _("Exception removed."))
     return redirect(reverse("sla:hours_edit", args=[team_pk]) + "#exceptions")
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from webhooks import services
 from webhooks.models import Delivery, Subscription
 
 
@@ -10,6 +11,17 @@ class SubscriptionAdmin(admin.ModelAdmin):
     search_fields = ["name", "url"]
     # The secret is shown once, on the webhook page that created or rotated it; never here.
     exclude = ["secret"]
+
+    # Through the services, as the webhook pages do, so that the audit trail has each change.
+    def save_model(self, request, obj, form, change):
+        services.save_subscription(subscription=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        services.delete_subscription(subscription=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for subscription in queryset:
+            services.delete_subscription(subscription=subscription, user=request.user)
 
 
 @admin.register(Delivery)

@@ -14,6 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from audit.models import Action
+from audit.services import (
+    record,
+    record_changes,
+    record_saved,
+    recorded_fields,
+    snapshot,
+    stored,
+)
 from core.errors import ConflictError
 from leads.models import Lead
 from webhooks import signing, transport
@@ -186,6 +195,10 @@ def replay(*, delivery: Delivery) -> Delivery:
     return delivery
 
 
+# Never the secret (audit.services leaves it out of every record too).
+SUBSCRIPTION_FIELDS = recorded_fields(Subscription, exclude=["secret", "created_by"])
+
+
 def save_subscription(*, subscription: Subscription, user=None) -> Subscription:
     """Create or edit a subscription; known events only, and a URL `addresses` allows (https,
     unless WEBHOOKS_ALLOW_HTTP, to a host that resolves to public addresses only)."""
@@ -193,17 +206,30 @@ def save_subscription(*, subscription: Subscription, user=None) -> Subscription:
         subscription.created_by = user
     subscription.events = [event for event in Event.values if event in subscription.events]
     subscription.full_clean()
-    subscription.save()
+    with transaction.atomic():
+        before = stored(subscription, SUBSCRIPTION_FIELDS)
+        subscription.save()
+        record_saved(subscription, before, SUBSCRIPTION_FIELDS, actor=user)
     return subscription
 
 
-def rotate_secret(*, subscription: Subscription) -> str:
+@transaction.atomic
+def delete_subscription(*, subscription: Subscription, user=None) -> None:
+    """Delete a subscription and its delivery log; the audit trail keeps what it was."""
+    record_changes(subscription, snapshot(subscription, SUBSCRIPTION_FIELDS), {}, actor=user,
+                   action=Action.DELETED)  # fmt: skip
+    subscription.delete()
+
+
+def rotate_secret(*, subscription: Subscription, user=None) -> str:
     """Give the subscription a new signing secret and return it, the one time it is shown.
 
     Every request sent from now on, retries of older deliveries included, is signed with it.
     """
     secret = new_secret()
-    Subscription.objects.filter(pk=subscription.pk).update(secret=secret)
+    with transaction.atomic():
+        Subscription.objects.filter(pk=subscription.pk).update(secret=secret)
+        record(subscription, Action.SECRET_ROTATED, actor=user)
     subscription.secret = secret
     logger.info("webhook subscription %s: signing secret rotated", subscription.pk)
     return secret

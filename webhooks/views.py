@@ -45,7 +45,7 @@ def subscription_detail(request, pk):
 @capability_required("webhooks.manage")
 def subscription_rotate_secret(request, pk):
     subscription = get_object_or_404(Subscription, pk=pk)
-    services.rotate_secret(subscription=subscription)
+    services.rotate_secret(subscription=subscription, user=request.user)
     return _show_secret_once(request, subscription, created=False)
 
 

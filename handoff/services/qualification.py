@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from accounts.capabilities import may, require
 from accounts.people import person_name
+from audit.services import record_saved, snapshot
 from core.errors import ApplicationError, ConflictError
 from handoff.access import check_may_handle_lead
 from handoff.models import EventKind, HandoffEvent, Qualification, QualificationPolicy
@@ -82,10 +83,13 @@ def set_required_criteria(*, user, required: list[str]) -> QualificationPolicy:
     if unknown:
         message = _("Unknown criteria: %(codes)s") % {"codes": ", ".join(unknown)}
         raise ApplicationError(message, extra={"required": [message]})
-    policy = QualificationPolicy.current()
-    policy.required = [code for code in CRITERIA if code in required]
-    policy.updated_by = user
-    policy.save()
+    with transaction.atomic():
+        policy = QualificationPolicy.current()
+        before = snapshot(policy, ["required"])
+        policy.required = [code for code in CRITERIA if code in required]
+        policy.updated_by = user
+        policy.save()
+        record_saved(policy, before, ["required"], actor=user)
     return policy
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from audit.models import Source
 from core.errors import ApplicationError, ConflictError
 from intake.imports import parsing
 from intake.imports.mapping import (
@@ -198,7 +199,11 @@ def import_batch(*, job_id: int, start: int, rows, rules: RowRules) -> bool:
 
     False when the job is no longer at `start`: another run committed this batch already.
     """
-    job = ImportJob.objects.select_for_update().get(pk=job_id)
+    job = (
+        ImportJob.objects.select_for_update(of=("self",))
+        .select_related("created_by")
+        .get(pk=job_id)
+    )
     if job.processed_rows != start:
         return False
     good, rejections = [], []
@@ -208,7 +213,8 @@ def import_batch(*, job_id: int, start: int, rows, rules: RowRules) -> bool:
             rejections.append(rejection(job, row, reason))
         elif data:
             good.append((row, data))
-    result = store_leads([data for _row, data in good])
+    # The person who started the import is its actor, whoever's worker runs the batch.
+    result = store_leads([data for _row, data in good], source=Source.IMPORT, actor=job.created_by)
     # In the batch's transaction, so that a committed batch is also a scored one.
     rescore_leads(result.lead_ids)
     rejections += [

@@ -272,3 +272,31 @@ def test_the_demo_admin_is_an_admin_role_staff_user_who_reads_no_key(client):
     page = client.get(TOKENS).content.decode()
     assert "Dialer" in page
     assert issued.key not in page
+
+
+def test_roles_the_admin_gives_and_takes_are_on_the_audit_trail(admin_client, ada, make_user):
+    from audit.models import AuditEntry
+
+    rep = make_user(Role.SDR)
+    manager = Group.objects.get(name=Role.MANAGER)
+
+    admin_client.post(user_change(rep), change_form_post(rep, groups=[manager.pk]))
+
+    rows = AuditEntry.objects.filter(object_type="auth.user", object_id=rep.pk)
+    assert sorted((row.action, row.after, row.actor) for row in rows) == [
+        ("role_granted", Role.MANAGER, ada),
+        ("role_removed", Role.SDR, ada),
+    ]
+
+
+def test_tokens_issued_and_revoked_are_on_the_audit_trail_without_their_key(ada, make_user):
+    from audit.models import AuditEntry
+
+    owner = make_user(Role.MARKETER)
+    issued = api_token_create(user=owner, name="CRM sync", lifetime_in_days=30)
+    api_token_revoke(token=issued.token, actor=ada)
+
+    rows = AuditEntry.objects.filter(object_type="accounts.apitoken").order_by("id")
+    assert [(row.action, row.actor) for row in rows] == [("issued", owner), ("revoked", ada)]
+    assert rows[0].after["prefix"] == issued.token.prefix
+    assert not any(issued.key in str(row.after) for row in rows)

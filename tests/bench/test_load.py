@@ -123,8 +123,9 @@ def test_accepting_over_the_api_stays_within_its_query_budget(pool_team, sdr):
 
     assert response.status_code == 200, response.content
     # Token (and its last use, noted at most once a minute: this is its first call) and roles,
-    # the throttle's count (core.counters: one upsert without Redis, none with), the handoff read and locked, the stage move, the clocks stopped and the
-    # SQL decision clock started, owner, event, webhooks, the capacity task, the answer (with
-    # its SLA clock in business time: the clocks and the team calendars, two queries; its top
-    # reasons worded in the reader's language: the fit, channel and action rules, three).
+    # the throttle's count (core.counters: one upsert without Redis, none with), the handoff
+    # read and locked, the stage move, the clocks stopped and the SQL decision clock started,
+    # owner, event, webhooks, the capacity task, the answer (with its SLA clock in business
+    # time: the clocks and the team calendars, two queries; its top reasons worded in the
+    # reader's language: the fit, channel and action rules, three).
     assert len(queries) <= 38, "\n".join(query["sql"] for query in queries.captured_queries)

@@ -282,11 +282,11 @@ def test_a_resumed_import_after_a_crash_imports_each_row_once(
     real_store = services.store_leads
     calls = []
 
-    def dies_on_the_third_batch(rows):
+    def dies_on_the_third_batch(rows, **kwargs):
         calls.append(len(rows))
         if len(calls) == 3:
             raise RuntimeError("worker killed")
-        return real_store(rows)
+        return real_store(rows, **kwargs)
 
     monkeypatch.setattr(services, "store_leads", dies_on_the_third_batch)
     with pytest.raises(RuntimeError):
