@@ -10,10 +10,10 @@ call or web form brings it back.
 
 What stays, so that every report counts the same after as before: the lead row itself (now
 "Erased lead #id", with an address at erased.invalid), its stage and history, channel and
-campaign, score, company size, industry and country (the organisation, not the person), the
-kinds and times of its activities, its handoffs, clocks, qualification checks and opportunities
-with their amounts, and its consent records (proof that a wish was honoured). The erasure itself
-is recorded without the data (privacy.models.Erasure).
+campaign (the `campaign` attribute), score, company size, industry and country (the
+organisation, not the person), the kinds and times of its activities, its handoffs, clocks,
+qualification checks and opportunities with their amounts, and its consent records (proof that
+a wish was honoured). The erasure itself is recorded without the data (privacy.models.Erasure).
 
 Uploaded import files are not opened here: each is deleted whole when its retention period ends
 (intake.imports.retention), at most IMPORT_FILE_RETENTION_DAYS after the upload.
@@ -55,8 +55,10 @@ ERASED_FIELDS = {
     "phone": "",
     "city": "",
     "social_handles": {},
-    "attributes": {},
 }
+# Free-form attributes the reports group by (the funnel by campaign reads this one through the
+# funnel passes' copy): kept, as the channel is; every other attribute goes.
+REPORTED_ATTRIBUTES = ("campaign",)
 
 
 def erased_email(lead_id: int) -> str:
@@ -105,6 +107,7 @@ def erase_lead(*, lead_id: int, actor, reason: str, now=None) -> Erasure:
 
     Lead.objects.filter(pk=lead.pk).update(
         **ERASED_FIELDS,
+        attributes={k: v for k, v in lead.attributes.items() if k in REPORTED_ATTRIBUTES},
         email=erased_email(lead.pk),
         search_text=search_key(erased_email(lead.pk)),
         do_not_contact=True,
