@@ -49,7 +49,7 @@ def personal_data(*, lead: Lead) -> dict:
             "granted",
             "source",
             "recorded_at",
-            recorded_by=_by("recorded_by"),
+            recorded_by_name=_by("recorded_by"),
         ),
         "activities": _rows(
             Activity.objects.filter(lead=lead),
