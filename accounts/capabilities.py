@@ -34,6 +34,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         "leads.set_status": (SDR, AE, MARKETER, MANAGER, ADMIN),
         "leads.disqualify": (SDR, MANAGER),
         "leads.reinstate": (MANAGER,),
+        # Personal data: recording a person's consent (whoever talks to them or markets to
+        # them), and answering a data-subject request: erasing a lead and exporting all Accord
+        # holds about it (those who answer for the data, as a GDPR or PDPA request asks)
+        "leads.consent": (SDR, AE, MARKETER, MANAGER),
+        "leads.erase": (MANAGER, ADMIN),
+        "leads.export_personal_data": (MANAGER, ADMIN),
         # Intake
         "intake.import": (MARKETER, ADMIN),
         "intake.manage_forms": (MARKETER, ADMIN),

@@ -3,8 +3,9 @@
 Rows are written by `audit.services` inside the transaction of the change they describe and are
 never changed afterwards: the queryset refuses update() and delete(), the model refuses a second
 save() and delete(), and on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002). The
-one change a row accepts is Django's own when its actor's account is deleted (actor becomes null;
-`actor_label` keeps the name the page shows).
+changes a row accepts are Django's own when its actor's account is deleted (actor becomes null;
+`actor_label` keeps the name the page shows) and the redaction of an erased person's values
+(`audit.services.redact`: who changed which field when stays, the values and the name go).
 """
 
 from django.conf import settings
@@ -39,6 +40,7 @@ class Action(models.TextChoices):
     ROLE_REMOVED = "role_removed", _("role removed")
     MEMBER_ADDED = "member_added", _("member added")
     MEMBER_REMOVED = "member_removed", _("member removed")
+    ERASED = "erased", _("personal data erased")
 
 
 class AppendOnly(Exception):
@@ -80,6 +82,8 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True, encoder=DjangoJSONEncoder)
     # The rows one action wrote (a form saved, an import batch) share it.
     change_set = models.UUIDField(_("change set"), db_index=True)
+    # The values were an erased person's and are gone (audit.services.redact).
+    redacted = models.BooleanField(_("redacted"), default=False)
 
     objects = AuditEntryQuerySet.as_manager()
 

@@ -190,3 +190,12 @@ def record_snapshots(
     """As record_saved, from two snapshots the caller took (of more than the row's fields)."""
     action = Action.CREATED if before is None else Action.CHANGED
     return record_changes(instance, before or {}, after, actor=actor, source=source, action=action)
+
+
+def redact(model: type[models.Model], object_id: int, *, label: str) -> int:
+    """Forget the values recorded about one object whose personal data was erased: before, after
+    and its name go; who changed which field, when and by which door stays. The one sanctioned
+    rewrite of the trail (the PostgreSQL trigger admits it, once per row); how many rows."""
+    return AuditEntry._base_manager.filter(
+        object_type=label_of(model), object_id=object_id, redacted=False
+    ).update(before=None, after=None, object_label=label, redacted=True)

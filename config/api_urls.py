@@ -56,5 +56,6 @@ urlpatterns = [
     path("", include("handoff.api_urls")),
     path("", include("intake.api_urls")),
     path("", include("reports.api_urls")),
+    path("", include("privacy.api_urls")),
     re_path(r"^(?P<url>.*)$", api_not_found, name="api-not-found"),
 ]

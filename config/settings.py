@@ -22,6 +22,11 @@ if not SECRET_KEY:
             "SECRET_KEY must be set when DEBUG is off (make run and make test set DEBUG for you)."
         )
     SECRET_KEY = "insecure-development-key-only-for-debug"
+# The key of the suppression list's digests (leads.suppression). Unset, it is SECRET_KEY, and a
+# rotated SECRET_KEY must stay in SUPPRESSION_SECRET_FALLBACKS (else the erased and unsubscribed
+# addresses it hashed stop matching); set it on its own to rotate SECRET_KEY freely.
+SUPPRESSION_SECRET = env_str("SUPPRESSION_SECRET") or SECRET_KEY
+SUPPRESSION_SECRET_FALLBACKS = env_list("SUPPRESSION_SECRET_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -54,6 +59,7 @@ INSTALLED_APPS = [
     "sla",
     "webhooks",
     "intake",
+    "privacy",
     "pages",
     "bench",
     # Last: its post_migrate handler grants role permissions once every app's exist.
@@ -229,6 +235,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 20 * 1024 *
 # The largest file a person may upload (a spreadsheet import). A request announcing a larger body
 # is refused before it is read (core.middleware.RequestSizeMiddleware).
 MAX_UPLOAD_SIZE = env_int("MAX_UPLOAD_SIZE", 50 * 1024 * 1024)
+# Uploaded import files, and the rows an import kept, are deleted this many days after the upload
+# (intake.imports.retention, run daily from core.schedules).
+IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 30)
 
 # Email: the console in development, SMTP otherwise (the EMAIL_* variables say where).
 _email_backend = env_str(

@@ -29,6 +29,7 @@ urlpatterns = [
     # Django's switcher, which also saves a signed-in person's choice to their profile.
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("leads/", include("pages.lead_urls")),
+    path("leads/", include("privacy.urls")),
     path("agreement/", include("scoring.urls")),
     path("handoff/", include("handoff.urls")),
     path("notifications/", include("notifications.urls")),

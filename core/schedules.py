@@ -36,6 +36,11 @@ PERIODIC_TASKS = [
         "minutes": 1,
     },
     {
+        "name": "delete expired import files",
+        "func": "intake.imports.tasks.delete_expired_import_files",
+        "schedule_type": Schedule.DAILY,
+    },
+    {
         "name": "engagement decay",
         "func": "scoring.tasks.decay_engagement",
         "schedule_type": Schedule.DAILY,

@@ -48,6 +48,7 @@ class LeadRefSerializer(serializers.ModelSerializer):
             "channel",
             "stage",
             "status",
+            "do_not_contact",
         ]
         read_only_fields = fields
 

@@ -25,16 +25,19 @@ from django.utils.translation import gettext_lazy
 from audit.models import Source
 from core import counters
 from intake.models import FormKey
+from leads.consent import record_consent
 from leads.models import (
     FORM_SOURCE,
     SUBMITTED_PROPERTY,
     Activity,
     ActivityKind,
     Channel,
+    ConsentSource,
     Lead,
     normalize_email,
 )
 from leads.services import TEXT_FIELDS, upsert_lead
+from leads.suppression import is_suppressed
 from scoring.services import rescore_leads
 
 HONEYPOT_FIELD = "accord_website"
@@ -42,6 +45,8 @@ LEAD_FIELDS = ("email", *TEXT_FIELDS, "country", "company_size")
 # Fields that steer the capture instead of describing the person. The channel and the activity
 # kind come from the key alone; fields naming them are ignored, not stored.
 CONTROL_FIELDS = {"channel", "campaign", "activity", "kind", "next", HONEYPOT_FIELD}
+# What a ticked checkbox sends, in the spellings forms and scripts use.
+TICKED = {"on", "true", "1", "yes"}
 MAX_EXTRA_FIELDS = 30
 MAX_EXTRA_LENGTH = 1000
 CAPTURE_SOURCE = FORM_SOURCE
@@ -54,6 +59,8 @@ def new_form_key(
     allowed_origins: list[str],
     activity_kind: str = ActivityKind.FORM_SUBMIT,
     properties: dict | None = None,
+    consent_field: str = "",
+    consent_scope: str = "",
 ) -> FormKey:
     form_key = FormKey(
         key=secrets.token_urlsafe(16),
@@ -62,6 +69,8 @@ def new_form_key(
         allowed_origins=[normalize_origin(origin) for origin in allowed_origins if origin.strip()],
         activity_kind=activity_kind,
         properties=properties or {},
+        consent_field=consent_field,
+        consent_scope=consent_scope,
     )
     form_key.full_clean()
     form_key.save()
@@ -167,11 +176,16 @@ def rate_limited(
 
 
 def capture_submission(*, form_key: FormKey, fields: dict, page_url: str = "") -> Lead | None:
-    """Upsert the lead, record what they did, rescore. None when the honeypot is filled.
+    """Upsert the lead, record what they did and the consent the form's checkbox gave, rescore.
+    None when the honeypot is filled, or when the address is on the suppression list (an erased
+    or unsubscribed person): the poster sees the same success either way, so the form tells no
+    one who asked to be forgotten, and nothing is stored.
 
     Raises ValidationError with errors by field (a bad email, a field a lead cannot hold).
     """
     if str(fields.get(HONEYPOT_FIELD) or "").strip():
+        return None
+    if is_suppressed(str(fields.get("email") or "")):
         return None
     # What the visit counts for is the key's to say: a poster naming another channel or kind
     # (a "demo request" on an ebook form) is not listened to.
@@ -205,5 +219,13 @@ def capture_submission(*, form_key: FormKey, fields: dict, page_url: str = "") -
             properties=properties,
             source=CAPTURE_SOURCE,
         )
+        if form_key.consent_field and consent_given(fields.get(form_key.consent_field)):
+            record_consent(
+                lead=lead, changes={form_key.consent_scope: True}, source=ConsentSource.WEB_FORM
+            )
         rescore_leads([lead.pk])
     return lead
+
+
+def consent_given(value) -> bool:
+    return str(value or "").strip().lower() in TICKED

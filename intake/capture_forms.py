@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from leads.models import ActivityKind, Channel
+from leads.models import ActivityKind, Channel, ConsentScope
 
 
 class FormKeyForm(forms.Form):
@@ -27,6 +27,27 @@ class FormKeyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": '{"content": "pricing-guide"}'}),
         label=_("Activity properties (JSON)"),
     )
+
+    consent_field = forms.SlugField(
+        required=False,
+        max_length=100,
+        label=_("Consent checkbox (field name)"),
+        help_text=_(
+            "The name of the form's consent checkbox, e.g. “consent”. When it is ticked, the "
+            "consent below is recorded on the lead; unticked, nothing is recorded."
+        ),
+    )
+    consent_scope = forms.ChoiceField(
+        required=False,
+        choices=[("", "—"), *ConsentScope.choices],
+        label=_("The checkbox grants"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("consent_field")) != bool(cleaned.get("consent_scope")):
+            raise forms.ValidationError(_("Give both the consent checkbox and what it grants."))
+        return cleaned
 
     def clean_allowed_origins(self):
         return self.cleaned_data["allowed_origins"].split()

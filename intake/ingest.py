@@ -32,11 +32,15 @@ from leads.services import (
     store_leads,
     text_problem,
 )
+from leads.suppression import suppressed_emails
 from scoring.services import rescore_leads
 
 MAX_BATCH = 10_000
 CHUNK = 5000
 KINDS = frozenset(ActivityKind.values)
+# The reason an email has no lead when its address is on the suppression list: such an item is
+# reported `suppressed`, not rejected (the sender did nothing wrong).
+SUPPRESSED = object()
 MAX_BIGINT = 2**63 - 1
 
 
@@ -55,7 +59,7 @@ class ActivityIn(msgspec.Struct, forbid_unknown_fields=True):
 @dataclasses.dataclass(slots=True)
 class ItemOutcome:
     index: int
-    status: str  # created, duplicate or rejected
+    status: str  # created, duplicate, rejected or suppressed
     external_id: str | None = None
     errors: list[dict] | None = None
 
@@ -74,6 +78,7 @@ class IngestResult:
             "created": self.count("created"),
             "duplicates": self.count("duplicate"),
             "rejected": self.count("rejected"),
+            "suppressed": self.count("suppressed"),
             "leads_created": self.leads_created,
             "results": [
                 {
@@ -157,7 +162,9 @@ def ingest_activities(
     """Store a batch of activities from `source`; report each item.
 
     `source` scopes the idempotency keys (external_id) to the sending system. An unknown email
-    creates a lead only when `create_leads`; otherwise that item is rejected.
+    creates a lead only when `create_leads`; otherwise that item is rejected. An item about an
+    erased lead, or naming an address on the suppression list, is reported `suppressed` and not
+    stored (one query for the batch: leads.suppression).
     """
     require_capability(actor, "intake.post_activities")
     now = now or timezone.now()
@@ -200,14 +207,18 @@ def ingest_activities(
 
 
 def _resolve(fresh, outcomes, *, create_leads: bool, actor, now: datetime):
-    """Items -> (index, item, lead id, channel id) rows; unknown leads and channels rejected."""
+    """Items -> (index, item, lead id, channel id) rows; unknown leads and channels rejected,
+    erased leads and suppressed addresses reported `suppressed`."""
     slugs = {item.channel for _i, item in fresh if item.channel}
     channel_ids = dict(Channel.objects.filter(slug__in=slugs).values_list("slug", "pk"))
     wanted_ids = sorted({item.lead for _i, item in fresh if item.lead is not None})
-    known_ids = set()
+    known_ids, erased_ids = set(), set()
     for start in range(0, len(wanted_ids), CHUNK):
         chunk = wanted_ids[start : start + CHUNK]
-        known_ids.update(Lead.objects.filter(pk__in=in_values(chunk)).values_list("pk", flat=True))
+        for pk, erased_at in Lead.objects.filter(pk__in=in_values(chunk)).values_list(
+            "pk", "erased_at"
+        ):
+            (erased_ids if erased_at else known_ids).add(pk)
     lead_of_email, email_errors, leads_created = _leads_for_emails(
         fresh, channel_ids, create_leads=create_leads, actor=actor, now=now
     )
@@ -221,8 +232,13 @@ def _resolve(fresh, outcomes, *, create_leads: bool, actor, now: datetime):
             continue
         if item.lead is not None:
             lead_id = item.lead if item.lead in known_ids else None
+            suppressed = item.lead in erased_ids
         else:
             lead_id = lead_of_email.get(normalize_email(item.email))
+            suppressed = email_errors.get(normalize_email(item.email)) is SUPPRESSED
+        if suppressed:
+            outcomes[index] = ItemOutcome(index, "suppressed", item.external_id)
+            continue
         if lead_id is None:
             if item.lead is not None:
                 error = _error(index, "lead", _("No lead has this id."))
@@ -235,7 +251,8 @@ def _resolve(fresh, outcomes, *, create_leads: bool, actor, now: datetime):
 
 
 def _leads_for_emails(fresh, channel_ids, *, create_leads: bool, actor, now: datetime):
-    """Lead ids by normalized email, the reason an email has none, and how many were created.
+    """Lead ids by normalized email, the reason an email has none (SUPPRESSED for an address on
+    the suppression list), and how many were created.
 
     A created lead takes the channel of its first activity as the channel it came in by.
     """
@@ -247,15 +264,23 @@ def _leads_for_emails(fresh, channel_ids, *, create_leads: bool, actor, now: dat
     if not first_channel:
         return {}, {}, 0
     if not create_leads:
-        found = {email: lead.pk for email, lead in leads_by_email(first_channel).items()}
+        # One query for the batch; store_leads asks it itself when it creates leads.
+        suppressed = suppressed_emails(first_channel)
+        found = {
+            email: lead.pk
+            for email, lead in leads_by_email(first_channel.keys() - suppressed).items()
+        }
         missing = _("No lead has this email; send create_leads=true to create it.")
-        return found, dict.fromkeys(first_channel.keys() - found.keys(), missing), 0
+        errors = dict.fromkeys(first_channel.keys() - found.keys() - suppressed, missing)
+        return found, {**errors, **dict.fromkeys(suppressed, SUPPRESSED)}, 0
     emails = sorted(first_channel)
     rows = [{"email": email, "channel": first_channel[email]} for email in emails]
     result = store_leads(rows, source=Source.API, actor=actor, now=now)
     found, errors = {}, {}
     for email, outcome in zip(emails, result.outcomes, strict=True):
-        if outcome.status == "rejected":
+        if outcome.status == "suppressed":
+            errors[email] = SUPPRESSED
+        elif outcome.status == "rejected":
             errors[email] = " ".join(outcome.errors.get("email", [])) or _("Invalid lead.")
         else:
             found[email] = outcome.lead_id

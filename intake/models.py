@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from leads.models import ActivityKind, Channel
+from leads.models import ActivityKind, Channel, ConsentScope
 
 
 class ImportMapping(models.Model):
@@ -71,10 +71,13 @@ class ImportJob(models.Model):
     dry_run_new = models.PositiveIntegerField(_("new (dry run)"), default=0)
     dry_run_updated = models.PositiveIntegerField(_("updated (dry run)"), default=0)
     dry_run_rejected = models.PositiveIntegerField(_("rejected (dry run)"), default=0)
+    # Rows whose address is on the suppression list (erased or unsubscribed): counted, not kept.
+    dry_run_suppressed = models.PositiveIntegerField(_("suppressed (dry run)"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
     created_count = models.PositiveIntegerField(_("created"), default=0)
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     rejected_count = models.PositiveIntegerField(_("rejected"), default=0)
+    suppressed_count = models.PositiveIntegerField(_("suppressed"), default=0)
     error = models.TextField(_("error"), blank=True)
     # Moved by every committed batch; a running job that stops moving is resumed by a sweep.
     progress_at = models.DateTimeField(_("last progress"), null=True, blank=True)
@@ -156,6 +159,11 @@ class FormKey(models.Model):
         default=ActivityKind.FORM_SUBMIT,
     )
     properties = models.JSONField(_("activity properties"), default=dict, blank=True)
+    # The form's consent checkbox: ticked, `consent_scope` is recorded as granted (leads.consent).
+    consent_field = models.CharField(_("consent checkbox"), max_length=100, blank=True)
+    consent_scope = models.CharField(
+        _("consent it grants"), max_length=30, choices=ConsentScope.choices, blank=True
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -168,6 +176,11 @@ class FormKey(models.Model):
             models.CheckConstraint(
                 condition=models.Q(activity_kind__in=ActivityKind.values),
                 name="formkey_activity_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(consent_field="", consent_scope="")
+                | (~models.Q(consent_field="") & models.Q(consent_scope__in=ConsentScope.values)),
+                name="formkey_consent_complete",
             ),
         ]
 

@@ -64,7 +64,12 @@ class ItemErrorSerializer(serializers.Serializer):
 
 class ItemResultSerializer(serializers.Serializer):
     index = serializers.IntegerField(help_text=_("Position of the item in the request."))
-    status = serializers.CharField(help_text=_("`created`, `duplicate` or `rejected`."))
+    status = serializers.CharField(
+        help_text=_(
+            "`created`, `duplicate`, `rejected`, or `suppressed` (the lead was erased or its "
+            "address unsubscribed: nothing stored)."
+        )
+    )
     external_id = serializers.CharField(allow_null=True)
     errors = ItemErrorSerializer(many=True, required=False)
 
@@ -73,5 +78,8 @@ class IngestResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     duplicates = serializers.IntegerField(help_text=_("Items already stored: nothing new."))
     rejected = serializers.IntegerField()
+    suppressed = serializers.IntegerField(
+        help_text=_("Items about an erased lead or an unsubscribed address: nothing stored.")
+    )
     leads_created = serializers.IntegerField(help_text=_("Leads created for unknown emails."))
     results = ItemResultSerializer(many=True, help_text=_("One entry per item, in order."))

@@ -9,6 +9,12 @@ from core.text import fold
 from leads.countries import lead_countries
 from leads.names import display_name
 
+# What an erased lead is called wherever its name was shown.
+ERASED_LEAD = _("Erased lead #%(id)s")
+# The address an erased lead keeps: unique per lead as the email column requires, and in a domain
+# reserved never to exist (RFC 2606), so nothing can be sent to it.
+ERASED_EMAIL_DOMAIN = "erased.invalid"
+
 # The upper end of an open company-size range ("10,000+"): the largest size the column holds.
 OPEN_COMPANY_SIZE = 2_147_483_647
 
@@ -162,6 +168,14 @@ class Lead(models.Model):
     scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
     last_engaged_at = models.DateTimeField(_("last engagement"), null=True, blank=True)
     attributes = models.JSONField(_("extra attributes"), default=dict, blank=True)
+    # Every contact scope withdrawn (leads.consent keeps it from the consent records, as
+    # leads.lifecycle keeps `stage` from the stage changes), so lists and the queue show
+    # "Do not contact" without reading the history.
+    do_not_contact = models.BooleanField(
+        _("do not contact"), default=False, db_default=False, editable=False
+    )
+    # Set by privacy.erasure: the person's data is gone and the row stays for the reports.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -212,7 +226,10 @@ class Lead(models.Model):
 
     @property
     def full_name(self) -> str:
-        """The name as its script writes it (leads.names): "王伟", "Иван Петрович Сидоров"."""
+        """The name as its script writes it (leads.names): "王伟", "Иван Петрович Сидоров";
+        "Erased lead #12" once the person's data is erased."""
+        if self.erased_at:
+            return str(ERASED_LEAD % {"id": self.pk})
         return display_name(self.first_name, self.middle_name, self.last_name)
 
     @property
@@ -379,3 +396,87 @@ class FunnelPass(models.Model):
 
     def __str__(self):
         return f"{self.lead_id} @ {self.entered_at:%Y-%m-%d %H:%M}"
+
+
+class ConsentScope(models.TextChoices):
+    """What a person may be contacted about, or how; each granted or withdrawn on its own."""
+
+    MARKETING_EMAIL = "marketing_email", _("Marketing e-mail")
+    PHONE = "phone", _("Phone calls")
+    SALES_CONTACT = "sales_contact", _("Contact from sales")
+
+
+class ConsentSource(models.TextChoices):
+    WEB_FORM = "web_form", _("Web form")
+    IMPORT = "import", _("Import")
+    API = "api", _("API")
+    USER = "user", _("Recorded by a user")
+
+
+class Consent(models.Model):
+    """One grant or withdrawal of one scope for one lead; the latest per scope is the current
+    state. Written only by leads.consent, which also keeps Lead.do_not_contact and the
+    suppression list in step. Kept when the lead is erased: it names no one, and proves the
+    person's wishes were honoured."""
+
+    lead = models.ForeignKey(Lead, models.CASCADE, related_name="consents", verbose_name=_("lead"))
+    scope = models.CharField(_("scope"), max_length=30, choices=ConsentScope.choices)
+    granted = models.BooleanField(_("granted"))
+    source = models.CharField(_("source"), max_length=20, choices=ConsentSource.choices)
+    recorded_at = models.DateTimeField(_("when"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scope__in=ConsentScope.values), name="consent_scope_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source__in=ConsentSource.values), name="consent_source_valid"
+            ),
+        ]
+        indexes = [
+            # leads.consent.consent_state and the lead page's history: one lead's, newest first.
+            models.Index(fields=["lead", "-recorded_at"], name="consent_lead_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.lead_id}: {self.scope} {'+' if self.granted else '-'}"
+
+
+class SuppressionReason(models.TextChoices):
+    ERASED = "erased", _("Erased")
+    UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+
+
+class SuppressedAddress(models.Model):
+    """An address that may not come back as a contactable lead, kept only as a keyed digest
+    (leads.suppression): the list can be checked but not read. Every way in (import, API,
+    ingest, web form) asks leads.suppression before writing a lead."""
+
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=SuppressionReason.choices)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suppressed address")
+        verbose_name_plural = _("suppressed addresses")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reason__in=SuppressionReason.values),
+                name="suppressedaddress_reason_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.digest[:12]}… ({self.reason})"

@@ -111,8 +111,23 @@ class LeadSerializer(serializers.ModelSerializer):
             "attributes",
             "social_handles",
             "source_detail",
+            "do_not_contact",
+            "erased_at",
         ]
-        read_only_fields = ["id", "stage", "owner", "score", "created_at", "updated_at"]
+        read_only_fields = [
+            "id", "stage", "owner", "score", "created_at", "updated_at", "do_not_contact",
+            "erased_at",
+        ]  # fmt: skip
+        extra_kwargs = {
+            "do_not_contact": {
+                "help_text": _(
+                    "Every contact scope withdrawn (an unsubscribe): nobody may contact the lead."
+                )
+            },
+            "erased_at": {
+                "help_text": _("When the person's data was erased; null while it is held.")
+            },
+        }
 
     @extend_schema_field(ExplanationSerializer(allow_null=True))
     def get_explanation(self, lead: Lead) -> dict | None:

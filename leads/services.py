@@ -33,7 +33,7 @@ from accounts.capabilities import may, require
 from audit.models import Action, Source
 from audit.services import Entry, label_of, record_changes, record_many
 from core.errors import ConflictError, PermissionDenied
-from leads import hooks
+from leads import hooks, suppression
 from leads.countries import country_code
 from leads.models import (
     OPEN_COMPANY_SIZE,
@@ -79,6 +79,10 @@ WRITTEN_WITH = {"company_size_max": "company_size"}
 MAX_COMPANY_SIZE = OPEN_COMPANY_SIZE
 MAX_JSON_DEPTH = 32
 NOT_AN_OBJECT = gettext_lazy("Expected an object of lead fields.")
+SUPPRESSED = gettext_lazy(
+    "This address is on the suppression list (the person was erased or unsubscribed); "
+    "it cannot be added again."
+)
 # How many emails one lookup names, well under SQLite's limit on query parameters.
 LOOKUP_CHUNK = 5000
 
@@ -266,7 +270,8 @@ def _clean_size_range(values: dict, errors: dict[str, list[str]]) -> None:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class RowOutcome:
-    """What became of one input row: `created`, `updated` or `rejected` (with `errors`)."""
+    """What became of one input row: `created`, `updated`, `rejected` (with `errors`) or
+    `suppressed` (its address is on the suppression list: nothing written)."""
 
     row: int
     status: str
@@ -523,6 +528,7 @@ def store_leads(
     """Validate and upsert `rows` without rescoring; for callers that rescore a larger set once.
 
     Rows naming the same email are merged in order (later values win) and report the same lead.
+    Rows whose address is suppressed (leads.suppression) are reported and not written.
     A lead a concurrent writer inserts first is updated, as if it had been there all along.
     With `fill_only`, a known lead keeps every field it has; only its empty ones are written.
     The audit trail gets, in the same transaction and one more INSERT, a "created" row per new
@@ -543,6 +549,11 @@ def store_leads(
             values["channel"] = values["channel"].pk  # compared and stored as the id
         email_of_row[index] = values["email"]
         merged.setdefault(values["email"], {}).update(values)
+    # One query for the whole batch; an erased or unsubscribed address is neither created nor
+    # updated.
+    suppressed = suppression.suppressed_emails(merged)
+    for email in suppressed:
+        del merged[email]
 
     with transaction.atomic():
         written, audit = _write_merged_rows(merged, now, fill_only=fill_only)
@@ -555,6 +566,9 @@ def store_leads(
             outcomes.append(RowOutcome(index, "rejected", errors=rejected[index]))
             continue
         email = email_of_row[index]
+        if email in suppressed:
+            outcomes.append(RowOutcome(index, "suppressed"))
+            continue
         lead_id, created = written[email]
         first = first_row_of.setdefault(email, index) == index
         status = "created" if created and first else "updated"
@@ -604,12 +618,15 @@ def upsert_lead(
     """Create the lead with this email, or update it; (lead, created). Raises ValidationError.
 
     `fill_only` is for sources nobody vouches for (a public web form): an existing lead's
-    non-empty fields are kept, only its empty ones filled.
+    non-empty fields are kept, only its empty ones filled. An address on the suppression list
+    raises ConflictError (409): the person was erased or unsubscribed.
     """
     require_capability(actor, "leads.edit")
     outcome = store_leads([data], source=source, actor=actor, fill_only=fill_only).outcomes[0]
     if outcome.status == "rejected":
         raise ValidationError(outcome.errors)
+    if outcome.status == "suppressed":
+        raise ConflictError(str(SUPPRESSED))
     hooks.leads_changed(lead_ids=[outcome.lead_id])
     lead = Lead.objects.select_related("channel").get(pk=outcome.lead_id)
     return lead, outcome.status == "created"

@@ -10,6 +10,7 @@ from handoff.views.lead import lead_section_context
 from leads.models import Lead
 from pages.homes import home_context, parts_for
 from pages.timeline import TimelineCursor, lead_timeline
+from privacy.selectors import lead_privacy_section
 from reports.audit import lead_field_history
 from scoring.selectors import lead_score_section
 
@@ -38,6 +39,7 @@ class LeadDetailView(CapabilityRequiredMixin, DetailView):
         context["score_section"] = lead_score_section(lead=self.object)
         context["sla_clocks"] = context["handoff_section"]["clocks"]
         context["field_history"] = lead_field_history(self.object)
+        context["privacy_section"] = lead_privacy_section(lead=self.object)
         return context
 
 

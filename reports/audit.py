@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.people import person_name
@@ -88,6 +89,10 @@ def audit_entries():
 LEAD_HISTORY_SHOWN = 20
 
 
+# What a value of an erased person reads as (audit.services.redact).
+ERASED_VALUE = pgettext_lazy("a value on the audit trail", "(erased)")
+
+
 def readable(entry: AuditEntry) -> dict:
     """One row as the page and a lead's history show it."""
     return {
@@ -95,8 +100,8 @@ def readable(entry: AuditEntry) -> dict:
         "actor": actor_name(entry),
         "object_type": object_type_name(entry.object_type),
         "field": field_name(entry),
-        "before": value_text(entry.before),
-        "after": value_text(entry.after),
+        "before": ERASED_VALUE if entry.redacted else value_text(entry.before),
+        "after": ERASED_VALUE if entry.redacted else value_text(entry.after),
     }
 
 
@@ -159,7 +164,7 @@ def csv_rows(entries):
             entry.object_label,
             entry.get_action_display(),
             field_name(entry),
-            value_text(entry.before),
-            value_text(entry.after),
+            ERASED_VALUE if entry.redacted else value_text(entry.before),
+            ERASED_VALUE if entry.redacted else value_text(entry.after),
             entry.change_set,
         ]

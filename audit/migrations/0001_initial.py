@@ -6,13 +6,21 @@ from django.conf import settings
 from django.db import migrations, models
 
 # PostgreSQL refuses any UPDATE or DELETE of an audit row, whoever sends it (a raw statement, a
-# console), except the one Django makes when the actor's account is deleted: actor_id set to
-# null, nothing else changed. SQLite relies on the model's refusals.
+# console), except two: the one Django makes when the actor's account is deleted (actor_id set
+# to null, nothing else changed), and the redaction of an erased person's values
+# (audit.services.redact: before and after emptied, the label replaced, once). SQLite relies on
+# the model's refusals.
 REFUSE_CHANGES = """
 CREATE FUNCTION audit_entry_append_only() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'UPDATE' AND NEW.actor_id IS NULL
        AND to_jsonb(NEW) - 'actor_id' = to_jsonb(OLD) - 'actor_id' THEN
+        RETURN NEW;
+    END IF;
+    IF TG_OP = 'UPDATE' AND NOT OLD.redacted AND NEW.redacted
+       AND NEW.before IS NULL AND NEW.after IS NULL
+       AND to_jsonb(NEW) - 'before' - 'after' - 'object_label' - 'redacted'
+           = to_jsonb(OLD) - 'before' - 'after' - 'object_label' - 'redacted' THEN
         RETURN NEW;
     END IF;
     RAISE EXCEPTION 'The audit trail is append-only.';
@@ -97,6 +105,7 @@ class Migration(migrations.Migration):
                             ("role_removed", "role removed"),
                             ("member_added", "member added"),
                             ("member_removed", "member removed"),
+                            ("erased", "personal data erased"),
                         ],
                         max_length=20,
                         verbose_name="action",
@@ -122,6 +131,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("change_set", models.UUIDField(db_index=True, verbose_name="change set")),
+                ("redacted", models.BooleanField(default=False, verbose_name="redacted")),
                 (
                     "actor",
                     models.ForeignKey(
@@ -170,6 +180,7 @@ class Migration(migrations.Migration):
                                     "role_removed",
                                     "member_added",
                                     "member_removed",
+                                    "erased",
                                 ],
                             )
                         ),

@@ -5,6 +5,7 @@ write no lead) -> `start_import` (queue on commit) -> `run_import` (batches, eac
 transaction that also records the progress, so a re-run continues after the last committed one).
 """
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
 from itertools import batched, islice
@@ -28,6 +29,7 @@ from intake.imports.mapping import (
 from intake.models import ImportJob, ImportMapping, ImportRejection, ImportStatus
 from leads.models import Channel
 from leads.services import leads_by_email, store_leads
+from leads.suppression import suppressed_emails
 from scoring.services import rescore_leads
 
 BATCH_SIZE = 2000
@@ -60,7 +62,10 @@ def create_import(*, upload, user, source: ImportMapping | None = None) -> Impor
 
 
 def data_rows(job: ImportJob) -> Iterator[parsing.Row]:
-    """The file's rows after the header."""
+    """The file's rows after the header. ConflictError once the file was deleted at the end of
+    its retention period (intake.imports.retention)."""
+    if not job.file:
+        raise ConflictError(_("This import's file was deleted at the end of its retention period."))
     table = parsing.Table(job.file_format, job.encoding, job.delimiter, job.headers)
     with job.file.open("rb") as raw:
         rows = parsing.iter_rows(raw, table)
@@ -93,7 +98,8 @@ def rules_for(job: ImportJob) -> RowRules:
 def dry_run(
     *, job: ImportJob, mapping: dict[str, str], channel: Channel | None, save_as: str = ""
 ) -> ImportJob:
-    """Check every row against the mapping and count new / updated / rejected; no lead written."""
+    """Check every row against the mapping and count new / updated / rejected / suppressed; no
+    lead written."""
     problem = check_mapping(mapping)
     if problem:
         raise ApplicationError(problem, extra={"field": "mapping"})
@@ -101,15 +107,18 @@ def dry_run(
         raise ConflictError(_("This import has already started."))
     job.mapping, job.channel = mapping, channel
     rules = rules_for(job)
-    total, good, seen, rejections = 0, 0, set(), []
+    total, rejections, rows_of = 0, [], Counter()
     for row in data_rows(job):
         total += 1
         data, reason = check_row(row, rules)
         if reason:
             rejections.append(rejection(job, row, reason))
         elif data:
-            good += 1
-            seen.add(data["email"])
+            rows_of[data["email"]] += 1
+    # Suppressed rows are counted, never kept: a rejection row would store the very address.
+    suppressed = suppressed_emails(rows_of)
+    seen = rows_of.keys() - suppressed
+    good = sum(rows_of[email] for email in seen)
     new = len(seen) - count_existing(seen)
     with transaction.atomic():
         if save_as:
@@ -120,6 +129,7 @@ def dry_run(
         # A second row with the same email updates the lead the first one created.
         job.dry_run_new, job.dry_run_updated = new, good - new
         job.dry_run_rejected = len(rejections)
+        job.dry_run_suppressed = sum(rows_of[email] for email in suppressed)
         job.status = ImportStatus.CHECKED
         job.save()
     return job
@@ -227,10 +237,12 @@ def import_batch(*, job_id: int, start: int, rows, rules: RowRules) -> bool:
     job.created_count += result.count("created")
     job.updated_count += result.count("updated")
     job.rejected_count += len(rejections)
+    job.suppressed_count += result.count("suppressed")
     job.progress_at = timezone.now()
     job.save(
         update_fields=[
-            "processed_rows", "created_count", "updated_count", "rejected_count", "progress_at",
+            "processed_rows", "created_count", "updated_count", "rejected_count",
+            "suppressed_count", "progress_at",
         ]
     )  # fmt: skip
     return True

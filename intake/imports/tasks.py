@@ -1,6 +1,6 @@
 """django-q2 entry points: thin wrappers that take ids and call the services."""
 
-from intake.imports import services
+from intake.imports import retention, services
 
 
 def run_import(job_id: int) -> None:
@@ -9,3 +9,7 @@ def run_import(job_id: int) -> None:
 
 def resume_stalled_imports() -> None:
     services.resume_stalled_imports()
+
+
+def delete_expired_import_files() -> None:
+    retention.delete_expired_import_files()

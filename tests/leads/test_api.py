@@ -13,6 +13,8 @@ pytestmark = pytest.mark.django_db
 LEAD_FIELDS = {
     "id",
     "email",
+    "do_not_contact",
+    "erased_at",
     "display_name",
     "first_name",
     "middle_name",
