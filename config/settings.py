@@ -373,6 +373,7 @@ SPECTACULAR_SETTINGS = {
         "LeadStageEnum": "leads.models.Stage",
         "LeadStatusEnum": "leads.models.LeadStatus",
         "OpportunityStageEnum": "handoff.models.OpportunityStage",
+        "ConsentScopeEnum": "leads.models.ConsentScope",
         # Each acceptance check of handoff.serializers.AcceptSerializer: only true is an answer.
         "TickedEnum": [(True, True)],
     },
