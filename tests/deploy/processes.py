@@ -5,6 +5,7 @@ Each process starts in its own session (process group), so stopping it reaches i
 Their output goes to a file in pytest's tmp_path, printed when a test fails.
 """
 
+import contextlib
 import os
 import secrets
 import signal
@@ -60,7 +61,7 @@ class Processes:
 
     def start(self, name: str, *argv: str, **env: str) -> subprocess.Popen:
         log = (self.logs / f"{name}.log").open("wb")
-        process = subprocess.Popen(  # noqa: S603 (our own interpreter and commands)
+        process = subprocess.Popen(
             argv,
             cwd=ROOT,
             env={**self.env, **env},
@@ -94,10 +95,8 @@ class Processes:
             _signal_group(process, signal.SIGTERM)
         deadline = time.monotonic() + STOP_GRACE
         for _name, process in self.started:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
             _signal_group(process, signal.SIGKILL)  # the group's stragglers, if any
             process.wait()
 
@@ -109,10 +108,8 @@ class Processes:
 
 
 def _signal_group(process: subprocess.Popen, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def wait_until_up(base_url: str, timeout: float = 30) -> None:
