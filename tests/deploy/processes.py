@@ -100,11 +100,12 @@ class Processes:
             _signal_group(process, signal.SIGKILL)  # the group's stragglers, if any
             process.wait()
 
+    def log(self, name: str) -> str:
+        return (self.logs / f"{name}.log").read_text(errors="replace")
+
     def output(self) -> str:
-        return "\n".join(
-            f"--- {name} ---\n{(self.logs / f'{name}.log').read_text(errors='replace')[-4000:]}"
-            for name, _process in self.started
-        )
+        """The end of each process's log, for a failing assertion's message."""
+        return "\n".join(f"--- {name} ---\n{self.log(name)[-4000:]}" for name, _ in self.started)
 
 
 def _signal_group(process: subprocess.Popen, sig: int) -> None:
