@@ -95,3 +95,21 @@ def test_a_proxy_ssl_header_needs_a_header_and_a_value():
 
     assert result.returncode != 0
     assert "SECURE_PROXY_SSL_HEADER takes a header and a value" in result.stderr
+
+
+def test_collectstatic_builds_the_production_manifest(settings, tmp_path):
+    """With DEBUG off static files are fingerprinted; a vendored script naming a source map
+    that is not shipped must not stop the deploy."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "core.storage.StaticFilesStorage"},
+    }
+
+    call_command("collectstatic", "--no-input", "--verbosity", "0")
+
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    assert manifest["vendor/chart-4.6.1.umd.min.js"] != "vendor/chart-4.6.1.umd.min.js"
+    assert (tmp_path / manifest["js/accord.js"]).with_suffix(".js.gz").exists()
