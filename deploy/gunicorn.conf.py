@@ -48,3 +48,7 @@ if Path("/dev/shm").is_dir():
     worker_tmp_dir = "/dev/shm"
 
 proc_name = "accord-web"
+# gunicorn's control socket (gunicornc) defaults to one path per user, which a second gunicorn
+# on the same machine (two web processes, a blue-green deploy) would fight over; Accord does not
+# use it.
+control_socket_disable = True
