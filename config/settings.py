@@ -133,6 +133,22 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # more than such a statement takes to run, so it is off for Accord's connections.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+# Reports may read from a replica (core/databases.py): REPORTS_DATABASE_URL adds the `reports`
+# alias, with the primary's options; unset, reports read the primary. In tests the alias
+# mirrors the default database.
+REPORTS_DATABASE_URL = env_str("REPORTS_DATABASE_URL")
+if REPORTS_DATABASE_URL:
+    DATABASES["reports"] = {
+        **dj_database_url.parse(
+            REPORTS_DATABASE_URL,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+REPORTS_DATABASE = "reports" if REPORTS_DATABASE_URL else "default"
+DATABASE_ROUTERS = ["core.databases.ReportsRouter"]
 # The longest one SQL statement of a web request may run on PostgreSQL, in milliseconds (0: no
 # bound); the worker's long jobs are not bound (core/statements.py).
 WEB_STATEMENT_TIMEOUT_MS = env_int("WEB_STATEMENT_TIMEOUT_MS", 20_000)

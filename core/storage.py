@@ -1,4 +1,4 @@
-"""Static files in production: compressed and fingerprinted by collectstatic, served by WhiteNoise."""
+"""Static files with DEBUG off: fingerprinted, compressed and served by WhiteNoise."""
 
 from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
 from whitenoise.storage import CompressedManifestStaticFilesStorage

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.databases import report_reads
 from leads.models import Channel, Lead, Stage, StageChange
 from reports.filters import ReportFilters, next_month
 from reports.models import ChannelSpend
@@ -106,6 +107,7 @@ def _spend(filters: ReportFilters, months: list[date]) -> dict[tuple[int, str], 
     return {(row["channel_id"], row["currency"]): row["total"].quantize(CENT) for row in rows}
 
 
+@report_reads
 def channel_economics(*, filters: ReportFilters, currency: str | None = None) -> EconomicsReport:
     """`currency` picks the spend to divide; by default the one most spend was entered in."""
     months = filters.months

@@ -44,7 +44,7 @@ def prepare(env: dict[str, str]) -> None:
         ["setup_schedules"],
         ["collectstatic", "--no-input", "--verbosity", "0"],
     ):
-        subprocess.run([PYTHON, "manage.py", *command], env=env, check=True)  # noqa: S603
+        subprocess.run([PYTHON, "manage.py", *command], env=env, check=True)
 
 
 def main() -> None:
