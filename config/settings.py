@@ -321,6 +321,9 @@ Q_CLUSTER = {
     "save_limit": 1000,
     "queue_limit": 50,
     "label": "Background tasks",
+    # Each cluster runs the scheduler in its guard loop; several at once dispatch a due
+    # schedule once (docs/deploy.md). Q_SCHEDULER=0 leaves it to a cluster that has it on.
+    "scheduler": env_bool("Q_SCHEDULER", default=True),
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL

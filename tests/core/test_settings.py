@@ -113,3 +113,20 @@ def test_collectstatic_builds_the_production_manifest(settings, tmp_path):
     manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
     assert manifest["vendor/chart-4.6.1.umd.min.js"] != "vendor/chart-4.6.1.umd.min.js"
     assert (tmp_path / manifest["js/accord.js"]).with_suffix(".js.gz").exists()
+
+
+def test_q_scheduler_turns_a_clusters_scheduler_off():
+    show = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.Q_CLUSTER['scheduler'])"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1"}
+
+    def scheduler(**extra):
+        run = subprocess.run(
+            [sys.executable, "-c", show], env={**env, **extra}, capture_output=True, text=True
+        )
+        return run.stdout.strip()
+
+    assert scheduler() == "True"
+    assert scheduler(Q_SCHEDULER="0") == "False"
