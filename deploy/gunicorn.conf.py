@@ -44,8 +44,8 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # The workers' heartbeat files live in memory rather than on a disk that may stall.
-if Path("/dev/shm").is_dir():
-    worker_tmp_dir = "/dev/shm"
+if Path("/dev/shm").is_dir():  # nosec B108
+    worker_tmp_dir = "/dev/shm"  # nosec B108
 
 proc_name = "accord-web"
 # gunicorn's control socket (gunicornc) defaults to one path per user, which a second gunicorn
