@@ -35,6 +35,8 @@ CLIENTS = 20
 CALLS_PER_HANDOFF = ["claim"] * 4 + ["accept"] * 3 + ["return"] * 3
 CHECKS = {"meets_mql_spec": True, "can_start_conversation": True, "role_could_buy": True}
 BODIES = {"claim": None, "accept": CHECKS, "return": {"reason": "no_fit"}}
+# The calls take about 45 s on two loaded cores (45 calls/s); twice that is a hang, not a load.
+DEADLINE = 90
 DECISIONS = {"accept": EventKind.ACCEPTED, "return": EventKind.RETURNED}
 
 
@@ -112,8 +114,11 @@ def test_twenty_clients_on_two_web_processes_leave_one_outcome_per_handoff(
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=120)
+        thread.join(timeout=max(0.0, started + DEADLINE - time.monotonic()))
     elapsed = time.monotonic() - started
+    assert not any(thread.is_alive() for thread in threads), (
+        f"calls still running after {DEADLINE} s"
+    )
 
     assert not failures, f"{failures[:3]}\n{servers.output()}"
     statuses = Counter(status for *_call, status in answers)
