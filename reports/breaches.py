@@ -345,7 +345,6 @@ DRILLDOWN_SORTING = Sorting(
 )
 
 
-@report_reads
 def drilldown(
     filters: BreachFilters, *, group: str | None = None, state: str | None = None
 ) -> QuerySet[Clock]:
