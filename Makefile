@@ -8,7 +8,7 @@ TEST_WORKERS ?= 2
 # Development defaults; a production deployment sets its own environment and does not use make.
 export DEBUG ?= 1
 
-.PHONY: install run test lint format lock messages bench schedules
+.PHONY: install run serve-prod test lint format lock messages bench schedules
 
 install: $(VENV)/.installed
 
@@ -24,6 +24,11 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	PORT=$(PORT) $(BIN)/python scripts/run.py
+
+# The production shape on this machine: gunicorn (2 workers) and two django-q2 clusters on
+# DATABASE_URL and REDIS_URL, DEBUG off (docs/deploy.md). Ctrl-C stops everything.
+serve-prod: install
+	DEBUG=0 $(BIN)/python scripts/serve_prod.py
 
 test: install
 	$(BIN)/ruff check .

@@ -140,6 +140,22 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # more than such a statement takes to run, so it is off for Accord's connections.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+# Reports may read from a replica (core/databases.py): REPORTS_DATABASE_URL adds the `reports`
+# alias, with the primary's options; unset, reports read the primary. In tests the alias
+# mirrors the default database.
+REPORTS_DATABASE_URL = env_str("REPORTS_DATABASE_URL")
+if REPORTS_DATABASE_URL:
+    DATABASES["reports"] = {
+        **dj_database_url.parse(
+            REPORTS_DATABASE_URL,
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+REPORTS_DATABASE = "reports" if REPORTS_DATABASE_URL else "default"
+DATABASE_ROUTERS = ["core.databases.ReportsRouter"]
 # The longest one SQL statement of a web request may run on PostgreSQL, in milliseconds (0: no
 # bound); the worker's long jobs are not bound (core/statements.py).
 WEB_STATEMENT_TIMEOUT_MS = env_int("WEB_STATEMENT_TIMEOUT_MS", 20_000)
@@ -225,7 +241,7 @@ WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "core.storage.StaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
@@ -308,6 +324,9 @@ Q_CLUSTER = {
     "save_limit": 1000,
     "queue_limit": 50,
     "label": "Background tasks",
+    # Each cluster runs the scheduler in its guard loop; several at once dispatch a due
+    # schedule once (docs/deploy.md). Q_SCHEDULER=0 leaves it to a cluster that has it on.
+    "scheduler": env_bool("Q_SCHEDULER", default=True),
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.people import person_name
+from core.databases import report_reads
 from core.formats import week_start
 from core.sorting import Sorting
 from leads.models import Channel
@@ -220,20 +221,24 @@ def _with_rate(counts) -> dict:
     }
 
 
+@report_reads
 def breach_summary(filters: BreachFilters) -> list[dict]:
     """One row per group and step: met, breached, open, breach rate."""
     return clock_counts(filters).summary()
 
 
+@report_reads
 def totals(filters: BreachFilters) -> dict:
     counts = clocks_in(filters).aggregate(**_counts())
     return _with_rate([counts[name] for name in COUNTS])
 
 
+@report_reads
 def weekly_trend(filters: BreachFilters) -> list[dict]:
     return clock_counts(filters).weekly()
 
 
+@report_reads
 def breach_report(filters: BreachFilters) -> dict:
     """Everything the report page and API show, from one pass over the clocks (two by rep) and
     one over the minutes the steps took."""
@@ -281,6 +286,7 @@ def median(sorted_minutes: Sequence[int]) -> float | None:
     return (sorted_minutes[count // 2 - 1] + sorted_minutes[count // 2]) / 2
 
 
+@report_reads
 def response_times(filters: BreachFilters) -> dict[str, dict]:
     """Per timed step: how many, median and 90th percentile minutes, and the histogram."""
     counts: dict[str, dict[int, int]] = {step: {} for step in TIMED_STEPS}

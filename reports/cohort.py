@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db import connection
-
+from core.databases import report_connection
 from handoff.models import Handoff
 from leads.models import FunnelPass, Stage, StageChange
 from reports.filters import ReportFilters
@@ -87,7 +86,7 @@ def _entries(filters: ReportFilters) -> tuple[str, dict]:
 
 def _grouped(sql: str, params: dict) -> dict[tuple, tuple]:
     """(breakdown, key) -> the figures after the grouping columns, for each row of `sql`."""
-    with connection.cursor() as cursor:
+    with report_connection().cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     figures = {}

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.databases import report_reads
 from leads.models import Channel, Lead, Stage, StageChange
 from reports.filters import ReportFilters, next_month
 from reports.models import ChannelSpend, ExchangeRate
@@ -135,6 +136,7 @@ def _converted_spend(
     return converted, used, sorted(left_out)
 
 
+@report_reads
 def channel_economics(
     *,
     filters: ReportFilters,

@@ -15,6 +15,7 @@ from babel.numbers import get_currency_precision
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
+from core.databases import report_reads
 from handoff.models import Opportunity, OpportunityStage
 from handoff.models.opportunities import CLOSED_STAGES
 from reports.filters import ReportFilters
@@ -146,6 +147,7 @@ def pipeline_value(
     )
 
 
+@report_reads
 def pipeline_report(*, filters: ReportFilters, currency: str) -> PipelineReport:
     """Opportunities opened in the date range (narrowed by the lead's team, channel and
     campaign), by stage and currency, with totals converted into `currency`.

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from django.db import connection
 from django.db.models import Case, Count, DateField, F, OuterRef, Subquery, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, TruncWeek
 from django.utils.translation import gettext as _
 
+from core.databases import report_connection, report_reads
 from core.i18n import localized
 from handoff.models import Handoff, Outcome, ReasonKind
 from leads.models import Channel, Lead, Stage, StageChange
@@ -79,6 +79,7 @@ class MqlWeek:
     count: int
 
 
+@report_reads
 def mql_weeks(*, today: date, weeks: int = 8) -> list[MqlWeek]:
     """MQLs per week, Monday to Sunday in the server's time zone, for the `weeks` weeks up to
     the one holding `today` (oldest first, this week so far last): each week's figure is the
@@ -170,10 +171,11 @@ class FunnelReport:
         ]
 
 
+@report_reads
 def funnel_report(*, filters: ReportFilters) -> FunnelReport:
     """On PostgreSQL, aggregates of the cohort's passes in SQL (reports.cohort); SQLite, the
     try-it-out database, walks the stage history in Python."""
-    if connection.vendor == "postgresql":
+    if report_connection().vendor == "postgresql":
         return funnel_from_passes(filters)
     return funnel_from_history(filters)
 
@@ -365,6 +367,7 @@ def _groups(returns: list[Return], *, key, label) -> list[ReturnGroup]:
     return sorted(rows, key=lambda row: (-row.count, row.label))
 
 
+@report_reads
 def returns_report(*, filters: ReportFilters) -> ReturnsReport:
     returns = cohort_returns(filters)
     per_reason = Counter(item.reason_id for item in returns)

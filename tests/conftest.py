@@ -21,6 +21,30 @@ def pytest_configure(config):
         call_command("compile_catalogs")
 
 
+def _on_sqlite() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+
+
+def pytest_report_header(config):
+    if _on_sqlite():
+        return "postgres_only tests are deselected on SQLite; the PostgreSQL pass runs them"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgres_only need what only PostgreSQL gives (several server processes on
+    one database, pg_dump): on SQLite they are deselected, which the run's header and its
+    "deselected" count say, rather than skipped; CI's PostgreSQL pass (.ci/run) runs them."""
+    if not _on_sqlite():
+        return
+    deselected = [item for item in items if item.get_closest_marker("postgres_only")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("postgres_only")]
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashers cost ~0.3 s a password by design; tests need none of that strength."""

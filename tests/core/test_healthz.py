@@ -1,9 +1,15 @@
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 import time_machine
+from django.db import OperationalError
 from django.utils import timezone
+from django_q.brokers import get_broker
+from django_q.signing import SignedPackage
+from django_q.tasks import async_task
 
+from core import health
 from core.models import WorkerHeartbeat
 from core.tasks import record_heartbeat
 
@@ -16,16 +22,21 @@ def test_it_is_healthy_with_a_recent_heartbeat(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json()["database"] == "ok"
-    assert response.json()["worker"] == "ok"
-    assert response.json()["worker_last_heartbeat"]
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] == {"status": "ok"}
+    assert body["cache"] == {"status": "ok"}
+    assert body["broker"]["status"] == "ok"
+    assert body["worker"]["status"] == "ok"
+    assert body["worker"]["last_heartbeat"]
 
 
 def test_it_is_unavailable_before_the_worker_ever_beat(client):
     response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json()["worker"] == "no heartbeat yet"
+    assert response.json()["status"] == "unhealthy"
+    assert response.json()["worker"]["status"] == "no heartbeat yet"
 
 
 def test_it_is_unavailable_when_the_heartbeat_is_stale(client, settings):
@@ -36,7 +47,80 @@ def test_it_is_unavailable_when_the_heartbeat_is_stale(client, settings):
         response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json()["worker"] == "stale"
+    assert response.json()["worker"]["status"] == "stale"
+
+
+def test_it_reports_how_long_the_oldest_waiting_task_has_waited(client):
+    record_heartbeat()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        async_task("core.tasks.record_heartbeat")
+    with time_machine.travel(start + timedelta(seconds=30), tick=False):
+        async_task("core.tasks.record_heartbeat")
+
+    with time_machine.travel(start + timedelta(seconds=90), tick=False):
+        response = client.get("/healthz")
+
+    broker = response.json()["broker"]
+    assert broker["waiting_tasks"] == 2
+    assert broker["oldest_waiting_seconds"] == 90
+    assert response.status_code == 200  # a waiting queue is reported, not judged
+
+
+def test_a_task_a_worker_holds_is_not_waiting(client):
+    record_heartbeat()
+    async_task("core.tasks.record_heartbeat")
+    get_broker().dequeue()  # a worker took it: its lock moves past now, by the retry time
+
+    broker = client.get("/healthz").json()["broker"]
+
+    assert broker["waiting_tasks"] == 0
+    assert broker["oldest_waiting_seconds"] is None
+
+
+def test_with_redis_the_oldest_age_comes_from_the_head_of_the_list(settings):
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "redis": "redis://unused"}
+    enqueued = timezone.now() - timedelta(seconds=42)
+    head = SignedPackage.dumps({"id": "x", "started": enqueued})
+    lists = {"django_q:accord:q": [head]}
+    queue = SimpleNamespace(
+        list_key="django_q:accord:q",
+        connection=SimpleNamespace(lindex=lambda key, index: lists[key][index]),
+    )
+
+    assert health._oldest_waiting(queue, timezone.now()) == enqueued
+
+    lists["django_q:accord:q"] = [None]
+    assert health._oldest_waiting(queue, timezone.now()) is None
+
+
+def test_a_broken_cache_makes_it_unavailable_and_says_which_part(client, monkeypatch):
+    record_heartbeat()
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("redis://:secret@cache:6379 refused")
+
+    monkeypatch.setattr(health.counters, "hit", refuse)
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["cache"] == {"status": "error: ConnectionError"}
+    assert "secret" not in response.content.decode()
+    assert response.json()["database"] == {"status": "ok"}
+
+
+def test_a_broken_database_stops_the_other_checks(client, monkeypatch):
+    def refuse():
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr(health, "connection", SimpleNamespace(cursor=refuse))
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "database": {"status": "error: OperationalError"},
+        "status": "unhealthy",
+    }
 
 
 def test_the_heartbeat_task_is_idempotent():

@@ -93,3 +93,38 @@ def test_a_proxy_ssl_header_needs_a_header_and_a_value():
 
     assert result.returncode != 0
     assert "SECURE_PROXY_SSL_HEADER takes a header and a value" in result.stderr
+
+
+def test_collectstatic_builds_the_production_manifest(settings, tmp_path):
+    """With DEBUG off static files are fingerprinted; a vendored script naming a source map
+    that is not shipped must not stop the deploy."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "core.storage.StaticFilesStorage"},
+    }
+
+    call_command("collectstatic", "--no-input", "--verbosity", "0")
+
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    assert manifest["vendor/chart-4.6.1.umd.min.js"] != "vendor/chart-4.6.1.umd.min.js"
+    assert (tmp_path / manifest["js/accord.js"]).with_suffix(".js.gz").exists()
+
+
+def test_q_scheduler_turns_a_clusters_scheduler_off():
+    show = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.Q_CLUSTER['scheduler'])"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1"}
+
+    def scheduler(**extra):
+        run = subprocess.run(
+            [sys.executable, "-c", show], env={**env, **extra}, capture_output=True, text=True
+        )
+        return run.stdout.strip()
+
+    assert scheduler() == "True"
+    assert scheduler(Q_SCHEDULER="0") == "False"
