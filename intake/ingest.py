@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from audit.models import Source
 from core.errors import ApplicationError
 from core.sql import in_values
-from leads.models import Activity, ActivityKind, Channel, Lead, normalize_email
+from leads.consent import unsubscribe
+from leads.models import Activity, ActivityKind, Channel, ConsentSource, Lead, normalize_email
 from leads.services import (
     json_problem,
     leads_by_email,
@@ -187,23 +188,37 @@ def ingest_activities(
         )
         created_ids = _insert(rows, source=source, now=now)
         latest: dict[int, datetime | None] = {}
+        unsubscribed: dict[int, datetime] = {}
         for index, item, lead_id, _channel_id in rows:
             created = item.external_id in created_ids
             status = "created" if created else "duplicate"
             outcomes[index] = ItemOutcome(index, status, item.external_id)
             if created:
                 known = latest.get(lead_id)
-                if item.kind != ActivityKind.UNSUBSCRIBE and item.occurred_at <= now:
+                if item.kind == ActivityKind.UNSUBSCRIBE:
+                    unsubscribed[lead_id] = min(item.occurred_at, now)
+                elif item.occurred_at <= now:
                     known = item.occurred_at if known is None else max(known, item.occurred_at)
                 latest[lead_id] = known
         engaged = sorted(latest)
         _record_engagement(latest, now=now)
+        _honour_unsubscribes(unsubscribed)
     rescore_leads(engaged, now=now)
     return IngestResult(
         outcomes=[outcomes[index] for index in sorted(outcomes)],
         leads_created=leads_created,
         lead_ids=engaged,
     )
+
+
+def _honour_unsubscribes(unsubscribed: dict[int, datetime]) -> None:
+    """An unsubscribe another system reports (an e-mail tool's opt-out) is the person's wish,
+    honoured as one recorded on the lead page: every scope withdrawn, the address suppressed.
+    Only for activities stored now, so a re-sent batch records nothing twice; rare enough to go
+    lead by lead."""
+    leads = Lead.objects.filter(pk__in=sorted(unsubscribed), do_not_contact=False)
+    for lead in leads:
+        unsubscribe(lead=lead, source=ConsentSource.API, at=unsubscribed[lead.pk])
 
 
 def _resolve(fresh, outcomes, *, create_leads: bool, actor, now: datetime):

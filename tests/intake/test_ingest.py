@@ -10,7 +10,8 @@ from accounts.roles import Role
 from handoff.models import Handoff
 from intake.api import activity_source
 from intake.ingest import MAX_BATCH, ingest_activities
-from leads.models import Activity, Lead, Stage
+from leads.models import Activity, ConsentScope, Lead, Stage
+from leads.suppression import is_suppressed
 from tests.factories import ChannelFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -257,6 +258,22 @@ def test_last_engagement_moves_to_the_latest_event_but_not_for_unsubscribes(api_
 
     lead.refresh_from_db()
     assert lead.last_engaged_at == datetime(2026, 3, 1, 10, tzinfo=UTC)
+
+
+def test_an_unsubscribe_another_system_reports_is_honoured_once(api_as, lead):
+    api = api_as(Role.MARKETER)
+    opt_out = item("u1", lead=lead.pk, kind="unsubscribe", occurred_at="2026-03-05T10:00:00Z")
+
+    post(api, [opt_out])
+    post(api, [opt_out])  # the same batch again: a duplicate, nothing recorded twice
+
+    lead.refresh_from_db()
+    assert lead.do_not_contact
+    assert set(lead.consents.values_list("granted", "source")) == {(False, "api")}
+    assert lead.consents.count() == len(ConsentScope.values)
+    assert is_suppressed(lead.email)
+    again = post(api, [item("e9", email=lead.email, occurred_at=WHEN)], create_leads="true")
+    assert statuses(again) == ["suppressed"]
 
 
 def test_an_event_from_the_future_is_stored_but_is_not_engagement_yet(api_as, lead):

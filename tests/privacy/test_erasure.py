@@ -97,7 +97,7 @@ def test_erasing_removes_the_person_and_keeps_the_lead(manager):
     assert erasure.counts == {
         "import_rows": 1, "activities": 1, "stage_change_notes": 1, "handoff_notes": 2,
         "qualification_notes": 1, "opportunities": 1, "notifications": 1,
-        "webhook_deliveries": 0,
+        "webhook_deliveries": 0, "audit_rows": 0,
     }  # fmt: skip
     assert (erasure.erased_by, erasure.reason) == (manager, "Ticket 4512")
     assert "Ana" not in str(Erasure.objects.values().get()) and "ana" not in str(erasure.counts)
