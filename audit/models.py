@@ -13,6 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Source(models.TextChoices):
@@ -26,7 +27,7 @@ class Source(models.TextChoices):
 
 
 class Action(models.TextChoices):
-    CREATED = "created", _("created")
+    CREATED = "created", pgettext_lazy("an action on the audit trail", "created")
     CHANGED = "changed", _("changed")
     DELETED = "deleted", _("deleted")
     SUBMITTED = "submitted", _("submitted")
@@ -34,7 +35,7 @@ class Action(models.TextChoices):
     PUBLISHED = "published", _("published")
     DEACTIVATED = "deactivated", _("deactivated")
     ISSUED = "issued", _("issued")
-    REVOKED = "revoked", _("revoked")
+    REVOKED = "revoked", pgettext_lazy("an action on the audit trail", "revoked")
     SECRET_ROTATED = "secret_rotated", _("secret rotated")
     ROLE_GRANTED = "role_granted", _("role granted")
     ROLE_REMOVED = "role_removed", _("role removed")
