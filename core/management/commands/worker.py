@@ -19,7 +19,9 @@ import contextlib
 import ctypes
 import os
 import signal
-import subprocess  # nosec B404: runs this same manage.py, never input
+
+# Runs this same manage.py with fixed arguments, never input.
+import subprocess  # nosec B404
 import sys
 import threading
 import time
@@ -111,7 +113,7 @@ class Command(BaseCommand):
     def start_cluster(self, queue: str) -> subprocess.Popen:
         env = {**os.environ, "Q_CLUSTER_NAME": queue}
         command = [sys.executable, "manage.py", "worker", "--cluster-child"]
-        return subprocess.Popen(  # nosec B603: this same manage.py, fixed arguments
+        return subprocess.Popen(  # nosec B603
             command, env=env, cwd=settings.BASE_DIR, start_new_session=True
         )
 
