@@ -9,6 +9,7 @@ and the job's periodic sweep (core/schedules.py) finds the work from database st
 import dataclasses
 import logging
 
+from django.conf import settings
 from django.db import connection, transaction
 from django_q.tasks import async_task
 
@@ -47,3 +48,9 @@ def prompt_after_commit(func: str, *args) -> None:
     if any(pending[1] == job for pending in connection.run_on_commit):
         return
     transaction.on_commit(job)
+
+
+def budget(seconds: float) -> float:
+    """How long a task may keep taking work: `seconds`, and at most half the worker's timeout
+    (Q_TIMEOUT), past which django-q2 acknowledges a task as failed and never runs it again."""
+    return min(seconds, settings.Q_CLUSTER["timeout"] / 2)

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.preferences import language_of
+from core.jobs import budget, prompt
 from notifications.models import Notification
 from notifications.wording import word
 
@@ -26,7 +27,8 @@ logger = logging.getLogger(__name__)
 # Longer than the mail server's timeout (EMAIL_TIMEOUT, 30 s), so a slow send keeps its claim.
 LEASE = timedelta(minutes=2)
 SWEEP_LIMIT = 1000
-# The sweep stops claiming after this long, well inside the worker's task timeout.
+# The sweep stops claiming after this long (at most half the worker's task timeout); what is left
+# is prompted again at once.
 SWEEP_BUDGET = 240  # seconds
 SWEEP_TASK = "notifications.tasks.send_waiting_emails"
 
@@ -71,10 +73,11 @@ def send_waiting_emails(*, now: datetime | None = None) -> int:
     """The sweep (queued after each commit that wants e-mails, and every minute): send every
     unsent, unclaimed e-mail, including those a killed worker left; one failure stops no other."""
     now = now or timezone.now()
-    sent, deadline = 0, time.monotonic() + SWEEP_BUDGET
+    sent, deadline = 0, time.monotonic() + budget(SWEEP_BUDGET)
     waiting = unsent(now).order_by("pk").values_list("pk", flat=True)[:SWEEP_LIMIT]
     for notification_id in waiting:
         if time.monotonic() > deadline:
+            prompt(SWEEP_TASK)
             break
         try:
             sent += send_notification_email(notification_id, now=now)

@@ -4,7 +4,7 @@ Both walk leads by id in batches and commit after each one, so a worker that sto
 loses one batch at most; the publish run keeps its cursor on the RescoreRun row. Running a batch
 twice is harmless: rescore_leads moves a lead to MQL only from the stage it saw.
 
-A publish run works in slices: a task scores batches for at most SLICE seconds (well inside the
+A publish run works in slices: a task scores batches for at most `slice_seconds()` (well inside the
 worker's timeout, past which django-q2 acknowledges the task as failed and never retries it),
 then queues the next slice. Each batch renews the run's heartbeat; a run whose heartbeat is older
 than LEASE (its worker was killed, or the next slice was never queued) is resumed by the sweep.
@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.jobs import prompt, prompt_after_commit
+from core.jobs import budget, prompt, prompt_after_commit
 from leads.models import Lead
 from scoring.models import AgreementStatus, RescoreRun, RescoreStatus
 from scoring.services import rescore_leads
@@ -27,8 +27,13 @@ from scoring.services import rescore_leads
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
-# One task's share of a run, in seconds: a tenth of the default worker timeout (Q_TIMEOUT, 600 s).
-SLICE = 60
+
+
+def slice_seconds() -> float:
+    """One task's share of a run: a minute, at most half the worker's timeout (Q_TIMEOUT)."""
+    return budget(60)
+
+
 # A run with no batch committed for this long has lost its worker. Far longer than one batch.
 LEASE = timedelta(minutes=3)
 RUN_TASK = "scoring.tasks.run_rescore"
@@ -39,9 +44,10 @@ def start_rescore_run(run: RescoreRun) -> None:
     prompt_after_commit(RUN_TASK, run.pk)
 
 
-def rescore_slice(run_id: int, *, slice_seconds: float = SLICE) -> RescoreRun:
+def rescore_slice(run_id: int, *, seconds: float | None = None) -> RescoreRun:
     """The task: score for one slice, then queue the next one while the run is unfinished."""
-    run = advance_rescore_run(run_id, deadline=time.monotonic() + slice_seconds)
+    seconds = slice_seconds() if seconds is None else seconds
+    run = advance_rescore_run(run_id, deadline=time.monotonic() + seconds)
     if run.is_active:
         prompt(RUN_TASK, run_id)
     return run

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ConflictError
-from core.jobs import prompt, prompt_after_commit
+from core.jobs import budget, prompt, prompt_after_commit
 from leads.models import Lead
 from webhooks import signing, transport
 from webhooks.models import Delivery, DeliveryStatus, Event, Subscription, new_secret
@@ -35,8 +35,8 @@ LONGEST_WAIT = timedelta(hours=6)
 # nothing.
 LEASE = timedelta(minutes=2)
 SWEEP_LIMIT = 500
-# The sweep stops claiming after this long, well inside the worker's task timeout; what is left
-# waits for the next sweep a minute later.
+# The sweep stops claiming after this long (at most half the worker's task timeout); what is left
+# is prompted again at once.
 SWEEP_BUDGET = 300  # seconds
 SWEEP_TASK = "webhooks.tasks.send_due_deliveries"
 
@@ -166,7 +166,7 @@ def send_due_deliveries(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     due = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-    sent, deadline = 0, time.monotonic() + SWEEP_BUDGET
+    sent, deadline = 0, time.monotonic() + budget(SWEEP_BUDGET)
     while True:
         batch = list(
             due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:SWEEP_LIMIT]

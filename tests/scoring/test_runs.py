@@ -178,13 +178,13 @@ def test_a_slice_scores_at_least_one_batch_and_queues_the_next_slice(
         lambda run_id, deadline: advance_rescore_run(run_id, batch_size=1, deadline=deadline),
     )
 
-    run = rescore_slice(published_run.pk, slice_seconds=0)
+    run = rescore_slice(published_run.pk, seconds=0)
 
     assert (run.status, run.processed) == (RescoreStatus.RUNNING, 1)
     assert run.heartbeat_at is not None
     assert queued == [("scoring.tasks.run_rescore", published_run.pk)]
     while run.is_active:
-        run = rescore_slice(published_run.pk, slice_seconds=0)
+        run = rescore_slice(published_run.pk, seconds=0)
     assert (run.status, run.processed) == (RescoreStatus.DONE, len(funnel))
     assert len(queued) == len(funnel)  # the last slice finds nothing left and queues nothing
 

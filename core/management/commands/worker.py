@@ -27,12 +27,13 @@ import threading
 import time
 
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django_q.cluster import Cluster
 
 GRACE = 10  # seconds
 POLL = 0.5  # seconds
 PR_SET_PDEATHSIG = 1
+SUPERVISOR = "ACCORD_WORKER_SUPERVISOR"  # the environment variable giving a cluster its supervisor
 
 
 def default_queues() -> list[str]:
@@ -76,17 +77,28 @@ class Command(BaseCommand):
         return self.supervise(queues or default_queues(), grace=grace)
 
     def run_cluster(self):
-        """One qcluster in this process (its process group holds its sentinel and workers); a
-        watcher thread kills the whole group as soon as the supervisor is gone."""
-        supervisor = os.getppid()
+        """One cluster in this process (its process group holds its sentinel and workers), kept
+        while the sentinel lives; as soon as the supervisor is gone, the whole group is killed.
 
-        def watch():
-            while os.getppid() == supervisor:
+        Not `qcluster`: that command returns at once and leaves the process in interpreter
+        shutdown, joining the sentinel, where no Python code (so no watch) runs any more."""
+        # Given by the supervisor: it may have died while this process was still starting.
+        supervisor = int(os.environ[SUPERVISOR])
+
+        def orphaned() -> bool:
+            if os.getppid() != supervisor:
+                os.killpg(os.getpgid(0), signal.SIGKILL)
+            return False
+
+        def watch():  # also while a signal handler holds the main thread in Cluster.stop()
+            while not orphaned():
                 time.sleep(POLL)
-            os.killpg(os.getpgid(0), signal.SIGKILL)
 
         threading.Thread(target=watch, daemon=True, name="supervisor-watch").start()
-        call_command("qcluster")
+        cluster = Cluster()
+        cluster.start()
+        while cluster.sentinel.is_alive() and not orphaned():
+            time.sleep(POLL)
 
     def supervise(self, queues: list[str], *, grace: float) -> None:
         parent = os.getppid()
@@ -111,7 +123,7 @@ class Command(BaseCommand):
             sys.exit(exit_code)
 
     def start_cluster(self, queue: str) -> subprocess.Popen:
-        env = {**os.environ, "Q_CLUSTER_NAME": queue}
+        env = {**os.environ, "Q_CLUSTER_NAME": queue, SUPERVISOR: str(os.getpid())}
         command = [sys.executable, "manage.py", "worker", "--cluster-child"]
         return subprocess.Popen(  # nosec B603
             command, env=env, cwd=settings.BASE_DIR, start_new_session=True
