@@ -79,15 +79,21 @@ def setup(size: int, receiver_url: str) -> None:
 
 
 def sweep(*, leases_over: bool) -> None:
-    """Every sweep, as its schedule runs it; with `leases_over`, an hour later, when every lease
-    a killed worker held has run out (only while no worker runs: a live one holds its leases)."""
-    later = timezone.now() + timedelta(hours=1 if leases_over else 0)
-    resume_stalled_runs(now=later)
-    imports.resume_stalled_imports(now=later)
-    advance_clocks(now=timezone.now())
+    """Every sweep, as its schedule runs it. With `leases_over`, first as if the leases the
+    killed workers held had run out (only while no worker runs: a live one holds its leases)."""
+    now = timezone.now()
+    if leases_over:
+        later = now + timedelta(hours=1)
+        resume_stalled_runs(now=later)
+        imports.resume_stalled_imports(now=later)
+        Delivery.objects.filter(status="pending", next_attempt_at__gt=now).update(
+            next_attempt_at=now
+        )
+        Notification.objects.filter(email_lease_until__isnull=False).update(email_lease_until=None)
+    advance_clocks(now=now)
     assign_waiting_everywhere()
-    send_due_deliveries(now=later)
-    send_waiting_emails(now=later)
+    send_due_deliveries(now=now)
+    send_waiting_emails(now=now)
 
 
 def check() -> dict:

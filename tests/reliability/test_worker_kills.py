@@ -12,6 +12,7 @@ the issue's full size). The figures printed are the ones docs/reliability.md quo
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess  # nosec B404
@@ -69,22 +70,50 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.fixture(scope="module")
+def migrated_database(tmp_path_factory, django_db_setup, django_db_blocker):
+    """A private database, migrated once for the module: each test copies it."""
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            name = f"accord_reliability_{uuid.uuid4().hex[:10]}"
+            create_database(name)
+            manage(["migrate", "--no-input", "-v0"], database_url(name))
+            yield name
+            drop_database(name)
+        else:
+            path = tmp_path_factory.mktemp("reliability") / "migrated.sqlite3"
+            manage(["migrate", "--no-input", "-v0"], f"sqlite:///{path}")
+            yield path
+
+
 @pytest.fixture
-def private_database(tmp_path):
-    """A database no other test uses, migrated; its URL."""
+def private_database(migrated_database, tmp_path):
+    """A fresh copy of the migrated database; its URL."""
     if connection.vendor == "postgresql":
-        server = settings.DATABASES["default"]
         name = f"accord_reliability_{uuid.uuid4().hex[:10]}"
-        url = "postgres://{USER}@{HOST}:{PORT}/".format(**server) + name
-        with connection.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"')
+        create_database(name, template=migrated_database)
+        yield database_url(name)
+        drop_database(name)
     else:
-        url = f"sqlite:///{tmp_path / 'reliability.sqlite3'}"
-    manage(["migrate", "--no-input", "-v0"], url)
-    yield url
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        path = tmp_path / "reliability.sqlite3"
+        shutil.copyfile(migrated_database, path)
+        yield f"sqlite:///{path}"
+
+
+def database_url(name: str) -> str:
+    return "postgres://{USER}@{HOST}:{PORT}/".format(**settings.DATABASES["default"]) + name
+
+
+def create_database(name: str, template: str = "") -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
+        )
+
+
+def drop_database(name: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
