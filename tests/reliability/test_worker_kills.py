@@ -10,6 +10,7 @@ SIZE leads and import rows (2,000 here, to keep the suite bounded; RELIABILITY_S
 the issue's full size). The figures printed are the ones docs/reliability.md quotes.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -189,15 +190,27 @@ def kill_worker(worker: subprocess.Popen) -> float:
 
 
 def any_worker_of(worker: subprocess.Popen) -> bool:
-    """Whether a cluster process started by this supervisor is still running."""
+    """Whether a process started by this worker is still running."""
+    return bool(processes_of(worker))
+
+
+def processes_of(worker: subprocess.Popen) -> list[int]:
+    found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 if worker.mark in (entry / "environ").read_bytes():
-                    return True
+                    found.append(int(entry.name))
             except OSError:
                 continue
-    return False
+    return found
+
+
+def kill_leftovers(worker: subprocess.Popen) -> None:
+    """A failing test leaves no process of its worker behind."""
+    for pid in processes_of(worker):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def run_with_kills(database_url, redis_url, tmp_path, capsys) -> dict:
@@ -235,8 +248,7 @@ def run_with_kills(database_url, redis_url, tmp_path, capsys) -> dict:
         worker.wait(timeout=30)
         result["sigterm_stop_seconds"] = round(time.monotonic() - stop_started, 1)
     finally:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGKILL)
+        kill_leftovers(worker)
     receiver.server.shutdown()
     result.update(
         kills=KILLS,
@@ -279,3 +291,35 @@ def test_killed_workers_lose_nothing_with_the_redis_broker(
     assert_nothing_lost_or_doubled(
         run_with_kills(private_database, private_redis, tmp_path, capsys)
     )
+
+
+def test_a_worker_whose_parent_died_stops_by_itself(private_database, tmp_path):
+    """What started the worker (a shell, a terminal, make) is killed: the worker and its
+    clusters go too, instead of running on as orphans."""
+    env = environment(private_database)
+    env["RELIABILITY_RUN"] = uuid.uuid4().hex
+    log = tmp_path / "worker.log"
+    parent = subprocess.Popen(  # nosec B603 B607
+        ["sh", "-c", f"{sys.executable} manage.py worker >>{log} 2>&1 & wait"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    parent.mark = f"RELIABILITY_RUN={env['RELIABILITY_RUN']}".encode()
+    deadline = time.monotonic() + 60
+    while (
+        "started" not in (log.read_text() if log.exists() else "") and time.monotonic() < deadline
+    ):
+        time.sleep(0.2)
+    time.sleep(2)  # the clusters' sentinels and workers are up
+    assert any_worker_of(parent)
+
+    started = time.monotonic()
+    os.kill(parent.pid, signal.SIGKILL)  # the shell only, not its process group
+    parent.wait()
+    while any_worker_of(parent) and time.monotonic() - started < 15:
+        time.sleep(0.1)
+    stopped_in = time.monotonic() - started
+    left = processes_of(parent)
+    kill_leftovers(parent)
+
+    assert left == []
+    assert stopped_in < 5
