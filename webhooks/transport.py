@@ -76,14 +76,15 @@ def _send(target: addresses.Destination, body: bytes, headers: dict[str, str]) -
         target, timeout
     )
     # Past the deadline the socket is shut down under the waiting read, which then fails.
-    cutoff = threading.Timer(DEADLINE, _cut, args=(connection,))
+    expired = threading.Event()
+    cutoff = threading.Timer(DEADLINE, _cut, args=(connection, expired))
     cutoff.daemon = True
     cutoff.start()
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         return connection.getresponse().status  # the body is never read
     except (http.client.HTTPException, OSError) as error:
-        if not cutoff.is_alive():
+        if expired.is_set():
             raise TimeoutError(DEADLINE) from error
         raise
     finally:
@@ -91,7 +92,8 @@ def _send(target: addresses.Destination, body: bytes, headers: dict[str, str]) -
         connection.close()
 
 
-def _cut(connection: http.client.HTTPConnection) -> None:
+def _cut(connection: http.client.HTTPConnection, expired: threading.Event) -> None:
+    expired.set()
     if connection.sock is not None:
         with contextlib.suppress(OSError):  # already closed
             connection.sock.shutdown(socket.SHUT_RDWR)
