@@ -270,6 +270,8 @@ if _email_backend.endswith("smtp.EmailBackend"):
         "username": env_str("EMAIL_HOST_USER"),
         "password": env_str("EMAIL_HOST_PASSWORD"),
         "use_tls": env_bool("EMAIL_USE_TLS", default=False),
+        # Shorter than the e-mail lease (notifications/emails.py), so a hung server frees it.
+        "timeout": env_int("EMAIL_TIMEOUT", 30),
     }
 MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Accord <accord@localhost>")
@@ -327,7 +329,13 @@ Q_CLUSTER = {
     # Each cluster runs the scheduler in its guard loop; several at once dispatch a due
     # schedule once (docs/deploy.md). Q_SCHEDULER=0 leaves it to a cluster that has it on.
     "scheduler": env_bool("Q_SCHEDULER", default=True),
+    # The SLA scan's own queue, worked by its own cluster (`manage.py worker` starts both), so a
+    # long import or rescoring on the main queue cannot delay an escalation. Started with
+    # Q_CLUSTER_NAME=sla, a cluster takes its settings from here.
+    "ALT_CLUSTERS": {"sla": {"workers": 1, "timeout": 300, "retry": 360}},
 }
+# The queue the SLA scan runs on ("": the main queue, for a site that runs one plain qcluster).
+SLA_QUEUE = env_str("SLA_QUEUE", "sla")
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:

@@ -1,8 +1,11 @@
 """Every periodic task Accord runs, declared in one place; `manage.py setup_schedules` applies it.
 
-Each entry: a unique name, the dotted task path, and the django-q2 schedule type and interval.
+Each entry: a unique name, the dotted task path, and the django-q2 schedule type and interval;
+optionally the cluster (queue) that runs it. Every job is recoverable from database state by one
+of these sweeps, not only by django-q2's redelivery (docs/reliability.md says why).
 """
 
+from django.conf import settings
 from django_q.models import Schedule
 
 PERIODIC_TASKS = [
@@ -34,6 +37,26 @@ PERIODIC_TASKS = [
         "func": "sla.tasks.scan_clocks",
         "schedule_type": Schedule.MINUTES,
         "minutes": 1,
+        # Its own cluster schedules and runs it (config.settings.SLA_QUEUE).
+        "cluster": settings.SLA_QUEUE or None,
+    },
+    {
+        "name": "resume stalled rescoring",
+        "func": "scoring.tasks.resume_stalled_rescoring",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
+    {
+        "name": "notification e-mails waiting",
+        "func": "notifications.tasks.send_waiting_emails",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
+    {
+        "name": "assign waiting handoffs",
+        "func": "handoff.tasks.assign_all_waiting_handoffs",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 5,
     },
     {
         "name": "delete expired import files",

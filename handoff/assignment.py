@@ -203,3 +203,19 @@ def assign_waiting(*, team_id: int, now=None) -> int:
         give_to(handoff=handoff, user=member.user, now=now)
         given += 1
     return given
+
+
+def assign_waiting_everywhere(*, now=None) -> int:
+    """The sweep: `assign_waiting` for every round-robin team with pooled handoffs, so a lead
+    whose prompt after a rep cleared work was lost (Redis down, a killed worker) still flows."""
+    team_ids = (
+        Handoff.objects.filter(
+            outcome=Outcome.OPEN,
+            assignee__isnull=True,
+            team__mode=AssignmentMode.ROUND_ROBIN,
+        )
+        .order_by("team_id")
+        .values_list("team_id", flat=True)
+        .distinct()
+    )
+    return sum(assign_waiting(team_id=team_id, now=now) for team_id in team_ids)

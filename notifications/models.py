@@ -33,8 +33,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     email_wanted = models.BooleanField(_("send by email"), default=True)
-    # Set by the e-mail task when it claims the notification, so a rerun sends nothing twice.
+    # Set once the e-mail has gone, so a rerun sends nothing twice (notifications/emails.py).
     emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+    # Until then, the sender that claimed the e-mail owns it until this moment.
+    email_lease_until = models.DateTimeField(_("e-mail claimed until"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -49,6 +51,12 @@ class Notification(models.Model):
         indexes = [
             # The notification list: a user's notifications newest first.
             models.Index(fields=["user", "-created_at"], name="notification_user_idx"),
+            # The e-mail sweep: notifications whose e-mail has not gone yet.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(email_wanted=True, emailed_at__isnull=True),
+                name="notification_unsent_idx",
+            ),
             # The unread badge in the header.
             models.Index(
                 fields=["user"],

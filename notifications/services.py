@@ -2,17 +2,18 @@
 
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.utils import timezone
-from django_q.tasks import async_task
 
+from core.jobs import prompt_after_commit
+from notifications.emails import SWEEP_TASK
 from notifications.models import Notification
 from notifications.wording import stored_params
 
 
 def notify(*, user, kind: str, params: dict, url: str = "", email: bool = True) -> Notification:
     """Record a notification for `user`, worded from `kind` and `params` when read or sent
-    (notifications/wording.py); its e-mail goes out only if the transaction commits."""
+    (notifications/wording.py); its e-mail goes out only if the transaction commits: the row
+    is the outbox, and the e-mail sweep is prompted after the commit (notifications/emails.py)."""
     notification = Notification.objects.create(
         user=user,
         kind=kind,
@@ -21,9 +22,7 @@ def notify(*, user, kind: str, params: dict, url: str = "", email: bool = True) 
         email_wanted=email and bool(user.email),
     )
     if notification.email_wanted:
-        transaction.on_commit(
-            lambda: async_task("notifications.tasks.send_notification_email", notification.pk)
-        )
+        prompt_after_commit(SWEEP_TASK)
     return notification
 
 
@@ -39,14 +38,8 @@ def notify_each(items: Iterable[tuple]) -> list[Notification]:
         )
         for user, kind, params, url in items
     )
-    emailed = [notification.pk for notification in notifications if notification.email_wanted]
-
-    def send_emails():
-        for pk in emailed:
-            async_task("notifications.tasks.send_notification_email", pk)
-
-    if emailed:
-        transaction.on_commit(send_emails)
+    if any(notification.email_wanted for notification in notifications):
+        prompt_after_commit(SWEEP_TASK)
     return notifications
 
 

@@ -318,7 +318,9 @@ class RescoreRun(models.Model):
     """Rescoring every lead after a publish, in batches by lead id.
 
     `last_lead_id` is committed with each batch, so a worker that dies resumes after the last
-    finished batch instead of starting over.
+    finished batch instead of starting over. `heartbeat_at` is renewed with each batch (and when
+    the sweep takes a run over): a run whose heartbeat is older than the lease has lost its
+    worker, and the sweep (scoring.runs.resume_stalled_runs) resumes it.
     """
 
     agreement = models.ForeignKey(
@@ -334,6 +336,7 @@ class RescoreRun(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -13,7 +13,6 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
 from accounts.capabilities import may, require, users_who_may
 from audit.models import Action
@@ -33,6 +32,7 @@ from scoring.models import (
     Signoff,
     SignoffSide,
 )
+from scoring.runs import start_rescore_run
 from scoring.validation import impossible_gates
 
 # What an edit of a draft may change, as the audit trail records it: these fields, and each rule
@@ -214,5 +214,5 @@ def publish(*, agreement: Agreement, user) -> RescoreRun:
         status=RescoreStatus.SUPERSEDED, finished_at=now
     )
     run = RescoreRun.objects.create(agreement=locked, total=Lead.objects.count())
-    transaction.on_commit(lambda: async_task("scoring.tasks.run_rescore", run.pk))
+    start_rescore_run(run)
     return run

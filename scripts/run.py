@@ -1,7 +1,9 @@
 """`make run`: the web server and the django-q2 worker together, stopped together by Ctrl-C.
 
 honcho starts each in its own process group, sends SIGTERM to both on Ctrl-C and SIGKILL after
-five seconds, so a qcluster stuck in "stopping" cannot outlive the command.
+five seconds. The worker is `manage.py worker`, which stops its django-q2 clusters (the main queue
+and the SLA queue) within its grace period and kills their process groups, so no qcluster stuck
+in "stopping" outlives the command.
 
 The console stays readable: the worker logs only its warnings and errors there (not every
 scheduled task it queues and processes, several a minute) unless WORKER_LOG=1, and the banner
@@ -133,7 +135,7 @@ def main():
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     manager.add_process("web", f"{PYTHON} manage.py runserver {address}", env=env)
     worker = worker_env(dict(os.environ), worker_log=env_bool("WORKER_LOG"))
-    manager.add_process("worker", f"{PYTHON} manage.py qcluster", env=worker)
+    manager.add_process("worker", f"{PYTHON} manage.py worker --grace 4", env=worker)
     # A heartbeat for the worker to run as soon as it starts, rather than at its first
     # scheduled one up to a minute later; queuing it is no news for this console.
     logging.getLogger("django-q").setLevel(logging.WARNING)

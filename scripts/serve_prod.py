@@ -62,7 +62,7 @@ def main() -> None:
     )
     for number in range(1, WORKERS + 1):
         worker = {**env, "Q_WORKERS": env.get("Q_WORKERS", "1")}
-        manager.add_process(f"worker.{number}", f"{PYTHON} manage.py qcluster", env=worker)
+        manager.add_process(f"worker.{number}", f"{PYTHON} manage.py worker", env=worker)
     print(
         f"\n  Accord (production settings) on http://127.0.0.1:{env['PORT']}/"
         f"  ·  health: http://127.0.0.1:{env['PORT']}/healthz"

@@ -1,5 +1,12 @@
 """Outgoing webhooks: record a delivery per subscriber inside the caller's transaction, send it
 after the commit, retry with exponential backoff, and let a manager replay a failed one.
+
+The deliveries are the outbox. Sending is done by one sweep (`send_due_deliveries`), prompted once
+per committing transaction and run every minute, never by one task per delivery: a publish that
+moves 100,000 leads queues one task. Each delivery is claimed with a lease longer than a
+request's total deadline (transport.DEADLINE), sent, then marked; a worker killed in between
+leaves the lease to run out and the sweep sends it again, so a receiver sees a delivery at most
+twice (de-duplicating on the X-Accord-Delivery header) and never zero times.
 """
 
 import json
@@ -12,7 +19,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
 from audit.models import Action
 from audit.services import (
@@ -24,6 +30,7 @@ from audit.services import (
     stored,
 )
 from core.errors import ConflictError
+from core.jobs import budget, prompt, prompt_after_commit
 from leads.models import Lead
 from webhooks import signing, transport
 from webhooks.models import Delivery, DeliveryStatus, Event, Subscription, new_secret
@@ -33,13 +40,15 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=6)
-# A claimed delivery belongs to its worker this long (well over the HTTP timeout); after it, the
-# sweep takes it back, so a worker that died mid-send loses nothing.
+# A claimed delivery belongs to its worker this long (well over a request's total deadline,
+# transport.DEADLINE); after it, the sweep takes it back, so a worker that died mid-send loses
+# nothing.
 LEASE = timedelta(minutes=2)
 SWEEP_LIMIT = 500
-# The sweep stops claiming after this long, well inside the worker's task timeout; what is left
-# waits for the next sweep a minute later.
+# The sweep stops claiming after this long (at most half the worker's task timeout); what is left
+# is prompted again at once.
 SWEEP_BUDGET = 300  # seconds
+SWEEP_TASK = "webhooks.tasks.send_due_deliveries"
 
 
 def lead_payload(lead) -> dict:
@@ -97,13 +106,8 @@ def emit_many(event: str, occurrences: list[tuple[int, dict | None]]) -> list[De
         for subscription in subscriptions
     ]
     Delivery.objects.bulk_create(deliveries)
-    for delivery in deliveries:
-        queue(delivery.pk)
+    prompt_after_commit(SWEEP_TASK)
     return deliveries
-
-
-def queue(delivery_id: int) -> None:
-    transaction.on_commit(lambda: async_task("webhooks.tasks.send_delivery", delivery_id))
 
 
 def backoff(attempts: int) -> timedelta:
@@ -167,19 +171,26 @@ def send_due_deliveries(*, now: datetime | None = None) -> int:
     """The sweep: send every pending delivery that is due, including ones a dead worker left.
 
     Idempotent and failure-isolated: each delivery is claimed on its own, and one that raises
-    does not stop the others.
+    does not stop the others. It works through SWEEP_LIMIT deliveries at a time until none is
+    due or its budget is spent; what is left then is prompted again at once.
     """
     now = now or timezone.now()
     due = Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-    sent, deadline = 0, time.monotonic() + SWEEP_BUDGET
-    for delivery_id in due.order_by("next_attempt_at").values_list("pk", flat=True)[:SWEEP_LIMIT]:
-        if time.monotonic() > deadline:
-            break
-        try:
-            sent += send_delivery(delivery_id, now=now) is not None
-        except Exception:
-            logger.exception("webhook delivery %s could not be sent", delivery_id)
-    return sent
+    sent, deadline = 0, time.monotonic() + budget(SWEEP_BUDGET)
+    while True:
+        batch = list(
+            due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:SWEEP_LIMIT]
+        )
+        for delivery_id in batch:
+            if time.monotonic() > deadline:
+                prompt(SWEEP_TASK)
+                return sent
+            try:
+                sent += send_delivery(delivery_id, now=now) is not None
+            except Exception:
+                logger.exception("webhook delivery %s could not be sent", delivery_id)
+        if len(batch) < SWEEP_LIMIT:
+            return sent
 
 
 def replay(*, delivery: Delivery) -> Delivery:
@@ -190,7 +201,7 @@ def replay(*, delivery: Delivery) -> Delivery:
     )
     if reset != 1:
         raise ConflictError(_("Only a failed delivery can be replayed."))
-    queue(delivery.pk)
+    prompt_after_commit(SWEEP_TASK)
     delivery.refresh_from_db()
     return delivery
 

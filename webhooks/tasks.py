@@ -4,6 +4,7 @@ from webhooks import services
 
 
 def send_delivery(delivery_id: int) -> None:
+    """Kept for tasks queued one per delivery before the sweep sent them all (see services)."""
     services.send_delivery(delivery_id)
 
 

@@ -7,9 +7,11 @@ name that resolves to an allowed address for the check and to an internal one a 
 (DNS rebinding) therefore cannot move the request.
 """
 
+import contextlib
 import http.client
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 
@@ -17,7 +19,10 @@ from django.utils.translation import gettext as _
 
 from webhooks import addresses
 
-TIMEOUT = 10  # seconds
+TIMEOUT = 10  # seconds, for each connect and each read
+# The whole request, however slowly a receiver answers byte by byte: shorter than the lease a
+# delivery is claimed for (webhooks.services.LEASE), so no second sender starts while one waits.
+DEADLINE = 30  # seconds
 
 
 @dataclass(frozen=True)
@@ -44,8 +49,9 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> Response:
     started = time.monotonic()
     try:
         status = _send(target, body, headers)
-    except TimeoutError:
-        message = _("No answer within %(seconds)s seconds.") % {"seconds": TIMEOUT}
+    except TimeoutError as error:
+        seconds = DEADLINE if error.args == (DEADLINE,) else TIMEOUT
+        message = _("No answer within %(seconds)s seconds.") % {"seconds": seconds}
         return Response(None, _elapsed(started), message)
     except (http.client.HTTPException, OSError) as error:
         # Refused, reset, a TLS failure or a garbled answer: all retried. The text is the local
@@ -69,11 +75,28 @@ def _send(target: addresses.Destination, body: bytes, headers: dict[str, str]) -
     connection._create_connection = lambda _address, timeout, source_address: _connect(
         target, timeout
     )
+    # Past the deadline the socket is shut down under the waiting read, which then fails.
+    expired = threading.Event()
+    cutoff = threading.Timer(DEADLINE, _cut, args=(connection, expired))
+    cutoff.daemon = True
+    cutoff.start()
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         return connection.getresponse().status  # the body is never read
+    except (http.client.HTTPException, OSError) as error:
+        if expired.is_set():
+            raise TimeoutError(DEADLINE) from error
+        raise
     finally:
+        cutoff.cancel()
         connection.close()
+
+
+def _cut(connection: http.client.HTTPConnection, expired: threading.Event) -> None:
+    expired.set()
+    if connection.sock is not None:
+        with contextlib.suppress(OSError):  # already closed
+            connection.sock.shutdown(socket.SHUT_RDWR)
 
 
 def _connect(target: addresses.Destination, timeout: float) -> socket.socket:

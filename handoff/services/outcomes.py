@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_q.tasks import async_task
 
 from accounts.people import person_name
 from accounts.roles import Role
 from core.errors import ApplicationError, ConflictError
+from core.jobs import prompt_after_commit
 from handoff.access import check_may, check_may_decide, someone_has_it
 from handoff.assignment import assign_handoff
 from handoff.models import EventKind, Handoff, HandoffEvent, Outcome, ReasonKind, ReturnReason
@@ -325,8 +325,7 @@ def _tell(locked: Handoff, transition: Transition, user, chosen, note: str) -> N
 def _free_capacity_later(handoff: Handoff) -> None:
     """A rep cleared work: pooled leads of the team may now flow to someone with room."""
     if handoff.team_id is not None:
-        team_id = handoff.team_id
-        transaction.on_commit(lambda: async_task("handoff.tasks.assign_waiting_handoffs", team_id))
+        prompt_after_commit("handoff.tasks.assign_waiting_handoffs", handoff.team_id)
 
 
 def marketers():

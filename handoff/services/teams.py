@@ -2,7 +2,6 @@
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
 from accounts.capabilities import may, require
 from audit.models import Action
@@ -17,6 +16,7 @@ from audit.services import (
     stored,
 )
 from core.errors import ApplicationError
+from core.jobs import prompt_after_commit
 from handoff.models import ReturnReason
 from teams.models import AssignmentMode, Team, TeamMember
 
@@ -39,7 +39,7 @@ def _team_snapshot(team: Team) -> dict | None:
 
 
 def _drain_later(team_id: int) -> None:
-    transaction.on_commit(lambda: async_task("handoff.tasks.assign_waiting_handoffs", team_id))
+    prompt_after_commit("handoff.tasks.assign_waiting_handoffs", team_id)
 
 
 def save_team(*, team: Team, user, channels=None) -> Team:

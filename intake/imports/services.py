@@ -13,10 +13,10 @@ from itertools import batched, islice
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_q.tasks import async_task
 
 from audit.models import Source
 from core.errors import ApplicationError, ConflictError
+from core.jobs import prompt_after_commit
 from intake.imports import parsing
 from intake.imports.mapping import (
     RowRules,
@@ -172,7 +172,7 @@ def resume_import(*, job: ImportJob) -> None:
 
 
 def queue(job_id: int) -> None:
-    transaction.on_commit(lambda: async_task("intake.imports.tasks.run_import", job_id))
+    prompt_after_commit("intake.imports.tasks.run_import", job_id)
 
 
 def run_import(*, job_id: int, batch_size: int = BATCH_SIZE) -> ImportJob:

@@ -19,7 +19,7 @@ def switch_user(page, log_in, username):
 def test_a_draft_is_written_previewed_signed_and_published_in_the_browser(
     page, log_in, monkeypatch
 ):
-    monkeypatch.setattr("scoring.versions.async_task", lambda *args: None)
+    monkeypatch.setattr("core.jobs.async_task", lambda *args: None)
     install_starter_agreement(apps)  # a transactional test starts from an emptied database
     UserFactory(username="maya", roles=[Role.MARKETER])
     UserFactory(username="sam", roles=[Role.SDR])

@@ -3,6 +3,7 @@ from collections import Counter
 import pytest
 
 from handoff import services
+from handoff.assignment import assign_waiting_everywhere
 from handoff.models import Handoff, Outcome
 from handoff.services import teams as team_services
 from handoff.tasks import assign_waiting_handoffs
@@ -135,12 +136,25 @@ def test_clearing_work_queues_the_pool_drain_after_commit(
     first = mql_handoff()
     waiting = mql_handoff()
     queued = []
-    monkeypatch.setattr("handoff.services.outcomes.async_task", lambda *args: queued.append(args))
+    monkeypatch.setattr("core.jobs.async_task", lambda *args: queued.append(args))
 
     with django_capture_on_commit_callbacks(execute=True):
         services.accept_handoff(handoff=first, user=sdr, checklist=CHECKS)
     assert queued == [("handoff.tasks.assign_waiting_handoffs", team.pk)]
 
     assert assign_waiting_handoffs(*queued[0][1:]) == 1
+    waiting.refresh_from_db()
+    assert waiting.assignee == sdr
+
+
+def test_the_sweep_drains_every_team_pool_when_the_prompt_was_lost(team, sdr):
+    TeamMemberFactory(team=team, user=sdr, cap=1)
+    mql_handoff()
+    waiting = mql_handoff()
+    assert waiting.assignee is None
+    TeamMember.objects.filter(user=sdr).update(cap=2)  # room again, and no prompt queued
+
+    assert assign_waiting_everywhere() == 1
+    assert assign_waiting_everywhere() == 0
     waiting.refresh_from_db()
     assert waiting.assignee == sdr

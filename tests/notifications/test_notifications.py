@@ -1,7 +1,12 @@
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
+from notifications import emails
+from notifications.emails import send_waiting_emails
 from notifications.models import Notification
 from notifications.selectors import unread_count
 from notifications.services import mark_read, notify
@@ -12,15 +17,13 @@ pytestmark = pytest.mark.django_db
 
 def test_notify_queues_the_email_after_commit(sdr, django_capture_on_commit_callbacks, monkeypatch):
     queued = []
-    monkeypatch.setattr("notifications.services.async_task", lambda *args: queued.append(args))
+    monkeypatch.setattr("core.jobs.async_task", lambda *args: queued.append(args))
 
     with django_capture_on_commit_callbacks(execute=True):
-        notification = notify(
-            user=sdr, kind="lead_assigned", params={"lead": "Ana Ruiz"}, url="/x/"
-        )
+        notify(user=sdr, kind="lead_assigned", params={"lead": "Ana Ruiz"}, url="/x/")
         assert queued == []
 
-    assert queued == [("notifications.tasks.send_notification_email", notification.pk)]
+    assert queued == [("notifications.tasks.send_waiting_emails",)]
 
 
 def test_no_email_is_queued_when_not_wanted_or_without_an_address(
@@ -55,7 +58,7 @@ def test_a_failed_send_is_retried(sdr, monkeypatch):
         raise OSError("SMTP down")
 
     with monkeypatch.context() as patched:
-        patched.setattr("notifications.tasks.send_mail", smtp_down)
+        patched.setattr("notifications.emails.send_mail", smtp_down)
         with pytest.raises(OSError):
             send_notification_email(notification.pk)
 
@@ -96,3 +99,36 @@ def test_a_user_without_a_role_cannot_open_the_list(client_as):
 
 def test_anonymous_people_are_sent_to_log_in(client):
     assert client.get(reverse("notifications:list")).status_code == 302
+
+
+def test_an_email_whose_sender_died_before_marking_it_is_sent_again_once_by_the_sweep(
+    sdr, monkeypatch
+):
+    """Killed between sending and marking: the lease runs out, the sweep sends it again; a
+    duplicate at most, never a lost message."""
+    notification = notify(user=sdr, kind="other", params={"text": "Hello"})
+    now = timezone.now()
+
+    def killed_after_sending(**kwargs):
+        mail.outbox.append(kwargs)
+        raise SystemExit  # the worker dies before the mark; nothing gives the lease back
+
+    with monkeypatch.context() as patched:
+        patched.setattr("notifications.emails.send_mail", killed_after_sending)
+        with pytest.raises(SystemExit):
+            send_notification_email(notification.pk)
+
+    assert send_waiting_emails(now=now + emails.LEASE - timedelta(seconds=1)) == 0
+    assert send_waiting_emails(now=now + emails.LEASE + timedelta(seconds=1)) == 1
+    assert send_waiting_emails(now=now + 3 * emails.LEASE) == 0
+    assert len(mail.outbox) == 2
+    assert Notification.objects.get().emailed_at is not None
+
+
+def test_the_sweep_sends_an_email_whose_prompt_was_lost(sdr):
+    notify(user=sdr, kind="other", params={"text": "One"})
+    notify(user=sdr, kind="other", params={"text": "Two"}, email=False)
+
+    assert send_waiting_emails() == 1
+    assert send_waiting_emails() == 0
+    assert len(mail.outbox) == 1

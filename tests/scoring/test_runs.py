@@ -8,7 +8,13 @@ from django.utils import timezone
 from accounts.roles import Role
 from leads.models import ActivityKind, Lead, Stage, StageChange
 from scoring.models import RescoreStatus
-from scoring.runs import advance_rescore_run, decay_scores
+from scoring.runs import (
+    LEASE,
+    advance_rescore_run,
+    decay_scores,
+    rescore_slice,
+    resume_stalled_runs,
+)
 from scoring.services import rescore_leads
 from scoring.versions import edit_draft, publish, sign_off, submit_draft
 from tests.factories import ActivityFactory, LeadFactory
@@ -41,7 +47,7 @@ def funnel(db):
 @pytest.fixture
 def published_run(make_user, monkeypatch):
     """Publishes a copy of v1 with threshold 10; returns its (not yet run) rescoring run."""
-    monkeypatch.setattr("scoring.versions.async_task", lambda *args: None)
+    monkeypatch.setattr("core.jobs.async_task", lambda *args: None)
     author, rep = make_user(Role.MARKETER), make_user(Role.SDR)
     draft = draft_copy(author)
 
@@ -158,3 +164,55 @@ def test_after_the_run_every_lead_holds_its_explanation_under_the_new_version(
 
     stored = Lead.objects.values_list("score_agreement_version", "score_explanation")
     assert {(version, e["version"], e["threshold"]) for version, e in stored} == {(2, 2, 10)}
+
+
+def test_a_slice_scores_at_least_one_batch_and_queues_the_next_slice(
+    funnel, published_run, monkeypatch
+):
+    """A publish at ten million leads outlasts any worker timeout: each task does a bounded
+    slice (here: its deadline has passed after one batch) and queues the next."""
+    queued = []
+    monkeypatch.setattr("core.jobs.async_task", lambda *args: queued.append(args))
+    monkeypatch.setattr(
+        "scoring.runs.advance_rescore_run",
+        lambda run_id, deadline: advance_rescore_run(run_id, batch_size=1, deadline=deadline),
+    )
+
+    run = rescore_slice(published_run.pk, seconds=0)
+
+    assert (run.status, run.processed) == (RescoreStatus.RUNNING, 1)
+    assert run.heartbeat_at is not None
+    assert queued == [("scoring.tasks.run_rescore", published_run.pk)]
+    while run.is_active:
+        run = rescore_slice(published_run.pk, seconds=0)
+    assert (run.status, run.processed) == (RescoreStatus.DONE, len(funnel))
+    assert len(queued) == len(funnel)  # the last slice finds nothing left and queues nothing
+
+
+def test_the_sweep_resumes_a_run_whose_worker_died_or_whose_task_was_lost(
+    funnel, published_run, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr("core.jobs.async_task", lambda *args: queued.append(args))
+    running = advance_rescore_run(published_run.pk, batch_size=1, max_batches=1)
+    now = timezone.now()
+
+    # Within its lease a run is left to its worker.
+    assert resume_stalled_runs(now=running.heartbeat_at + LEASE - timedelta(seconds=1)) == []
+    # After it, one sweep takes it over; a second one at the same time finds nothing to take.
+    later = now + LEASE + timedelta(seconds=1)
+    assert resume_stalled_runs(now=later) == [published_run.pk]
+    assert resume_stalled_runs(now=later) == []
+    assert queued == [("scoring.tasks.run_rescore", published_run.pk)]
+    run = advance_rescore_run(published_run.pk)
+    assert (run.status, run.processed) == (RescoreStatus.DONE, len(funnel))
+
+
+def test_the_sweep_starts_a_run_whose_first_task_was_never_queued(published_run, monkeypatch):
+    queued = []
+    monkeypatch.setattr("core.jobs.async_task", lambda *args: queued.append(args))
+
+    resumed = resume_stalled_runs(now=published_run.created_at + LEASE + timedelta(seconds=1))
+
+    assert resumed == [published_run.pk]
+    assert queued == [("scoring.tasks.run_rescore", published_run.pk)]

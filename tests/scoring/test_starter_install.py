@@ -23,7 +23,7 @@ def test_installing_the_starter_again_changes_nothing():
 
 
 def test_the_published_spec_follows_a_new_publish(make_user, monkeypatch):
-    monkeypatch.setattr("scoring.versions.async_task", lambda *args: None)
+    monkeypatch.setattr("core.jobs.async_task", lambda *args: None)
     author = make_user("marketer")
     assert current_agreement_spec().version == 1
 

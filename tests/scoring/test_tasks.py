@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_publish_task_rescores_every_lead_and_can_run_again(make_user, monkeypatch):
-    monkeypatch.setattr("scoring.versions.async_task", lambda *args: None)
+    monkeypatch.setattr("core.jobs.async_task", lambda *args: None)
     lead = LeadFactory()
     ActivityFactory(lead=lead, kind=ActivityKind.DEMO_REQUEST)
     author = make_user(Role.MARKETER)

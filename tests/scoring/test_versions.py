@@ -159,7 +159,7 @@ def test_publishing_retires_the_previous_version_and_queues_a_rescoring_run(
 ):
     author, rep = make_user(Role.MARKETER), make_user(Role.SDR)
     queued = []
-    monkeypatch.setattr("scoring.versions.async_task", lambda *args: queued.append(args))
+    monkeypatch.setattr("core.jobs.async_task", lambda *args: queued.append(args))
     draft = signed_draft(author, author, rep)
 
     with django_capture_on_commit_callbacks(execute=True):

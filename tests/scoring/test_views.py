@@ -271,7 +271,7 @@ def test_the_preview_shows_the_draft_against_the_version_in_force(client, market
 
 
 def test_signing_and_publishing_through_the_pages(client, make_user, monkeypatch):
-    monkeypatch.setattr("scoring.versions.async_task", lambda *args: None)
+    monkeypatch.setattr("core.jobs.async_task", lambda *args: None)
     author, signer, rep = make_user(Role.MARKETER), make_user(Role.MARKETER), make_user(Role.SDR)
     draft = draft_copy(author)
     client.force_login(author)

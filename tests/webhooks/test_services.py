@@ -1,4 +1,8 @@
+import contextlib
 import json
+import socket
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -91,7 +95,7 @@ def test_a_500_is_retried_with_exponential_backoff(receiver, subscription, lead)
 
 
 def test_a_delivery_fails_after_the_last_attempt_and_a_manager_replays_it(
-    receiver, subscription, lead, django_capture_on_commit_callbacks, monkeypatch
+    receiver, subscription, lead, monkeypatch
 ):
     monkeypatch.setattr(services, "MAX_ATTEMPTS", 2)
     receiver.answer(500, 500, 200)
@@ -101,8 +105,8 @@ def test_a_delivery_fails_after_the_last_attempt_and_a_manager_replays_it(
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == ("failed", 2, None)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.replay(delivery=delivery)
+    services.replay(delivery=delivery)
+    services.send_due_deliveries()
 
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.SUCCEEDED, 1)
@@ -209,3 +213,51 @@ def test_the_payload_names_the_lead_as_its_script_writes_it_and_gives_the_countr
     assert (payload["display_name"], payload["middle_name"], payload["country"]) == (
         "王伟", "", "CN",
     )  # fmt: skip
+
+
+def test_a_fan_out_to_many_leads_queues_one_sweep_not_a_task_per_delivery(
+    subscription, monkeypatch, django_capture_on_commit_callbacks
+):
+    queued = []
+    monkeypatch.setattr("core.jobs.async_task", lambda *args: queued.append(args))
+    leads = LeadFactory.create_batch(5)
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        deliveries = services.emit_many("lead.mql", [(lead.pk, None) for lead in leads])
+        services.emit("lead.sql", lead=leads[0])
+
+    assert len(deliveries) == 5
+    assert queued == [("webhooks.tasks.send_due_deliveries",)]
+
+
+def test_a_receiver_answering_byte_by_byte_is_cut_off_at_the_total_deadline(monkeypatch, settings):
+    """Each read gets TIMEOUT, but the whole request no more than DEADLINE, which is shorter
+    than the lease: no second sender starts on a delivery while the first still waits."""
+    settings.WEBHOOKS_ALLOW_LOOPBACK = True
+    monkeypatch.setattr(transport, "DEADLINE", 1)
+    assert services.LEASE.total_seconds() > transport.DEADLINE
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def drip():
+        connection, _address = listener.accept()
+        with connection:
+            connection.recv(65536)
+            for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"x" * 100:
+                if stop.wait(0.1):
+                    return
+                with contextlib.suppress(OSError):
+                    connection.sendall(bytes([byte]))
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/hooks"
+
+    response = transport.post(url, b"{}", {"Content-Type": "application/json"})
+
+    stop.set()
+    listener.close()
+    assert time.monotonic() - started < 5
+    assert response.status_code is None
+    assert response.error == "No answer within 1 seconds."

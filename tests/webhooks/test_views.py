@@ -162,6 +162,7 @@ def test_a_manager_replays_a_failed_delivery_in_place(
 
     assert response.status_code == 200
     assert f'id="delivery-{failed_delivery.pk}"' in response.content.decode()
+    services.send_due_deliveries()  # the sweep the replay prompted
     failed_delivery.refresh_from_db()
     assert failed_delivery.status == DeliveryStatus.SUCCEEDED
     assert len(receiver.requests) == 1
