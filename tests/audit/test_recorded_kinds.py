@@ -96,7 +96,7 @@ def test_sql_criteria(manager):
 def test_agreement_edits_sign_offs_and_publishing(make_user, monkeypatch):
     from accounts.roles import Role
 
-    monkeypatch.setattr("scoring.versions.async_task", lambda *args: None)
+    monkeypatch.setattr("core.jobs.async_task", lambda *args: None)
     author, rep = make_user(Role.MARKETER), make_user(Role.SDR)
     draft = signed_draft(author, author, rep)
 
