@@ -43,7 +43,7 @@ def _hit_database(key: str, ends_at: int) -> int:
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({key_}, {hits}, {ends}) VALUES (%s, 1, %s) "
+            f"INSERT INTO {table} ({key_}, {hits}, {ends}) VALUES (%s, 1, %s) "  # nosec B608
             f"ON CONFLICT ({key_}) DO UPDATE SET {hits} = {table}.{hits} + 1 RETURNING {hits}",
             [key, ends_at],
         )
