@@ -4,8 +4,9 @@ A load balancer takes a web process out of rotation on a 503, and a monitor page
 read the same JSON. The parts:
 
 - database: one `SELECT 1`.
-- cache: one count on the rate counters every process shares (core.counters: Redis, or the
-  database table without it): the web-form limits and the API throttles count there.
+- cache: with Redis, one count on the rate counters every process shares (core.counters: the
+  web-form limits and the API throttles count there); without it they are a table of the
+  database, which the first check answered for, and a health probe writes nothing.
 - broker: django-q2's queue answers (Redis PING, or the ORM queue table), how many tasks wait,
   and how long the oldest has waited. With the ORM broker a waiting task's `lock` is the moment
   it became visible to workers (its enqueue, or the end of a dead worker's lease); with Redis the
@@ -40,9 +41,11 @@ def database() -> dict:
 
 
 def cache() -> dict:
+    if not settings.REDIS_URL:
+        return {"status": OK, "kind": "database"}
     if counters.hit(CACHE_PROBE_KEY, 60, now=time.time()) < 1:
         return {"status": "not counting"}
-    return {"status": OK}
+    return {"status": OK, "kind": "redis"}
 
 
 def broker(now: datetime) -> dict:

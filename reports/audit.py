@@ -129,10 +129,12 @@ def field_name(entry: AuditEntry) -> str:
     if not entry.field:
         return ""
     try:
-        model = apps.get_model(entry.object_type)
-        return capfirst(model._meta.get_field(entry.field).verbose_name)
+        field = apps.get_model(entry.object_type)._meta.get_field(entry.field)
     except (LookupError, FieldDoesNotExist):
         return entry.field
+    # A relation seen from its other side (a team's members) has no name of its own here.
+    name = getattr(field, "verbose_name", None) or field.related_model._meta.verbose_name_plural
+    return capfirst(name)
 
 
 def value_text(value) -> str:

@@ -25,7 +25,7 @@ def test_it_is_healthy_with_a_recent_heartbeat(client):
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"] == {"status": "ok"}
-    assert body["cache"] == {"status": "ok"}
+    assert body["cache"] == {"status": "ok", "kind": "database"}
     assert body["broker"]["status"] == "ok"
     assert body["worker"]["status"] == "ok"
     assert body["worker"]["last_heartbeat"]
@@ -94,7 +94,8 @@ def test_with_redis_the_oldest_age_comes_from_the_head_of_the_list(settings):
     assert health._oldest_waiting(queue, timezone.now()) is None
 
 
-def test_a_broken_cache_makes_it_unavailable_and_says_which_part(client, monkeypatch):
+def test_a_broken_cache_makes_it_unavailable_and_says_which_part(client, monkeypatch, settings):
+    settings.REDIS_URL = "redis://:secret@cache:6379/0"
     record_heartbeat()
 
     def refuse(*args, **kwargs):

@@ -10,6 +10,7 @@ from accounts.preferences import READER_SESSION_KEY
 from accounts.roles import Role
 from audit.models import Action, AuditEntry, Source
 from audit.services import record, record_changes
+from reports.audit import field_name
 from teams.models import Team
 from tests.factories import LeadFactory, UserFactory
 from tests.query_counts import assert_same_queries, measure
@@ -125,3 +126,9 @@ def test_a_lead_page_shows_its_field_history(client_as, trail):
     assert "Analyst" in history and "Maya Rao" in history
     assert "=EMEA North" not in history
     assert AuditEntry.objects.count() == 2
+
+
+def test_a_field_recorded_from_the_other_side_of_a_relation_is_named_not_a_crash():
+    """A team's channels are stored on the channel (leads.Channel.teams); the team's audit rows
+    name them "channels", which the team model knows only as a reverse relation."""
+    assert field_name(AuditEntry(object_type="teams.team", field="channels")) == "Channels"
