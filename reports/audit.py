@@ -100,8 +100,8 @@ def readable(entry: AuditEntry) -> dict:
         "actor": actor_name(entry),
         "object_type": object_type_name(entry.object_type),
         "field": field_name(entry),
-        "before": ERASED_VALUE if entry.redacted else value_text(entry.before),
-        "after": ERASED_VALUE if entry.redacted else value_text(entry.after),
+        "before": recorded_value(entry, entry.before),
+        "after": recorded_value(entry, entry.after),
     }
 
 
@@ -137,6 +137,11 @@ def field_name(entry: AuditEntry) -> str:
     return capfirst(name)
 
 
+def recorded_value(entry: AuditEntry, value) -> str:
+    """A before or after value as the page and the CSV show it; "(erased)" once redacted."""
+    return str(ERASED_VALUE) if entry.redacted else value_text(value)
+
+
 def value_text(value) -> str:
     if value is None or value == "":
         return "—"
@@ -157,16 +162,17 @@ def csv_header():
 def csv_rows(entries):
     """The export's rows, read in chunks so a long trail is never held in memory at once."""
     for entry in entries.iterator(chunk_size=2000):
+        row = readable(entry)
         yield [
             entry.at.isoformat(),
-            actor_name(entry),
+            row["actor"],
             entry.get_source_display(),
-            object_type_name(entry.object_type),
+            row["object_type"],
             entry.object_id,
             entry.object_label,
             entry.get_action_display(),
-            field_name(entry),
-            ERASED_VALUE if entry.redacted else value_text(entry.before),
-            ERASED_VALUE if entry.redacted else value_text(entry.after),
+            row["field"],
+            row["before"],
+            row["after"],
             entry.change_set,
         ]
