@@ -5,4 +5,4 @@ from core.models import WorkerHeartbeat
 
 @admin.register(WorkerHeartbeat)
 class WorkerHeartbeatAdmin(admin.ModelAdmin):
-    list_display = ["beat_at"]
+    list_display = ["queue", "beat_at"]

@@ -13,8 +13,10 @@ read the same JSON. The parts:
   oldest entry of the list carries its enqueue time (`started`, set by `async_task`). That age is
   reported, not judged: a long import makes the queue wait without anything being broken, and
   taking web processes out of rotation would not make it shorter.
-- worker: the heartbeat the worker writes every minute (core.tasks.record_heartbeat) is younger
-  than WORKER_HEARTBEAT_MAX_AGE; it proves the scheduler and a worker both run.
+- worker: the heartbeat the main queue's cluster writes every minute (core.tasks.record_heartbeat)
+  is younger than WORKER_HEARTBEAT_MAX_AGE; it proves the scheduler and a worker both run.
+- sla_worker: the same for the SLA queue's own cluster (settings.SLA_QUEUE), which runs the SLA
+  scan; absent when the scan runs on the main queue.
 """
 
 import time
@@ -72,8 +74,8 @@ def _oldest_waiting(queue, now: datetime) -> datetime | None:
     )
 
 
-def worker(now: datetime) -> dict:
-    beat = WorkerHeartbeat.objects.filter(pk=1).values_list("beat_at", flat=True).first()
+def worker(queue: str, now: datetime) -> dict:
+    beat = WorkerHeartbeat.objects.filter(queue=queue).values_list("beat_at", flat=True).first()
     if beat is None:
         return {"status": "no heartbeat yet", "last_heartbeat": None}
     age = round((now - beat).total_seconds())
@@ -92,8 +94,10 @@ def report() -> tuple[dict, bool]:
         "database": database,
         "cache": cache,
         "broker": lambda: broker(now),
-        "worker": lambda: worker(now),
+        "worker": lambda: worker(settings.Q_CLUSTER["name"], now),
     }
+    if settings.SLA_QUEUE:
+        checks["sla_worker"] = lambda: worker(settings.SLA_QUEUE, now)
     body = {}
     for name, check in checks.items():
         try:

@@ -3,15 +3,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 class WorkerHeartbeat(models.Model):
-    """One row the background worker touches every minute; /healthz reads its age."""
+    """One row per queue that its cluster touches every minute (the main queue's and the SLA
+    queue's, each run by its own cluster); /healthz reads each one's age."""
 
+    # The django-q2 cluster name: Q_CLUSTER["name"] for the main queue, SLA_QUEUE for the SLA's.
+    queue = models.CharField(_("queue"), max_length=100, unique=True)
     beat_at = models.DateTimeField(_("last heartbeat"))
 
     class Meta:
         verbose_name = _("worker heartbeat")
 
     def __str__(self):
-        return f"{self.beat_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.queue}: {self.beat_at:%Y-%m-%d %H:%M:%S}"
 
 
 class WindowCounter(models.Model):

@@ -69,3 +69,14 @@ PERIODIC_TASKS = [
         "schedule_type": Schedule.DAILY,
     },
 ]
+if settings.SLA_QUEUE:
+    # The SLA queue's cluster beats too, so /healthz sees it stop although the main one runs.
+    PERIODIC_TASKS.append(
+        {
+            "name": "SLA worker heartbeat",
+            "func": "core.tasks.record_heartbeat",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
+            "cluster": settings.SLA_QUEUE,
+        }
+    )

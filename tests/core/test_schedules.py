@@ -15,6 +15,13 @@ def test_setup_schedules_is_idempotent():
     assert Schedule.objects.filter(func="core.tasks.record_heartbeat").exists()
 
 
+def test_each_queue_has_its_own_heartbeat():
+    call_command("setup_schedules")
+
+    beats = Schedule.objects.filter(func="core.tasks.record_heartbeat")
+    assert sorted(beats.values_list("cluster", flat=True), key=str) == [None, "sla"]
+
+
 def test_a_dropped_schedule_is_removed():
     Schedule.objects.create(name="accord: retired task", func="core.tasks.record_heartbeat")
 
