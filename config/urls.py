@@ -59,3 +59,4 @@ def not_found(request, exception):
 
 
 handler404 = not_found
+handler500 = core_views.server_error

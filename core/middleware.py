@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -106,17 +107,34 @@ class StatementTimeoutMiddleware:
         message = _(
             "This took too long and was stopped. Narrow the filters or try again in a moment."
         )
-        if request.path.startswith("/api/"):
-            return JsonResponse({"detail": str(message)}, status=503)
-        if getattr(request, "htmx", False):
-            response = render(
-                request, "errors/refusal_message.html", {"message": message}, status=503
-            )
-            response["HX-Retarget"] = MESSAGES_TARGET
-            response["HX-Reswap"] = "innerHTML"
-            return response
-        context = {"title": TITLES[503], "message": message}
-        return render(request, "errors/refusal.html", context, status=503)
+        return unavailable(request, TITLES[503], message)
+
+
+def database_unavailable(request) -> HttpResponse:
+    """503 when the database cannot be reached (core.statements.is_connection_lost), from
+    wherever in the request it was found (config.urls.handler500 says why there)."""
+    message = _(
+        "Accord cannot reach its database at the moment. Try again in a minute: "
+        "what did not go through was not saved."
+    )
+    return unavailable(request, _("Temporarily unavailable"), message)
+
+
+def unavailable(request, title, message) -> HttpResponse:
+    """A 503 in the shape the caller reads: JSON under /api/, the message area for htmx (its
+    request header: django-htmx's middleware may not have run yet), a page otherwise. Rendered
+    without the request's context processors, which read the session and the user: the answer
+    to a database that is down must not need it."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(message)}, status=503)
+    if request.headers.get("HX-Request") == "true":
+        fragment = render_to_string("errors/refusal_message.html", {"message": message})
+        response = HttpResponse(fragment, status=503)
+        response["HX-Retarget"] = MESSAGES_TARGET
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    page = render_to_string("errors/refusal.html", {"title": title, "message": message})
+    return HttpResponse(page, status=503)
 
 
 TITLES = {

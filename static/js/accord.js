@@ -2,9 +2,11 @@
 document.addEventListener("htmx:beforeSwap", (event) => {
   // A refused action (400 bad input, 403 not allowed, 409 someone else got there first) is
   // swapped like a success, so the form comes back with its errors, or the message lands where
-  // the server retargeted it (HX-Retarget), and htmx processes the new content as usual.
+  // the server retargeted it (HX-Retarget), and htmx processes the new content as usual. So is
+  // Accord's own 503 (too slow, the database unreachable), which always names where it goes.
   const status = event.detail.xhr.status;
-  if (status === 400 || status === 403 || status === 409) {
+  const retargeted = event.detail.xhr.getResponseHeader("HX-Retarget") !== null;
+  if (status === 400 || status === 403 || status === 409 || (status === 503 && retargeted)) {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   }
