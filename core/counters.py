@@ -7,15 +7,23 @@ statement, atomic on PostgreSQL and SQLite alike. Not Django's database cache: i
 then writes, so two processes counting at once both read 4 and both write 5, and a flood spread
 over several web processes would get through. A counter's key names its window, so a new window
 starts from zero without a reset; `forget_ended_windows` (a periodic task) removes ended ones.
+
+When Redis stops, counting moves to the database table until it answers again (logged each
+time): a limit is still enforced by every process, only a window that straddles the outage
+counts some of its hits in each place. A 500 on every API call would be worse.
 """
 
+import logging
 import math
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from redis.exceptions import RedisError
 
 from core.models import WindowCounter
+
+logger = logging.getLogger(__name__)
 
 
 def window_of(window: int, now: float) -> int:
@@ -26,6 +34,11 @@ def window_of(window: int, now: float) -> int:
 def seconds_left(window: int, now: float) -> int:
     """Whole seconds until the window holding `now` ends (at least 1): a 429's Retry-After."""
     return max(1, math.ceil((window_of(window, now) + 1) * window - now))
+
+
+def hit_in_redis(name: str, window: int, *, now: float) -> int:
+    """`hit`, in Redis only: raises when Redis does not answer (what /healthz asks)."""
+    return _hit_redis(f"{name}:{window}:{window_of(window, now)}", window)
 
 
 def _hit_redis(key: str, window: int) -> int:
@@ -56,7 +69,10 @@ def hit(name: str, window: int, *, now: float) -> int:
     number = window_of(window, now)
     key = f"{name}:{window}:{number}"
     if settings.REDIS_URL:
-        return _hit_redis(key, window)
+        try:
+            return _hit_redis(key, window)
+        except RedisError:
+            logger.warning("Redis does not answer: %s is counted in the database.", name)
     return _hit_database(key, (number + 1) * window)
 
 

@@ -4,9 +4,10 @@ A load balancer takes a web process out of rotation on a 503, and a monitor page
 read the same JSON. The parts:
 
 - database: one `SELECT 1`.
-- cache: with Redis, one count on the rate counters every process shares (core.counters: the
-  web-form limits and the API throttles count there); without it they are a table of the
-  database, which the first check answered for, and a health probe writes nothing.
+- cache: with Redis, one count in Redis on the rate counters every process shares
+  (core.counters: the web-form limits and the API throttles count there; while Redis is down
+  they count in the database, and this part says Redis is down); without Redis they are a
+  table of the database, which the first check answered for, and a health probe writes nothing.
 - broker: django-q2's queue answers (Redis PING, or the ORM queue table), how many tasks wait,
   and how long the oldest has waited. With the ORM broker a waiting task's `lock` is the moment
   it became visible to workers (its enqueue, or the end of a dead worker's lease); with Redis the
@@ -45,7 +46,7 @@ def database() -> dict:
 def cache() -> dict:
     if not settings.REDIS_URL:
         return {"status": OK, "kind": "database"}
-    if counters.hit(CACHE_PROBE_KEY, 60, now=time.time()) < 1:
+    if counters.hit_in_redis(CACHE_PROBE_KEY, 60, now=time.time()) < 1:
         return {"status": "not counting"}
     return {"status": OK, "kind": "redis"}
 

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.db import connection
+from redis.exceptions import RedisError
 from rest_framework.request import Request
 from rest_framework.throttling import AnonRateThrottle
 
@@ -14,6 +15,7 @@ from core import counters
 from core.models import WindowCounter
 from core.tasks import forget_ended_rate_windows
 from core.throttling import AnonThrottle
+from tests.deploy.processes import free_port
 
 REDIS = "redis://127.0.0.1:6379/9"
 
@@ -73,6 +75,25 @@ def test_with_redis_the_counters_live_in_redis(settings):
         assert not WindowCounter.objects.exists()
     finally:
         caches["default"].delete(f"{name}:60:1")
+        caches["default"].close()
+
+
+@pytest.mark.django_db
+def test_while_redis_is_down_the_counters_count_in_the_database(settings):
+    port = free_port()  # nothing listens there: Redis is down
+    settings.REDIS_URL = f"redis://127.0.0.1:{port}/0"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+        }
+    }
+    try:
+        assert [counters.hit("form", 60, now=60.0) for _ in range(3)] == [1, 2, 3]
+        assert WindowCounter.objects.get().key == "form:60:1"
+        with pytest.raises(RedisError):
+            counters.hit_in_redis("form", 60, now=60.0)
+    finally:
         caches["default"].close()
 
 

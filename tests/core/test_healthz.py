@@ -115,7 +115,7 @@ def test_a_broken_cache_makes_it_unavailable_and_says_which_part(client, monkeyp
     def refuse(*args, **kwargs):
         raise ConnectionError("redis://:secret@cache:6379 refused")
 
-    monkeypatch.setattr(health.counters, "hit", refuse)
+    monkeypatch.setattr(health.counters, "hit_in_redis", refuse)
     response = client.get("/healthz")
 
     assert response.status_code == 503

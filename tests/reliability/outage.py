@@ -3,11 +3,14 @@ private database the test started (DATABASE_URL in the environment):
 
     python -m tests.reliability.outage setup HANDOFFS
     python -m tests.reliability.outage check
+    python -m tests.reliability.outage sweep
 
 `setup` makes a pool team with one rep (password and API token) and HANDOFFS MQLs waiting in
 its pool, and prints the token and the handoff ids as JSON; `check` prints, as JSON, each
 handoff's outcome beside the records an accept writes in the same transaction (its event, the
-lead's stage and stage change), for the test to judge that none is half-written.
+lead's stage and stage change), for the test to judge that none is half-written; `sweep`
+queues every periodic task due each minute, on its queue, as the schedules do (with REDIS_URL
+set, in Redis).
 """
 
 import json
@@ -19,8 +22,12 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
+from django_q.models import Schedule  # noqa: E402
+from django_q.tasks import async_task  # noqa: E402
+
 from accounts.roles import Role  # noqa: E402
 from accounts.services import api_token_create  # noqa: E402
+from core.schedules import PERIODIC_TASKS  # noqa: E402
 from handoff.models import EventKind, Handoff, HandoffEvent, ReturnReason  # noqa: E402
 from handoff.reasons import seed_default_reasons  # noqa: E402
 from leads.models import Stage, StageChange  # noqa: E402
@@ -63,8 +70,16 @@ def check() -> dict:
     }
 
 
+def sweep() -> None:
+    for task in PERIODIC_TASKS:
+        if task["schedule_type"] == Schedule.MINUTES and task["minutes"] == 1:
+            async_task(task["func"], cluster=task.get("cluster"))
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "setup":
         print(json.dumps(setup(int(sys.argv[2]))))
+    elif sys.argv[1] == "sweep":
+        sweep()
     else:
         print(json.dumps(check()))

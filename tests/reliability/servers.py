@@ -6,11 +6,17 @@ import os
 import shutil
 import socket
 import subprocess  # nosec B404
+import sys
 import tempfile
+import threading
 import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tests.deploy.processes import free_port
+import requests
+
+from tests.deploy.processes import ROOT, Processes, free_port
 
 # The Debian packages' binaries; the newest version installed.
 POSTGRES_BINARIES = sorted(
@@ -123,3 +129,69 @@ class PrivateRedis:
             self.process.kill()
             self.process.wait()
             self.process = None
+
+
+def web_processes(logs: Path, database: str, **env: str) -> Processes:
+    """Processes with production settings on `database`, except that the browser client signs
+    in over plain HTTP and static files keep their names (tests/reliability/server_settings)."""
+    processes = Processes(logs, database)
+    processes.env.update(
+        SESSION_COOKIE_SECURE="0", DJANGO_SETTINGS_MODULE="tests.reliability.server_settings", **env
+    )
+    return processes
+
+
+def outage(step: str, *args: str, database: str, **env: str) -> str:
+    """A step of tests/reliability/outage.py, run on `database` (and with `env`, e.g. the
+    servers' REDIS_URL and SECRET_KEY, which signs queued tasks); its last line."""
+    env = {"DATABASE_URL": database, "DEBUG": "1", "PATH": "/usr/bin:/bin", **env}
+    done = subprocess.run(  # nosec B603
+        [sys.executable, "-m", "tests.reliability.outage", step, *args],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    lines = done.stdout.strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+def signed_in(base: str, username: str, password: str) -> requests.Session:
+    """A browser session signed in through the login form."""
+    session = requests.Session()
+    session.get(f"{base}/accounts/login/", timeout=10)
+    response = session.post(
+        f"{base}/accounts/login/",
+        data={
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert response.status_code == 302, response.text[:500]
+    return session
+
+
+class Receiver:
+    """Counts the webhook requests it gets and the distinct delivery ids among them."""
+
+    def __init__(self):
+        self.ids: Counter[str] = Counter()
+        self.requests = 0
+        lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers["Content-Length"]))
+                with lock:
+                    receiver.requests += 1
+                    receiver.ids[self.headers["X-Accord-Delivery"]] += 1
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()

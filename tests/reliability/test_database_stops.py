@@ -13,8 +13,6 @@ docs/reliability.md quotes.
 """
 
 import json
-import subprocess  # nosec B404
-import sys
 import threading
 import time
 from collections import Counter
@@ -23,8 +21,14 @@ import pytest
 import requests
 from django.utils import translation
 
-from tests.deploy.processes import ROOT, Processes, database_url, free_port, wait_until_up
-from tests.reliability.servers import PrivatePostgres, copy_database
+from tests.deploy.processes import database_url, free_port, wait_until_up
+from tests.reliability.servers import (
+    PrivatePostgres,
+    copy_database,
+    outage,
+    signed_in,
+    web_processes,
+)
 
 pytestmark = pytest.mark.postgres_only
 
@@ -50,43 +54,13 @@ def private_postgres(transactional_db):
 def web(private_postgres, tmp_path):
     server, url = private_postgres
     data = json.loads(outage("setup", str(HANDOFFS), database=url))
-    processes = Processes(tmp_path, url)
-    # The browser client signs in over plain HTTP; static files are not collected for the test.
-    processes.env.update(
-        SESSION_COOKIE_SECURE="0", DJANGO_SETTINGS_MODULE="tests.reliability.server_settings"
-    )
+    processes = web_processes(tmp_path, url)
     try:
         base = processes.gunicorn("web", free_port())
         wait_until_up(base)
         yield server, url, base, data, processes
     finally:
         processes.stop_all()
-
-
-def outage(step: str, *args: str, database: str) -> str:
-    done = subprocess.run(  # nosec B603
-        [sys.executable, "-m", "tests.reliability.outage", step, *args],
-        cwd=ROOT, env={"DATABASE_URL": database, "DEBUG": "1", "PATH": "/usr/bin:/bin"},
-        check=True, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    return done.stdout.strip().splitlines()[-1]
-
-
-def signed_in(base: str, username: str, password: str) -> requests.Session:
-    session = requests.Session()
-    session.get(f"{base}/accounts/login/", timeout=10)
-    response = session.post(
-        f"{base}/accounts/login/",
-        data={
-            "username": username,
-            "password": password,
-            "csrfmiddlewaretoken": session.cookies["csrftoken"],
-        },
-        allow_redirects=False,
-        timeout=10,
-    )
-    assert response.status_code == 302, response.text[:500]
-    return session
 
 
 class Answers:

@@ -18,16 +18,15 @@ import signal
 import socket
 import subprocess  # nosec B404
 import sys
-import threading
 import time
 import uuid
-from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from tests.reliability.servers import Receiver
 
 ROOT = Path(settings.BASE_DIR)
 SIZE = int(os.environ.get("RELIABILITY_SIZE", "2000"))
@@ -37,32 +36,6 @@ DONE_WITHIN = 120  # seconds, after the last restart and sweep
 WORKER_ENV = {"Q_TIMEOUT": "20", "Q_RETRY": "25", "Q_WORKERS": "2", "LOG_LEVEL": "WARNING"}
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Receiver:
-    """Counts the webhook requests it gets and the distinct delivery ids among them."""
-
-    def __init__(self):
-        self.ids: Counter[str] = Counter()
-        self.requests = 0
-        lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                self.rfile.read(int(self.headers["Content-Length"]))
-                with lock:
-                    receiver.requests += 1
-                    receiver.ids[self.headers["X-Accord-Delivery"]] += 1
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
 def free_port() -> int:
