@@ -124,6 +124,29 @@ def page_timings(client, url: str, samples: int) -> tuple[list[float], int]:
     return [timed(lambda: client.get(url))[0] for _ in range(samples)], count
 
 
+def main_sql(client, url: str, table: str) -> str:
+    """The SQL by which the page at `url` reads its rows: the first query that reads from
+    `table` (e.g. 'FROM "leads_activity"') a page of them (with a LIMIT), counting nothing."""
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    for query in list(queries.captured_queries):
+        sql = query["sql"]
+        if table in sql and "LIMIT" in sql and "COUNT(" not in sql:
+            return sql
+    raise RuntimeError(f"{url} read no rows {table}")
+
+
+def raw_timings(sql: str, samples: int) -> list[float]:
+    """Seconds of each of `samples` runs of `sql` alone, its rows fetched: a page's baseline."""
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            cursor.fetchall()
+
+    return [timed(run)[0] for _ in range(samples)]
+
+
 def repeat(function: Callable[[], Any], runs: int) -> list[float]:
     """Seconds of each of `runs` calls."""
     return [timed(function)[0] for _ in range(runs)]

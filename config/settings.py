@@ -89,6 +89,11 @@ MIDDLEWARE = [
     "core.middleware.DomainErrorMiddleware",
     "core.middleware.StatementTimeoutMiddleware",
 ]
+# How long the server worked on each request, in a Server-Timing header (manage.py bench turns
+# it on in the server it measures; off by default, as it tells any client the server's timing).
+SERVER_TIMING = env_bool("SERVER_TIMING", default=False)
+if SERVER_TIMING:
+    MIDDLEWARE.insert(0, "core.middleware.ServerTimingMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

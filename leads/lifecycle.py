@@ -90,22 +90,45 @@ def move_stage(
         lead = Lead.objects.select_for_update().filter(pk=lead_id).first()
         if lead is None:
             raise ApplicationError(_("This lead no longer exists."))
-        if expected_from is not None and lead.stage != expected_from:
-            raise stale_move(lead, expected_from)
-        check_allowed(lead, to_stage)
-        change = StageChange.objects.create(
-            lead=lead,
-            from_stage=lead.stage,
-            to_stage=to_stage,
-            actor=actor,
-            reason=reason,
-            context=context or {},
+        change = move_locked(
+            lead, to_stage, expected_from=expected_from, actor=actor, reason=reason, context=context
         )
-        lead.stage = to_stage
-        lead.stage_changed_at = timezone.now()
-        lead.save(update_fields=["stage", "stage_changed_at", "updated_at"])
-        refresh_passes([lead.pk])
     return lead, change
+
+
+def move_locked(
+    lead: Lead,
+    to_stage: str,
+    *,
+    expected_from: str | None = None,
+    actor=None,
+    reason: str = "",
+    context: dict | None = None,
+    also: dict | None = None,
+) -> StageChange:
+    """`move_stage` for a lead the caller has already locked in its open transaction (the
+    handoff's outcome locks the handoff and its lead in one statement). `also` sets more of the
+    lead's fields in the same UPDATE (accepting makes the rep the owner). Three queries: the
+    change, the lead, its passes."""
+    if expected_from is not None and lead.stage != expected_from:
+        raise stale_move(lead, expected_from)
+    check_allowed(lead, to_stage)
+    change = StageChange.objects.create(
+        lead=lead,
+        from_stage=lead.stage,
+        to_stage=to_stage,
+        actor=actor,
+        reason=reason,
+        context=context or {},
+    )
+    also = also or {}
+    for name, value in also.items():
+        setattr(lead, name, value)
+    lead.stage = to_stage
+    lead.stage_changed_at = timezone.now()
+    lead.save(update_fields=["stage", "stage_changed_at", "updated_at", *also])
+    refresh_passes([lead.pk])
+    return change
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ import dataclasses
 
 from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from accounts.capabilities import may
 from leads.models import Lead, Stage, StageChange
@@ -49,15 +50,39 @@ def rule_words(versions, kinds=tuple(RULE_MODELS)) -> dict[tuple[int, str], str]
     }
 
 
+# Only fit, channel and action rules give points; negatives never make a top reason.
+REASON_KINDS = ("profile", "channel", "action")
+# {(version, language): {rule id: the rule in that language}} of versions past draft, which
+# never change again (handoffs are only ever scored under a published one): every queue row,
+# work panel and API answer words its reasons, and from the second time on reads nothing.
+_published_words: dict[tuple[int, str], dict[str, str]] = {}
+
+
 def word_reasons(*, handoffs) -> None:
     """Word each handoff's top reasons from its agreement version (handoff.hooks.word_reasons);
-    a rule no longer there keeps the words it was stored with."""
-    # Only fit, channel and action rules give points; negatives never make a top reason.
-    versions = {handoff.agreement_version for handoff in handoffs}
-    worded = rule_words(versions, kinds=("profile", "channel", "action"))
+    a rule no longer there keeps the words it was stored with. One query a rule kind for the
+    versions not yet worded in this language in this process, none once they are."""
+    language = get_language()
+    versions = {handoff.agreement_version for handoff in handoffs} - {None}
+    missing = {version for version in versions if (version, language) not in _published_words}
+    worded = {version: _published_words.get((version, language), {}) for version in versions}
+    drafts = set()
+    for kind in REASON_KINDS if missing else ():
+        rows = (
+            RULE_MODELS[kind]
+            .objects.filter(agreement__version__in=missing)
+            .annotate(version=F("agreement__version"), status=F("agreement__status"))
+        )
+        for row in rows:
+            worded[row.version][row.key] = row.describe()
+            if row.status == AgreementStatus.DRAFT:
+                drafts.add(row.version)
+    for version in missing - drafts:
+        _published_words[(version, language)] = worded[version]
     for handoff in handoffs:
+        words = worded.get(handoff.agreement_version, {})
         for line in handoff.top_reasons:
-            line["rule"] = worded.get((handoff.agreement_version, line.get("id")), line["rule"])
+            line["rule"] = words.get(line.get("id"), line["rule"])
 
 
 @dataclasses.dataclass(frozen=True)

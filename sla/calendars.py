@@ -68,6 +68,16 @@ def calendar_for_team(team_id: int | None) -> BusinessCalendar:
     return calendars_for_teams([team_id])[team_id]
 
 
+def built_calendar(team_id: int | None, stamp: datetime | None) -> BusinessCalendar | None:
+    """The team's calendar without a query, for a caller that read its row's `updated_at`
+    (`stamp`, None when the team has no calendar) along with something else: None unless it is
+    built already as of that stamp."""
+    if team_id is None or stamp is None:
+        return default_calendar()
+    cached = _built.get(team_id)
+    return cached[1] if cached is not None and cached[0] == stamp else None
+
+
 def calendars_for_teams(team_ids: Iterable[int | None]) -> dict[int | None, BusinessCalendar]:
     """Calendars for many teams in a fixed number of queries (one when all are cached)."""
     team_ids = set(team_ids)

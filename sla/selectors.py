@@ -137,10 +137,17 @@ def clocks_for_handoffs(handoffs: Iterable[TimedHandoff]) -> dict[int, dict[str,
     """{handoff id: {step: clock}}: the queue's clocks, whatever the number of rows; each clock
     gets the handoff already loaded rather than a second copy of it."""
     by_id = {handoff.pk: handoff for handoff in handoffs}
+    found: dict[int, dict[str, Clock]] = {}
+    # A handoff just decided holds its clocks as the decision wrote them (sla.services).
+    held = [handoff for handoff in by_id.values() if hasattr(handoff, "clocks_as_written")]
+    for handoff in held:
+        found[handoff.pk] = {clock.step: clock for clock in handoff.clocks_as_written}
+        del by_id[handoff.pk]
+    if not by_id:
+        return found
     clocks = list(Clock.objects.filter(handoff_id__in=list(by_id)).select_related("policy"))
     for clock in clocks:
         clock.handoff = by_id[clock.handoff_id]
-    found: dict[int, dict[str, Clock]] = {}
     for clock in attach_calendars(clocks):
         found.setdefault(clock.handoff_id, {})[clock.step] = clock
     return found

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
@@ -31,8 +31,8 @@ from sla.business_time import (
     add_business_minutes,
     business_minutes_between,
 )
-from sla.calendars import calendar_for_team, calendars_for_teams
-from sla.models import RUNNING_STATES, Clock, ClockState, Counting, SlaPolicy, Step
+from sla.calendars import built_calendar, calendar_for_team, calendars_for_teams
+from sla.models import RUNNING_STATES, Clock, ClockState, Counting, SlaPolicy, Step, TeamCalendar
 from sla.policies import HandoffFacts, TimedHandoff, choose_policy
 from webhooks.models import Event
 from webhooks.services import emit
@@ -52,14 +52,41 @@ def calendar_for(counting: str, team_id: int | None) -> BusinessCalendar:
     return calendar_for_team(team_id)
 
 
+def calendar_stamp(team_ref: str = "team_id") -> Subquery:
+    """The team calendar's `updated_at`, as an annotation: a handoff read with it as
+    `calendar_stamp` (the outcome's lock) finds its built calendar without another query."""
+    return Subquery(
+        TeamCalendar.objects.filter(team_id=OuterRef(team_ref)).values("updated_at")[:1]
+    )
+
+
+def _handoff_calendar(handoff: TimedHandoff, counting: str) -> BusinessCalendar:
+    if counting != Counting.CALENDAR and hasattr(handoff, "calendar_stamp"):
+        built = built_calendar(handoff.team_id, handoff.calendar_stamp)
+        if built is not None:
+            return built
+    return calendar_for(counting, handoff.team_id)
+
+
+def hot_request(lead_ref: str = "lead_id") -> Exists:
+    """Whether the lead asked to be contacted, as an annotation: a caller that reads the handoff
+    anyway (the outcome's lock) names it `has_request`, and `handoff_facts` asks no more."""
+    return Exists(Activity.objects.filter(lead_id=OuterRef(lead_ref), kind__in=HOT_REQUESTS))
+
+
 def handoff_facts(handoff: TimedHandoff) -> HandoffFacts:
+    """What a policy may be narrowed by. The channel is read unless the lead came with it, the
+    request unless the handoff was read with `hot_request()` as `has_request`."""
     lead = handoff.lead
+    has_request = getattr(handoff, "has_request", None)
+    if has_request is None:
+        has_request = Activity.objects.filter(lead_id=lead.pk, kind__in=HOT_REQUESTS).exists()
     return HandoffFacts(
         channel_id=lead.channel_id,
         channel_kind=lead.channel.kind if lead.channel_id else "",
         score=handoff.score,
         team_id=handoff.team_id,
-        has_request=Activity.objects.filter(lead_id=lead.pk, kind__in=HOT_REQUESTS).exists(),
+        has_request=has_request,
     )
 
 
@@ -84,6 +111,8 @@ def start_clocks(
 
     The handoff's `sla_due_at` (the queue's order) follows its running clocks.
     """
+    # Clocks start here: those a decision left on the handoff are no longer all of them.
+    vars(handoff).pop("clocks_as_written", None)
     facts = handoff_facts(handoff)
     policies = list(SlaPolicy.objects.filter(is_active=True, step__in=steps))
     clocks = {}
@@ -98,6 +127,25 @@ def start_clocks(
     if any(step in OPENING_STEPS for step in clocks):
         _follow_running_clocks(handoff, Clock.objects.filter(handoff=handoff))
     return clocks
+
+
+def _start_sql_decision(
+    handoff: TimedHandoff, now: datetime, calendars: dict[str, BusinessCalendar]
+) -> Clock | None:
+    """The SQL decision clock of a handoff just accepted, whose clocks the caller holds locked
+    and knows it lacks: one insert, after the policies (and the team's calendar, unless the
+    stopped clocks already read it)."""
+    policies = list(SlaPolicy.objects.filter(is_active=True, step=Step.SQL_DECISION))
+    policy = choose_policy(policies, handoff_facts(handoff))
+    if policy is None:
+        return None
+    if policy.counting not in calendars:
+        calendars[policy.counting] = _handoff_calendar(handoff, policy.counting)
+    return Clock.objects.create(
+        handoff=handoff,
+        step=Step.SQL_DECISION,
+        **_new_clock(policy, calendars[policy.counting], now),
+    )
 
 
 def earliest_running_due(clocks: Iterable[Clock]) -> datetime | None:
@@ -182,15 +230,21 @@ def stop_clocks(
     decision clock starts when its accept-or-return clock stops, and the handoff's `sla_due_at`
     moves to the earliest deadline still running."""
     decided_at = now
-    with transaction.atomic():
-        every_clock = list(Clock.objects.select_for_update().filter(handoff=handoff))
+    # Inside the caller's transaction (an outcome's) no savepoint: a failure fails it all.
+    with transaction.atomic(savepoint=False):
+        every_clock = list(
+            Clock.objects.select_for_update(of=("self",))
+            .select_related("policy")
+            .filter(handoff=handoff)
+        )
         clocks = {clock.step: clock for clock in every_clock if clock.step in steps}
         calendars: dict[str, BusinessCalendar] = {}
+        stopping = []
         for clock in clocks.values():
             if clock.stopped_at is not None:
                 continue
             if clock.counting not in calendars:
-                calendars[clock.counting] = calendar_for(clock.counting, handoff.team_id)
+                calendars[clock.counting] = _handoff_calendar(handoff, clock.counting)
             # Web and worker hosts' clocks drift apart a little: a step recorded a moment
             # before its clock started took no time, rather than failing the rep's action.
             stopped_at = max(now, clock.started_at)
@@ -202,15 +256,33 @@ def stop_clocks(
             clock.state = ClockState.BREACHED if late else ClockState.MET
             clock.breached_at = clock.breached_at or (stopped_at if late else None)
             clock.rep_id = clock.rep_id or handoff.assignee_id
-            clock.save(
-                update_fields=["stopped_at", "elapsed_minutes", "state", "breached_at", "rep"]
-            )
+            stopping.append(clock)
             if clock.step == Step.ACCEPT_OR_RETURN:
                 decided_at = stopped_at
+        # One UPDATE for all of them (accepting stops two).
+        Clock.objects.bulk_update(
+            stopping, ["stopped_at", "elapsed_minutes", "state", "breached_at", "rep"]
+        )
         _follow_running_clocks(handoff, every_clock)
-        if accepted and Step.ACCEPT_OR_RETURN in steps:
-            start_clocks(handoff=handoff, now=decided_at, steps=(Step.SQL_DECISION,))
+        started = {clock.step for clock in every_clock}
+        if accepted and Step.ACCEPT_OR_RETURN in steps and Step.SQL_DECISION not in started:
+            sql_decision = _start_sql_decision(handoff, decided_at, calendars)
+            every_clock += [sql_decision] if sql_decision else []
+    _hand_back(handoff, every_clock, calendars)
     return clocks
+
+
+def _hand_back(
+    handoff: TimedHandoff, clocks: list[Clock], calendars: dict[str, BusinessCalendar]
+) -> None:
+    """Leave the clocks as just written on the handoff (`clocks_as_written`), with the calendars
+    already read, so the answer that shows them (sla.selectors.clocks_for_handoffs) reads them
+    no more."""
+    for clock in clocks:
+        clock.handoff = handoff
+        if clock.counting in calendars:
+            clock.calendar = calendars[clock.counting]
+    handoff.clocks_as_written = clocks
 
 
 def decide_clocks(*, handoff: TimedHandoff, now: datetime, accepted: bool) -> None:

@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 from accounts.services import api_token_create
+from scoring.selectors import _published_words
 from tests.factories import UserFactory
 
 
@@ -179,3 +180,11 @@ def log_in(page):
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
     return log_in_as
+
+
+@pytest.fixture(autouse=True)
+def no_agreement_words_left_over():
+    """Agreement versions past draft are worded once a process (scoring.selectors): a test's
+    version 1 is not the next test's."""
+    yield
+    _published_words.clear()

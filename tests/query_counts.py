@@ -32,3 +32,13 @@ def assert_same_queries(few: Measured, many: Measured) -> None:
     assert len(many.queries) == len(few.queries), "\n".join(
         [f"{len(few.queries)} queries with few rows, with many:", *many.queries]
     )
+
+
+def statements(queries) -> list[str]:
+    """The SQL a request sends, without the savepoints of the transaction a test runs in: in a
+    request, a service's outermost transaction is BEGIN and COMMIT, which are not captured."""
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]

@@ -27,13 +27,14 @@ from handoff.assignment import assign_handoff
 from handoff.models import EventKind, Handoff, HandoffEvent, Outcome, ReasonKind, ReturnReason
 from handoff.services.handoffs import ACCEPTANCE_CHECKS, lock_handoff
 from leads import hooks as leads_hooks
-from leads.lifecycle import move_stage, stale_move
+from leads.lifecycle import move_locked, move_stage, stale_move
 from leads.models import Lead, Stage
 from notifications.models import NotificationKind
 from notifications.services import notify_many
 from notifications.wording import Label
 from sla import services as sla_services
 from sla.models import Step
+from sla.services import calendar_stamp, hot_request
 from webhooks.models import Event
 from webhooks.services import emit
 
@@ -182,9 +183,11 @@ def decide(
 ) -> Handoff:
     """Make `decision` on the handoff of a lead the caller saw in `expected_from`.
 
-    Queries: the reason, the lock on the handoff, the access rule's reads, the stage move
-    (leads.lifecycle), the handoff's row, the clocks, the event, then the webhook and
-    notification rows.
+    Written set-based, each row once: the reason, one lock on the handoff and its lead (with
+    the policies' facts), the access rule's reads (none once the user's teams are cached), the
+    handoff's row, the stage move with the lead's other changes (leads.lifecycle.move_locked:
+    the change, the lead, its passes), the clocks (locked, the calendar, one UPDATE; accepting
+    adds the policies and one insert), the event, then the webhook and notification rows.
     """
     now = now or timezone.now()
     transition = transition_for(decision, expected_from)
@@ -200,16 +203,20 @@ def decide(
         if transition.capability is not None:
             check_may_decide(locked, user)
         previous_assignee = locked.assignee_id
+        if user is not None and locked.assignee_id == user.pk:
+            locked.assignee = user  # the answer names them without reading them again
+        _write(locked, transition, user, chosen, note, now)
         if transition.to_stage is not None:
-            locked.lead, _change = move_stage(
-                locked.lead_id,
+            move_locked(
+                locked.lead,
                 transition.to_stage,
                 expected_from=transition.from_stage,
                 actor=user,
                 reason=_stage_reason(chosen, note),
                 context=_stage_context(locked, chosen),
+                # Accepting makes the rep the lead's owner, in the same UPDATE.
+                also={"owner_id": locked.assignee_id} if decision == ACCEPT else None,
             )
-        _write(locked, transition, user, chosen, note, now)
         _stop_clocks(locked, transition, now)
         HandoffEvent.objects.create(
             lead_id=locked.lead_id,
@@ -220,10 +227,6 @@ def decide(
             data=_event_data(transition, chosen, previous_assignee),
             created_at=now,
         )
-        if decision == ACCEPT:
-            Lead.objects.filter(pk=locked.lead_id).update(
-                owner_id=locked.assignee_id, updated_at=now
-            )
         _tell(locked, transition, user, chosen, note)
         if transition.from_outcome == OPEN and transition.to_outcome != OPEN:
             _free_capacity_later(locked)
@@ -233,8 +236,20 @@ def decide(
 
 
 def _locked(handoff: Handoff, transition: Transition) -> Handoff:
-    """The handoff's row, locked; a 409 unless it is where the transition starts."""
-    locked = lock_handoff(handoff)
+    """The handoff's row and its lead's, locked in one statement, with what the SLA policies
+    need (the channel, whether the lead asked to be contacted, when the team's calendar last
+    changed); a 409 unless it is where the transition starts.
+
+    Only rows that are locked are joined: after waiting for a concurrent writer, PostgreSQL hands
+    back each locked row as written, but an unlocked joined one (the assignee a 409 names) as it
+    was before, so the assignee is read after the lock, when needed. The channel and the team,
+    joined unlocked, give a kind and a name, which a decision does not change."""
+    locked = (
+        Handoff.objects.select_for_update(of=("self", "lead"))
+        .select_related("lead", "lead__channel", "team")
+        .annotate(has_request=hot_request("lead_id"), calendar_stamp=calendar_stamp("team_id"))
+        .get(pk=handoff.pk)
+    )
     if locked.outcome != transition.from_outcome:
         if locked.is_open:  # the lead never got as far as the caller thinks
             raise stale_move(locked.lead, transition.from_stage)
@@ -265,7 +280,11 @@ def _write(locked: Handoff, transition: Transition, user, chosen, note: str, now
         # Deciding a pooled lead makes it yours.
         locked.assignee, locked.claimed_at = user, now
         fields += ["assignee", "claimed_at"]
-    elif transition.from_outcome == OPEN and locked.claimed_at is None and locked.assignee == user:
+    elif (
+        transition.from_outcome == OPEN
+        and locked.claimed_at is None
+        and locked.assignee_id == user.pk
+    ):
         locked.claimed_at = now
         fields += ["claimed_at"]
     if transition.stamp:

@@ -165,10 +165,13 @@ def queue_rows(request):
     return render(request, "handoff/partials/queue_rows.html", _queue_context(request))
 
 
-def _panel(request, handoff, *, status=200, message="", **forms):
-    handoff = Handoff.objects.select_related("lead", "lead__channel", "assignee", "team").get(
-        pk=handoff.pk
-    )
+def _panel(request, handoff, *, status=200, message="", decided=False, **forms):
+    """The work panel. A handoff just `decided` (handoff.services.outcomes) comes with its lead,
+    team, rep and clocks as written, and is shown as it is; any other is read again."""
+    if not decided:
+        handoff = Handoff.objects.select_related("lead", "lead__channel", "assignee", "team").get(
+            pk=handoff.pk
+        )
     as_shown([handoff])
     context = {
         "handoff": handoff,
@@ -198,10 +201,10 @@ def _handoff(request, pk) -> Handoff:
     return get_object_or_404(handoffs_visible_to(request.user), pk=pk)
 
 
-def _done(request, handoff, message):
+def _done(request, handoff, message, decided=False):
     if not request.htmx:
         return redirect("handoff:queue")
-    return _panel(request, handoff, message=message)
+    return _panel(request, handoff, message=message, decided=decided)
 
 
 @capability_required("queue.work")
@@ -217,16 +220,17 @@ def claim(request, pk):
     return _done(request, handoff, _("It is yours. Log the first touch when you reach them."))
 
 
-def _form_action(request, pk, form_class, form_key, act, message):
-    """Validate the form, run the action, and answer with the panel (input errors in place)."""
+def _form_action(request, pk, form_class, form_key, act, message, decides=False):
+    """Validate the form, run the action, and answer with the panel (input errors in place).
+    An action that `decides` the handoff's outcome answers with the handoff it decided."""
     handoff = _handoff(request, pk)
     form = form_class(request.POST)
     if form.is_valid():
         with refusals_on(form):
-            act(handoff, form.cleaned_data)
+            done = act(handoff, form.cleaned_data)
     if form.errors:
         return _panel(request, handoff, status=400, **{form_key: form})
-    return _done(request, handoff, message)
+    return _done(request, done if decides else handoff, message, decided=decides)
 
 
 @require_POST
@@ -256,6 +260,7 @@ def accept(request, pk):
             handoff=handoff, user=request.user, checklist=data
         ),
         _("Accepted into SAL. Record what you learn in the qualification on the lead page."),
+        decides=True,
     )
 
 

@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from django_htmx.middleware import HtmxDetails
 
 from core.errors import ApplicationError, ConflictError, PermissionDenied
-from core.middleware import DomainErrorMiddleware
+from core.middleware import DomainErrorMiddleware, ServerTimingMiddleware
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +75,16 @@ def test_it_never_sends_a_person_back_to_another_host(make_user):
 
 def test_other_exceptions_are_left_to_django(make_user):
     assert answer(request_for(user=make_user()), ValueError("bug")) is None
+
+
+def test_the_server_says_how_long_it_worked_on_a_request_in_wall_and_cpu_time():
+    def busy_view(request):
+        sum(range(200_000))
+        return HttpResponse("done")
+
+    response = ServerTimingMiddleware(busy_view)(RequestFactory().get("/"))
+
+    wall, cpu = (metric.strip() for metric in response["Server-Timing"].split(","))
+    assert wall.startswith("app;dur=") and cpu.startswith("cpu;dur=")
+    assert float(wall.removeprefix("app;dur=")) > 0
+    assert float(cpu.removeprefix("cpu;dur=")) >= 0
