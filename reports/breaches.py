@@ -130,12 +130,14 @@ COUNTS = ("met", "breached", "open")
 
 
 def _add(sums: dict, key, counts) -> None:
+    """Adds [met, breached, open] to the sums under `key`."""
     total = sums.get(key)
     if total is None:
         sums[key] = list(counts)
     else:
-        for index, count in enumerate(counts):
-            total[index] += count
+        total[0] += counts[0]
+        total[1] += counts[1]
+        total[2] += counts[2]
 
 
 @dataclass
@@ -148,13 +150,20 @@ class ClockCounts:
     by_group: dict = field(default_factory=dict)
     by_week: dict = field(default_factory=dict)
     total: list[int] = field(default_factory=lambda: [0] * len(COUNTS))
+    # The first day of each day's week, worked out once per day: a year by rep adds tens of
+    # thousands of (rep, step, day) cells over 365 days.
+    weeks: dict = field(default_factory=dict)
 
     def add(self, group, step, day, counts) -> None:
-        week = week_start(day, self.week_starts_on)
+        week = self.weeks.get(day)
+        if week is None:
+            week = self.weeks[day] = week_start(day, self.week_starts_on)
         _add(self.by_group, (week if self.group_by == "week" else group, step), counts)
         _add(self.by_week, week, counts)
-        for index, count in enumerate(counts):
-            self.total[index] += count
+        total = self.total
+        total[0] += counts[0]
+        total[1] += counts[1]
+        total[2] += counts[2]
 
     def summary(self) -> list[dict]:
         labels = _labels(self.group_by, {group for group, _step in self.by_group})
