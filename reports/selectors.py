@@ -392,7 +392,9 @@ def returns_report(*, filters: ReportFilters) -> ReturnsReport:
                 kind=reasons[reason_id].kind,
             )
             for reason_id, count in sorted(
-                per_reason.items(), key=lambda item: (-item[1], labels[item[0]])
+                # Each kind has its "Other": two reasons of one label and count keep one order.
+                per_reason.items(),
+                key=lambda item: (-item[1], labels[item[0]], item[0]),
             )
         ],
         by_channel=_groups(

@@ -116,7 +116,10 @@ def returns_report_one_by_one(filters: ReportFilters) -> ReturnsReport:
                 kind=reasons[reason_id].kind,
             )
             for reason_id, count in sorted(
-                per_reason.items(), key=lambda item: (-item[1], reasons[item[0]].reason)
+                # Ties between two reasons of one label (each kind has its "Other") were left
+                # to the handoffs' order; both ways now break them by the reason's id.
+                per_reason.items(),
+                key=lambda item: (-item[1], reasons[item[0]].reason, item[0]),
             )
         ],
         by_channel=_groups(returns, key=by_channel, label=channel_label),
