@@ -86,6 +86,13 @@ def p95(samples: list[float]) -> float:
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
+def figure(value: float | None) -> str:
+    """A figure as the tables print it: whole above 100, two decimals below, a dash if none."""
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+
+
 def median(samples: list[float]) -> float:
     return statistics.median(samples)
 

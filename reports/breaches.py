@@ -17,11 +17,13 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import accumulate, pairwise
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -30,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.people import person_name
-from core.databases import report_reads
+from core.databases import report_connection, report_reads
 from core.formats import week_start
 from core.sorting import Sorting
 from leads.models import Channel
@@ -128,12 +130,14 @@ COUNTS = ("met", "breached", "open")
 
 
 def _add(sums: dict, key, counts) -> None:
+    """Adds [met, breached, open] to the sums under `key`."""
     total = sums.get(key)
     if total is None:
         sums[key] = list(counts)
     else:
-        for index, count in enumerate(counts):
-            total[index] += count
+        total[0] += counts[0]
+        total[1] += counts[1]
+        total[2] += counts[2]
 
 
 @dataclass
@@ -146,13 +150,20 @@ class ClockCounts:
     by_group: dict = field(default_factory=dict)
     by_week: dict = field(default_factory=dict)
     total: list[int] = field(default_factory=lambda: [0] * len(COUNTS))
+    # The first day of each day's week, worked out once per day: a year by rep adds tens of
+    # thousands of (rep, step, day) cells over 365 days.
+    weeks: dict = field(default_factory=dict)
 
     def add(self, group, step, day, counts) -> None:
-        week = week_start(day, self.week_starts_on)
+        week = self.weeks.get(day)
+        if week is None:
+            week = self.weeks[day] = week_start(day, self.week_starts_on)
         _add(self.by_group, (week if self.group_by == "week" else group, step), counts)
         _add(self.by_week, week, counts)
-        for index, count in enumerate(counts):
-            self.total[index] += count
+        total = self.total
+        total[0] += counts[0]
+        total[1] += counts[1]
+        total[2] += counts[2]
 
     def summary(self) -> list[dict]:
         labels = _labels(self.group_by, {group for group, _step in self.by_group})
@@ -188,19 +199,35 @@ def _counted(clocks: QuerySet[Clock], *keys) -> QuerySet:
     return clocks.values(*keys).annotate(**_counts()).order_by().values_list(*keys, *COUNTS)
 
 
+@contextmanager
+def memory_to_group():
+    """PostgreSQL cannot tell how few (group, step, day) cells a year of clocks falls into (a
+    few thousand): with the default work_mem (4 MB) it expects one per clock, sorts them all on
+    disk and then groups; SET LOCAL lets it group them in a hash table, for this transaction
+    only."""
+    connection = report_connection()
+    with transaction.atomic(using=connection.alias):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+        yield
+
+
 def clock_counts(filters: BreachFilters) -> ClockCounts:
     """One pass over the period's clocks, counted per group, step and week, feeds the summary,
     the totals and the weekly trend.
 
     By rep, that pass groups by the rep a clock names, which only decided clocks do (without a
     join to the handoffs): a second one counts the others, mostly the running clocks, for their
-    handoff's assignee instead.
+    handoff's assignee instead. By channel, the join to the leads reads only their id and
+    channel, off leads.Lead's `lead_channel_idx`.
     """
     counts = ClockCounts(filters.group_by, week_starts_on=filters.week_starts_on)
     key = F("rep_id") if filters.group_by == "rep" else group_key(filters.group_by)
     clocks = clocks_in(filters).annotate(group=key, day=day_of_start())
-    for group, step, day, *cell in _counted(clocks, "group", "step", "day"):
-        counts.add(group, step, day, cell)
+    with memory_to_group():
+        for group, step, day, *cell in _counted(clocks, "group", "step", "day"):
+            counts.add(group, step, day, cell)
     if filters.group_by == "rep":
         for step in Step.values:
             counts.by_group.pop((None, step), None)

@@ -1,5 +1,6 @@
-"""The funnel and returns reports: a query or two of the rows each needs, aggregated in Python
-(on PostgreSQL the funnel is aggregated in SQL from the leads' passes instead: reports.cohort).
+"""The funnel and returns reports. The funnel reads the rows it needs and aggregates them in
+Python (on PostgreSQL it is aggregated in SQL from the leads' passes instead: reports.cohort);
+the returns report is counted in SQL, with each lead's entry read off its passes.
 
 Both reports read the same cohort (leads that entered MQL in the range, narrowed by team, channel,
 campaign and agreement version) so that their numbers agree: the funnel counts the cohort's
@@ -19,15 +20,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from django.db.models import Case, Count, DateField, F, OuterRef, Subquery, When
+from django.db.models import Case, Count, DateField, F, OuterRef, Q, Subquery, When
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, TruncWeek
 from django.utils.translation import gettext as _
 
 from core.databases import report_connection, report_reads
 from core.i18n import localized
-from handoff.models import Handoff, Outcome, ReasonKind
-from leads.models import Channel, Lead, Stage, StageChange
+from handoff.models import Handoff, Outcome, ReasonKind, ReturnReason
+from leads.models import Channel, FunnelPass, Lead, Stage, StageChange
 from reports.cohort import funnel_figures
 from reports.filters import ReportFilters
 from reports.funnel import Change, FunnelRow, LeadPath, breakdown, lead_paths, summarize
@@ -233,18 +234,6 @@ def funnel_from_passes(filters: ReportFilters) -> FunnelReport:
 
 
 @dataclass(frozen=True)
-class Return:
-    """One returned or disqualified handoff of a cohort lead."""
-
-    reason_id: int
-    reason: str
-    kind: str
-    channel_id: int | None
-    channel: str
-    agreement_version: int | None
-
-
-@dataclass(frozen=True)
 class ReturnGroup:
     """Returns and disqualifications of one channel or agreement version, counted per reason."""
 
@@ -308,87 +297,114 @@ class ReturnsReport:
         return self.matrix(self.by_agreement_version)
 
 
-def cohort_returns(filters: ReportFilters) -> list[Return]:
-    """Returned and disqualified handoffs of cohort leads, at or after the lead's MQL entry in
-    the range."""
-    entry = _mql_entries(filters).filter(lead_id=OuterRef("lead_id")).order_by("created_at", "id")
-    rows = (
+class ReturnCount(NamedTuple):
+    """How many returned or disqualified handoffs of cohort leads share a reason, a channel and
+    an agreement version."""
+
+    reason_id: int
+    channel_id: int | None
+    agreement_version: int | None
+    handoffs: int
+
+
+def cohort_return_counts(filters: ReportFilters) -> list[ReturnCount]:
+    """Returned and disqualified handoffs of cohort leads decided at or after the lead's MQL
+    entry in the range, counted per reason, channel and the entry's agreement version.
+
+    One grouped query: the entry is the lead's first pass in the range (leads.FunnelPass, off
+    its lead index: a pass's `previous_entered_at` says whether it is the first), the channel the
+    lead's (off lead_channel_idx), so a year's returns come back as a few hundred counts.
+    """
+    entry = FunnelPass.objects.filter(
+        Q(previous_entered_at__isnull=True) | Q(previous_entered_at__lt=filters.start),
+        lead_id=OuterRef("lead_id"),
+        entered_at__gte=filters.start,
+        entered_at__lt=filters.end,
+    )
+    handoffs = (
         Handoff.objects.filter(
             filters.lead_conditions(), outcome__in=(Outcome.RETURNED, Outcome.DISQUALIFIED)
         )
         .annotate(
-            entered_at=Subquery(entry.values("created_at")[:1]),
-            entry_context=Subquery(entry.values("context")[:1]),
+            entered_at=Subquery(entry.values("entered_at")[:1]),
+            entry_version=Subquery(entry.values("agreement_version")[:1]),
             decided_at=Coalesce("returned_at", "disqualified_at"),
         )
         .filter(entered_at__isnull=False, decided_at__gte=F("entered_at"))
-        .values_list(
-            "return_reason_id",
-            "return_reason__label",
-            "return_reason__labels",
-            "return_reason__kind",
-            "lead__channel_id",
-            "lead__channel__name",
-            "entry_context",
-        )
     )
-    returns = []
-    for reason_id, reason, labels, kind, channel_id, channel, context in rows:
-        version = agreement_version_of((context or {}).get("agreement_version"))
-        if filters.agreement_version is not None and version != filters.agreement_version:
-            continue
-        returns.append(
-            Return(
-                reason_id=reason_id,
-                reason=localized(reason, labels),
-                kind=kind,
-                channel_id=channel_id,
-                channel=channel or "",
-                agreement_version=version,
-            )
-        )
-    return returns
+    if filters.agreement_version is not None:
+        handoffs = handoffs.filter(entry_version=filters.agreement_version)
+    keys = ("return_reason_id", "lead__channel_id", "entry_version")
+    counted = handoffs.values(*keys).annotate(handoffs=Count("pk")).order_by()
+    return [ReturnCount(*row) for row in counted.values_list(*keys, "handoffs")]
 
 
-def _groups(returns: list[Return], *, key, label) -> list[ReturnGroup]:
-    """Returns per `key`, counted per reason, labelled from the group's first return."""
-    grouped: dict[Hashable, list[Return]] = {}
-    for item in returns:
-        grouped.setdefault(key(item), []).append(item)
+def _groups(counts: list[ReturnCount], *, key, label) -> list[ReturnGroup]:
+    """Returns per `key` of a count, counted per reason, labelled by `label(key)`."""
+    grouped: dict[Hashable, Counter] = {}
+    for count in counts:
+        grouped.setdefault(key(count), Counter())[count.reason_id] += count.handoffs
     rows = [
         ReturnGroup(
             key=group,
-            label=label(members[0]),
-            count=len(members),
-            by_reason=dict(Counter(item.reason_id for item in members)),
+            label=label(group),
+            count=sum(by_reason.values()),
+            by_reason=dict(by_reason),
         )
-        for group, members in grouped.items()
+        for group, by_reason in grouped.items()
     ]
     return sorted(rows, key=lambda row: (-row.count, row.label))
 
 
 @report_reads
 def returns_report(*, filters: ReportFilters) -> ReturnsReport:
-    returns = cohort_returns(filters)
-    per_reason = Counter(item.reason_id for item in returns)
-    reasons = {item.reason_id: item for item in returns}
-    disqualified = sum(1 for item in returns if item.kind == ReasonKind.DISQUALIFY)
+    """Three queries: the counts, then the reasons' and the channels' names."""
+    counts = cohort_return_counts(filters)
+    per_reason: Counter = Counter()
+    for count in counts:
+        per_reason[count.reason_id] += count.handoffs
+    reasons = {
+        reason.pk: reason
+        for reason in ReturnReason.objects.filter(pk__in=per_reason).only("label", "labels", "kind")
+    }
+    labels = {pk: localized(reason.label, reason.labels) for pk, reason in reasons.items()}
+    channels = dict(
+        Channel.objects.filter(pk__in={count.channel_id for count in counts}).values_list(
+            "pk", "name"
+        )
+    )
+    returns = sum(per_reason.values())
+    disqualified = sum(
+        handoffs
+        for reason_id, handoffs in per_reason.items()
+        if reasons[reason_id].kind == ReasonKind.DISQUALIFY
+    )
     return ReturnsReport(
         filters=filters,
-        total=len(returns) - disqualified,
+        total=returns - disqualified,
         disqualified=disqualified,
         reasons=[
             ReasonRow(
                 reason_id=reason_id,
-                label=reasons[reason_id].reason,
+                label=labels[reason_id],
                 count=count,
-                share=count / len(returns),
+                share=count / returns,
                 kind=reasons[reason_id].kind,
             )
             for reason_id, count in sorted(
-                per_reason.items(), key=lambda item: (-item[1], reasons[item[0]].reason)
+                # Each kind has its "Other": two reasons of one label and count keep one order.
+                per_reason.items(),
+                key=lambda item: (-item[1], labels[item[0]], item[0]),
             )
         ],
-        by_channel=_groups(returns, key=by_channel, label=channel_label),
-        by_agreement_version=_groups(returns, key=by_version, label=version_label),
+        by_channel=_groups(
+            counts,
+            key=by_channel,
+            label=lambda key: channel_label(Group(channel=channels.get(key, ""))),
+        ),
+        by_agreement_version=_groups(
+            counts,
+            key=by_version,
+            label=lambda key: version_label(Group(agreement_version=key)),
+        ),
     )

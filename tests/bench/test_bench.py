@@ -2,6 +2,7 @@
 figure. Timings are not asserted here (docs/performance.md has them); the data set's shape and
 the report's are."""
 
+import io
 import json
 
 import pytest
@@ -26,6 +27,9 @@ MEASURED = {
     "queue_page_pool",
     "sla_scan",
     "breach_report_12_months",
+    "breach_report_by_team",
+    "breach_report_by_channel",
+    "returns_report_12_months",
     "funnel_report_12_months",
     "draft_preview",
     "accept_under_load",
@@ -41,10 +45,22 @@ def test_a_small_run_completes_with_a_number_for_every_measurement(tmp_path):
     # agreement its data migration installs; the benchmark measures under it.
     install_starter_agreement(django_apps)
     path = tmp_path / "bench.json"
+    earlier = tmp_path / "earlier.json"
+    # An earlier run where the scan took no time at all: this one is flagged against it.
+    earlier.write_text(json.dumps({"results": [{"name": "sla_scan", "value": 1e-9}]}))
+    output = io.StringIO()
 
-    call_command("bench", "--leads", "2000", "--runs", "1", "--no-scratch", "--json", str(path))
+    call_command(
+        "bench",
+        *("--leads", "2000", "--runs", "1", "--no-scratch"),
+        *("--json", str(path), "--compare", str(earlier)),
+        stdout=output,
+    )
 
     report = json.loads(path.read_text())
+    compared = output.getvalue().split(f"Compared with {earlier}:")[1]
+    assert "1 regression(s)" in compared
+    assert all(name in compared for name in MEASURED)
     assert report["leads"] == 2000
     assert {"cpus", "cpu", "python", "django", "database"} <= set(report["machine"])
     assert {result["name"] for result in report["results"]} == MEASURED

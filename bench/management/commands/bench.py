@@ -4,7 +4,9 @@ Builds the synthetic data set of bench/dataset.py at `--leads N` in a scratch co
 the configured database (PostgreSQL for real figures), runs every measurement listed in
 bench/measurements/ (`MEASUREMENTS`), and prints one table: the median or 95th percentile of several
 runs, the target, the baseline measured in the same run and the ratio to it. `--json FILE`
-writes the same with a description of the machine. docs/performance.md has the figures.
+writes the same with a description of the machine; `--compare FILE` prints each figure next to
+an earlier `--json` file's and flags those more than 20% worse (bench/compare.py).
+docs/performance.md has the figures; bench/results/ keeps the latest million-lead run.
 """
 
 import json
@@ -20,7 +22,8 @@ from django.db import connection
 from django.test.utils import override_settings
 
 from bench import dataset
-from bench.base import Bench, Result
+from bench.base import Bench, Result, figure
+from bench.compare import compare, comparison_table, read_previous
 from bench.measurements import MEASUREMENTS
 from bench.scratch import scratch_database
 
@@ -34,15 +37,23 @@ class Command(BaseCommand):
         parser.add_argument("--only", nargs="*", default=[], help="Measurement names.")
         parser.add_argument("--json", dest="json_path", help="Also write the results here.")
         parser.add_argument(
+            "--compare",
+            dest="compare_path",
+            help="An earlier --json file: print each figure next to it and flag regressions "
+            "over 20%%.",
+        )
+        parser.add_argument(
             "--no-scratch",
             action="store_true",
             help="Fill (or reuse the data set already in) the configured database instead of a "
             "scratch copy; it must be a disposable database.",
         )
 
-    def handle(self, *args, leads, runs, only, json_path, no_scratch, **options):
+    def handle(self, *args, leads, runs, only, json_path, compare_path, no_scratch, **options):
         if leads < 1000:
             raise CommandError("--leads must be at least 1000.")
+        # Read before the run, so a missing or unreadable file fails in a second, not an hour.
+        previous = self.previous(compare_path) if compare_path else None
         measurements = [m for m in self.measurements() if not only or m.__name__ in only]
         unknown = set(only) - {m.__name__ for m in self.measurements()}
         if unknown:
@@ -75,6 +86,8 @@ class Command(BaseCommand):
                 results.extend(self.run(measurement, bench))
             described = machine()
         self.stdout.write(table(results))
+        if previous is not None:
+            self.stdout.write(comparison_table(compare(results, previous), against=compare_path))
         self.stdout.write(f"Total: {time.perf_counter() - started:,.0f} s")
         if json_path:
             report = {
@@ -86,6 +99,13 @@ class Command(BaseCommand):
             }
             with open(json_path, "w") as output:
                 json.dump(report, output, indent=2, default=str)
+
+    @staticmethod
+    def previous(path: str) -> dict:
+        try:
+            return read_previous(path)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise CommandError(f"--compare {path}: not a bench --json file ({error})") from error
 
     def run(self, measurement, bench) -> list[Result]:
         """The measurement's results; a failure is reported in the table, not fatal to the run."""
@@ -141,23 +161,17 @@ def machine() -> dict:
     }
 
 
-def _figure(value) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
-
-
 def table(results: list[Result]) -> str:
     header = ("measurement", "value", "unit", "target", "baseline", "ratio", "met")
     rows = [header]
     for r in results:
         target = (
-            "" if r.target is None else ("≥ " if r.better == "higher" else "≤ ") + _figure(r.target)
+            "" if r.target is None else ("≥ " if r.better == "higher" else "≤ ") + figure(r.target)
         )
-        baseline = "" if r.baseline is None else f"{_figure(r.baseline)} ({r.baseline_label})"
+        baseline = "" if r.baseline is None else f"{figure(r.baseline)} ({r.baseline_label})"
         ratio = "" if r.ratio is None else f"{r.ratio:.2f}"
         met = {True: "yes", False: "NO", None: ""}[r.met]
-        rows.append((r.name, _figure(r.value), r.unit, target, baseline, ratio, met))
+        rows.append((r.name, figure(r.value), r.unit, target, baseline, ratio, met))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
