@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from leads.activities import NewActivity, store_activities
-from leads.models import Activity, ActivityKey
+from leads.models import Activity, ActivityKey, Lead
 from leads.partitions import is_partitioned, prepare_partitions
 from leads.tasks import prepare_activity_partitions
 from tests.factories import LeadFactory
@@ -95,3 +96,29 @@ def test_the_command_partitions_on_postgresql_and_says_sqlite_cannot():
     else:
         call_command("partition_activities")
         assert is_partitioned()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_the_events_stored_before_it_as_duplicates():
+    executor = MigrationExecutor(connection)
+    executor.migrate([("leads", "0010_consent_suppression_and_erasure")])
+    old = executor.loader.project_state([("leads", "0010_consent_suppression_and_erasure")]).apps
+    lead = old.get_model("leads", "Lead").objects.create(email="ana@northwind.io")
+    old.get_model("leads", "Activity").objects.bulk_create(
+        old.get_model("leads", "Activity")(
+            lead=lead, kind="page_view", occurred_at=WHEN, source="crm", external_id=external_id
+        )
+        for external_id in ("e1", "e2", None)
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert set(ActivityKey.objects.values_list("source", "external_id")) == {
+        ("crm", "e1"),
+        ("crm", "e2"),
+    }
+    lead = Lead.objects.get()
+    stored = store_activities([event(lead, "e1"), event(lead, "e3")], source="crm", now=WHEN)
+    assert stored == {"e3"}
