@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from leads.models import Activity
 
@@ -64,7 +65,7 @@ def next_month(month: date) -> date:
 def months_ahead(today: date) -> list[date]:
     """This month and the MONTHS_AHEAD after it."""
     months = [month_of(today)]
-    for _ in range(MONTHS_AHEAD):
+    for _month in range(MONTHS_AHEAD):
         months.append(next_month(months[-1]))
     return months
 
@@ -122,7 +123,7 @@ def partition_activities(*, today: date) -> Partitioned:
     when it is already, prepare the coming months. Raises PartitioningRefused before changing
     anything if the table is referenced by a foreign key or has a unique index."""
     if not available():
-        raise PartitioningRefused("Partitioning needs PostgreSQL; SQLite keeps one table.")
+        raise PartitioningRefused(_("Partitioning needs PostgreSQL; SQLite keeps one table."))
     if is_partitioned():
         return Partitioned(prepare_partitions(today=today), 0, already=True)
     quote = connection.ops.quote_name
@@ -192,8 +193,11 @@ def _refuse_what_cannot_move(cursor) -> None:
     references = [f"{table}.{name}" for table, name in cursor.fetchall()]
     if references:
         raise PartitioningRefused(
-            f"These foreign keys point to {TABLE}; a partitioned table can only be referenced "
-            f"by (id, occurred_at): {', '.join(references)}."
+            _(
+                "These foreign keys point to %(table)s; a partitioned table can only be "
+                "referenced by (id, occurred_at): %(references)s."
+            )
+            % {"table": TABLE, "references": ", ".join(references)}
         )
     cursor.execute(
         "SELECT indexrelid::regclass::text FROM pg_index "
@@ -203,7 +207,8 @@ def _refuse_what_cannot_move(cursor) -> None:
     unique = [name for (name,) in cursor.fetchall()]
     if unique:
         raise PartitioningRefused(
-            f"Unique indexes on a partitioned table must include occurred_at: {', '.join(unique)}."
+            _("Unique indexes on a partitioned table must include occurred_at: %(indexes)s.")
+            % {"indexes": ", ".join(unique)}
         )
 
 

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from leads.partitions import MONTHS_AHEAD, PartitioningRefused, partition_activities
 
@@ -18,11 +19,17 @@ class Command(BaseCommand):
             raise CommandError(str(refused)) from None
         if done.already:
             self.stdout.write(
-                f"The activity table is partitioned already; {len(done.months)} partitions "
-                f"added for the next {MONTHS_AHEAD} months."
+                _(
+                    "The activity table is partitioned already; %(added)d partitions added "
+                    "for this month and the next %(ahead)d."
+                )
+                % {"added": len(done.months), "ahead": MONTHS_AHEAD}
             )
         else:
             self.stdout.write(
-                f"The activity table is partitioned by month: {done.rows:,} rows moved into "
-                f"{len(done.months)} monthly partitions and a default one."
+                _(
+                    "The activity table is partitioned by month: %(rows)d rows moved into "
+                    "%(months)d monthly partitions and a default one."
+                )
+                % {"rows": done.rows, "months": len(done.months)}
             )
