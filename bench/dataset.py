@@ -209,6 +209,7 @@ class _Writer:
             f"b{lead_id}-{number}",
             at,
         )
+        self.tables["activity_key"].add("bench", f"b{lead_id}-{number}")
         self.activity_id += 1
 
     def change(self, lead_id, from_stage, to_stage, at, context=None, actor=None):
@@ -305,7 +306,7 @@ CLOCK_COLUMNS = [
 def build(leads: int, *, write=print, seed: int = 8) -> Dataset:
     """Fill the (migrated, empty) database with the data set; returns what `load()` would."""
     from handoff.models import Handoff, HandoffEvent
-    from leads.models import Activity, StageChange
+    from leads.models import Activity, ActivityKey, StageChange
     from sla.models import Clock
 
     now = timezone.now().replace(microsecond=0)
@@ -337,6 +338,7 @@ def build(leads: int, *, write=print, seed: int = 8) -> Dataset:
         tables={
             "lead": Table(Lead._meta.db_table, LEAD_COLUMNS),
             "activity": Table(Activity._meta.db_table, ACTIVITY_COLUMNS),
+            "activity_key": Table(ActivityKey._meta.db_table, ["source", "external_id"]),
             "stagechange": Table(StageChange._meta.db_table, STAGECHANGE_COLUMNS),
             "handoff": Table(Handoff._meta.db_table, HANDOFF_COLUMNS),
             "event": Table(HandoffEvent._meta.db_table, EVENT_COLUMNS),

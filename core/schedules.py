@@ -64,6 +64,11 @@ PERIODIC_TASKS = [
         "schedule_type": Schedule.DAILY,
     },
     {
+        "name": "activity partitions ahead",
+        "func": "leads.tasks.prepare_activity_partitions",
+        "schedule_type": Schedule.DAILY,
+    },
+    {
         "name": "engagement decay",
         "func": "scoring.tasks.decay_engagement",
         "schedule_type": Schedule.DAILY,

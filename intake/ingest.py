@@ -2,11 +2,9 @@
 
 This is the hot path of the API, so the body is decoded with msgspec into typed structs instead
 of DRF serializers (about fifty times faster, and it names the path of the first problem in each
-item), and rows are written set-based: on PostgreSQL one INSERT ... SELECT FROM unnest(...) ON
-CONFLICT DO NOTHING RETURNING tells created from duplicate in the same statement that writes; on
-SQLite (whose writers are serialized by IMMEDIATE transactions) the known ids are read first and
-the rest inserted with bulk_create. The partial unique constraint on (source, external_id) is the
-final judge, so the same batch sent twice, or from two threads at once, stores each event once.
+item), and rows are written set-based by leads.activities.store_activities: the table of
+event keys holds each (source, external_id) once and is the final judge, so the same batch sent
+twice, or from two threads at once, stores each event once.
 """
 
 import dataclasses
@@ -23,6 +21,7 @@ from django.utils.translation import gettext as _
 from audit.models import Source
 from core.errors import ApplicationError
 from core.sql import in_values
+from leads.activities import NewActivity, store_activities
 from leads.consent import unsubscribe
 from leads.models import Activity, ActivityKind, Channel, ConsentSource, Lead, normalize_email
 from leads.services import (
@@ -303,69 +302,17 @@ def _leads_for_emails(fresh, channel_ids, *, create_leads: bool, actor, now: dat
 
 
 def _insert(rows, *, source: str, now: datetime) -> set[str]:
-    """Insert the rows that are new for `source`; the external ids actually inserted."""
-    rows = sorted(rows, key=lambda row: row[1].external_id)  # one lock order for every batch
-    if not rows:
-        return set()
-    if connection.vendor == "postgresql":
-        return _insert_postgresql(rows, source=source, now=now)
-    return _insert_portable(rows, source=source, now=now)
-
-
-INSERT_SQL = """
-INSERT INTO {table} (lead_id, kind, occurred_at, channel_id, properties, source, external_id,
-                     created_at)
-SELECT item.lead_id, item.kind, item.occurred_at, item.channel_id, item.properties::jsonb,
-       %b, item.external_id, %b
-FROM unnest(%b::bigint[], %b::varchar[], %b::timestamptz[], %b::bigint[], %b::text[],
-            %b::varchar[])
-     AS item(lead_id, kind, occurred_at, channel_id, properties, external_id)
-ON CONFLICT (source, external_id) WHERE external_id IS NOT NULL DO NOTHING
-RETURNING external_id
-"""
-
-
-def _insert_postgresql(rows, *, source: str, now: datetime) -> set[str]:
-    encode = msgspec.json.encode
-    columns = (
-        [lead_id for _i, _item, lead_id, _c in rows],
-        [item.kind for _i, item, _l, _c in rows],
-        [item.occurred_at for _i, item, _l, _c in rows],
-        [channel_id for _i, _item, _l, channel_id in rows],
-        [encode(item.properties).decode() for _i, item, _l, _c in rows],
-        [item.external_id for _i, item, _l, _c in rows],
-    )
-    with postgresql_cursor() as cursor:
-        cursor.execute(INSERT_SQL.format(table=Activity._meta.db_table), [source, now, *columns])
-        return {external_id for (external_id,) in cursor.fetchall()}
-
-
-def _insert_portable(rows, *, source: str, now: datetime) -> set[str]:
-    """For SQLite: the transaction holds the write lock, so what is not there yet is ours."""
-    external_ids = [item.external_id for _i, item, _l, _c in rows]
-    known = set()
-    for start in range(0, len(external_ids), CHUNK):
-        chunk = external_ids[start : start + CHUNK]
-        known.update(
-            Activity.objects.filter(source=source, external_id__in=chunk).values_list(
-                "external_id", flat=True
+    """Store the rows that are new for `source`; the external ids actually stored."""
+    return store_activities(
+        [
+            NewActivity(
+                lead_id, item.kind, item.occurred_at, channel_id, item.properties, item.external_id
             )
-        )
-    new = [
-        Activity(
-            lead_id=lead_id,
-            kind=item.kind,
-            occurred_at=item.occurred_at,
-            channel_id=channel_id,
-            properties=item.properties,
-            source=source,
-            external_id=item.external_id,
-        )
-        for _i, item, lead_id, channel_id in rows
-        if item.external_id not in known
-    ]
-    Activity.objects.bulk_create(new, ignore_conflicts=True)
-    return {activity.external_id for activity in new}
+            for _index, item, lead_id, channel_id in rows
+        ],
+        source=source,
+        now=now,
+    )
 
 
 ENGAGEMENT_SQL = """

@@ -271,14 +271,9 @@ class Activity(models.Model):
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
+        # No unique constraint here: an event's (source, external_id) is held once by
+        # ActivityKey, so that this table may be partitioned by month (docs/scaling.md).
         constraints = [
-            # Idempotent ingestion: an event replayed with the same id from the same source is
-            # a no-op.
-            models.UniqueConstraint(
-                fields=["source", "external_id"],
-                condition=models.Q(external_id__isnull=False),
-                name="activity_external_id_unique_per_source",
-            ),
             models.CheckConstraint(
                 condition=models.Q(kind__in=ActivityKind.values), name="activity_kind_valid"
             ),
@@ -305,6 +300,28 @@ class Activity(models.Model):
         if not self.submitted:
             return self.properties
         return {k: v for k, v in self.properties.items() if k != SUBMITTED_PROPERTY}
+
+
+class ActivityKey(models.Model):
+    """An event's idempotency key, seen once: the activity it admitted is stored, a replay is
+    a duplicate (leads.activities.store_activities writes both in one statement).
+
+    Its own table, because a unique key on a table partitioned by month must include the month
+    (PostgreSQL), and `(source, external_id, occurred_at)` would store an event replayed with a
+    corrected time a second time. A key outlives its activity (a deleted lead's replayed events
+    stay duplicates), as an idempotency key should.
+    """
+
+    pk = models.CompositePrimaryKey("source", "external_id")
+    source = models.CharField(_("source system"), max_length=50)
+    external_id = models.CharField(_("external id"), max_length=200)
+
+    class Meta:
+        verbose_name = _("activity key")
+        verbose_name_plural = _("activity keys")
+
+    def __str__(self):
+        return f"{self.source} · {self.external_id}"
 
 
 class StageChange(models.Model):

@@ -21,7 +21,8 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from handoff.models import Handoff, Outcome
-from leads.models import Activity, ActivityKind, Lead
+from leads.activities import NewActivity, store_activities
+from leads.models import ActivityKind, Lead
 from notifications.models import Notification
 from notifications.services import mark_read
 from pages.demo.handoff import SalesFloor
@@ -153,7 +154,7 @@ class History:
                 if luck.random() >= INTERESTED_AGAIN:
                     break
                 moment += timedelta(days=luck.uniform(14, 35))
-        Activity.objects.bulk_create(activities)
+        store_activities(activities, source=DEMO_SOURCE, now=self.now)
 
     def plan_today(self) -> None:
         """Today's queue: leads of the team that showed no intent in the past qualify the
@@ -179,27 +180,26 @@ class History:
         qualifying stays a lead, and the one after it tries."""
         while candidates:
             lead = candidates.pop(0)
-            Activity.objects.bulk_create(_intent(lead, intent, at, "today"))
+            store_activities(_intent(lead, intent, at, "today"), source=DEMO_SOURCE, now=self.now)
             if rescore_leads([lead.pk], now=at).moved_to_mql:
                 return
 
 
 def _intent(
     lead: Lead, intent, moment: datetime, occasion: str, luck: random.Random | None = None
-) -> list[Activity]:
+) -> list[NewActivity]:
     """The activities of an intent, the last at `moment` and the others before it (hours to
     days before, or minutes without `luck`), never before the lead arrived."""
     activities = []
     for number, (kind, properties) in enumerate(reversed(intent)):
         activities.append(
-            Activity(
-                lead=lead,
-                kind=kind,
-                occurred_at=max(lead.created_at, moment),
-                channel_id=lead.channel_id,
-                properties=properties,
-                source=DEMO_SOURCE,
-                external_id=f"demo-{occasion}-{lead.email}-{number}",
+            NewActivity(
+                lead.pk,
+                kind,
+                max(lead.created_at, moment),
+                lead.channel_id,
+                properties,
+                f"demo-{occasion}-{lead.email}-{number}",
             )
         )
         moment -= timedelta(hours=luck.uniform(1, 72)) if luck else timedelta(minutes=10)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from handoff.models import Handoff, Outcome, ReturnReason
 from handoff.reasons import seed_default_reasons
+from leads.activities import NewActivity, store_activities
 from leads.models import Activity, Channel, Lead
 from pages.demo import leads as demo
 from pages.demo.history import WEEKS, seed_history
@@ -161,19 +162,19 @@ class Command(BaseCommand):
 
     def seed_activities(self, leads, now):
         rows = demo.demo_activities([(lead.email, lead.created_at) for lead in leads.values()], now)
-        Activity.objects.bulk_create(
+        # Each under its key, so a second run stores none again.
+        store_activities(
             [
-                Activity(
-                    lead=leads[row["email"]],
-                    kind=row["kind"],
-                    occurred_at=row["occurred_at"],
-                    channel=leads[row["email"]].channel,
-                    properties=row["properties"],
-                    source=demo.DEMO_SOURCE,
-                    external_id=row["external_id"],
+                NewActivity(
+                    leads[row["email"]].pk,
+                    row["kind"],
+                    row["occurred_at"],
+                    leads[row["email"]].channel_id,
+                    row["properties"],
+                    row["external_id"],
                 )
                 for row in rows
             ],
-            ignore_conflicts=True,
-            batch_size=1000,
+            source=demo.DEMO_SOURCE,
+            now=now,
         )
