@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("leads", "0010_consent_suppression_and_erasure"),
+        ("leads", "0011_activity_keys"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
