@@ -31,7 +31,14 @@ from django.utils.translation import gettext_lazy
 
 from accounts.capabilities import may, require
 from audit.models import Action, Source
-from audit.services import Entry, label_of, record_changes, record_many
+from audit.services import (
+    ChangeSet,
+    Entry,
+    created_rows_sql,
+    label_of,
+    record_changes,
+    record_in,
+)
 from core.errors import ConflictError, PermissionDenied
 from leads import hooks, suppression
 from leads.countries import country_code
@@ -354,7 +361,12 @@ ROW_FIELDS = (*UPSERT_FIELDS, "search_text")
 
 def _row_values(lead: Mapping, fields: Iterable[str]) -> list:
     """The lead's values for these columns, in the form both databases take from parameters."""
-    return [json.dumps(lead[field]) if field in DICT_FIELDS else lead[field] for field in fields]
+    return [_json(lead[field]) if field in DICT_FIELDS else lead[field] for field in fields]
+
+
+def _json(value: dict) -> str:
+    # Most leads have no social handles or attributes: no encoder for those.
+    return json.dumps(value) if value else "{}"
 
 
 def _shared_columns(now: datetime) -> dict:
@@ -394,8 +406,10 @@ def _unnest(fields: list) -> tuple[str, list[str]]:
     return f"unnest({arrays}) AS item({names})", reads
 
 
-def _insert_leads(leads: list[dict]) -> dict[str, int]:
-    """Insert new leads (values by field name); their ids by email."""
+def _insert_leads(leads: list[dict], change_set: ChangeSet) -> dict[str, int]:
+    """Insert new leads (values by field name) with their "created" audit rows; their ids by
+    email. On PostgreSQL the audit rows are written by the same statement, from the ids it
+    returns."""
     if not leads:
         return {}
     shared = _shared_columns(timezone.now())
@@ -403,16 +417,27 @@ def _insert_leads(leads: list[dict]) -> dict[str, int]:
     rows = [_row_values({**lead, "search_text": _search_text(lead)}, ROW_FIELDS) for lead in leads]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in [*fields, *shared])
     table = connection.ops.quote_name(Lead._meta.db_table)
+    email = connection.ops.quote_name(Lead._meta.get_field("email").column)
     if connection.vendor == "postgresql":
         source, reads = _unnest(fields)
-        email = connection.ops.quote_name(Lead._meta.get_field("email").column)
         reads += [f"%b::{field.db_type(connection)}" for field in shared]
+        audit, audit_params = created_rows_sql(change_set, Lead, "created")
         sql = (
-            f"INSERT INTO {table} ({columns}) SELECT {', '.join(reads)} "
-            f"FROM {source} ON CONFLICT (lower({email})) DO NOTHING RETURNING email, id"  # nosec B608
+            f"WITH inserted AS (INSERT INTO {table} ({columns}) SELECT {', '.join(reads)} "
+            f"FROM {source} ON CONFLICT (lower({email})) DO NOTHING RETURNING {email}, id), "
+            "created AS (SELECT inserted.id AS object_id, label.object_label FROM inserted JOIN "
+            f"unnest(%b::text[], %b::text[]) AS label({email}, object_label) USING ({email})), "
+            f"audit AS ({audit}) SELECT {email}, id FROM inserted"  # nosec B608
         )
+        params = [
+            *shared.values(),
+            *map(list, zip(*rows, strict=True)),
+            [lead["email"] for lead in leads],
+            [_lead_label(lead) for lead in leads],
+            *audit_params,
+        ]
         with postgresql_cursor() as cursor:
-            cursor.execute(sql, [*shared.values(), *map(list, zip(*rows, strict=True))])
+            cursor.execute(sql, params)
             return dict(cursor.fetchall())
     placeholders = ", ".join(["%s"] * (len(fields) + len(shared)))
     with connection.cursor() as cursor:
@@ -421,11 +446,13 @@ def _insert_leads(leads: list[dict]) -> dict[str, int]:
             [[*row, *shared.values()] for row in rows],
         )
     # The transaction holds SQLite's write lock, so these are the rows just inserted.
-    return {
+    created = {
         email: lead_id
         for query in _by_email(lead["email"] for lead in leads)
         for email, lead_id in query.values_list("email", "id")
     }
+    record_in(change_set, [_created_entry(created[lead["email"]], lead) for lead in leads])
+    return created
 
 
 def _update_leads(leads: list[dict], names: Iterable[str], now: datetime) -> None:
@@ -461,26 +488,30 @@ def _update_leads(leads: list[dict], names: Iterable[str], now: datetime) -> Non
 
 
 def _write_merged_rows(
-    merged: dict[str, dict], now: datetime, *, fill_only: bool = False
+    merged: dict[str, dict], now: datetime, change_set: ChangeSet, *, fill_only: bool = False
 ) -> tuple[dict[str, tuple[int, bool]], list[Entry]]:
     """Insert the new emails and update the known ones: a fixed number of queries per field set.
 
-    (lead id, created) by email, and the audit entries of what was written. On PostgreSQL every
+    (lead id, created) by email, and the audit entries of the changes to known leads (the new
+    leads' "created" rows are written with them, in `change_set`). On PostgreSQL every
     email is offered to the insert, in one order for every writer, and the unique index skips
     the known ones (also those a concurrent writer has just inserted), which are then read and
     merged. SQLite's writers are serialized (IMMEDIATE transactions), so there the known emails
     are read first.
     """
     if connection.vendor == "postgresql":
-        created = _insert_leads([{**NEW_LEAD, **merged[email]} for email in sorted(merged)])
+        created = _insert_leads(
+            [{**NEW_LEAD, **merged[email]} for email in sorted(merged)], change_set
+        )
         stored = _stored_values(merged.keys() - created.keys())
     else:
         stored = _stored_values(merged)
         created = _insert_leads(
-            [{**NEW_LEAD, **values} for email, values in merged.items() if email not in stored]
+            [{**NEW_LEAD, **values} for email, values in merged.items() if email not in stored],
+            change_set,
         )
     updates: dict[frozenset[str], list[dict]] = {}
-    audit = [_created_entry(lead_id, merged[email]) for email, lead_id in created.items()]
+    audit = []
     for email, lead in stored.items():
         changes = _changes(lead, merged[email], upsert=True, fill_only=fill_only)
         if changes:
@@ -531,9 +562,10 @@ def store_leads(
     Rows whose address is suppressed (leads.suppression) are reported and not written.
     A lead a concurrent writer inserts first is updated, as if it had been there all along.
     With `fill_only`, a known lead keeps every field it has; only its empty ones are written.
-    The audit trail gets, in the same transaction and one more INSERT, a "created" row per new
-    lead and a row per field changed on a known one, from `source` (audit.models.Source) and
-    `actor` (None: nobody signed in, e.g. a web form).
+    The audit trail gets, in the same transaction, a "created" row per new lead (on PostgreSQL
+    from the statement that inserts them) and a row per field changed on a known one (one more
+    INSERT), from `source` (audit.models.Source) and `actor` (None: nobody signed in, e.g. a web
+    form).
     """
     now = now or timezone.now()
     channels = channels_named_in(row for row in rows if isinstance(row, Mapping))
@@ -556,8 +588,9 @@ def store_leads(
         del merged[email]
 
     with transaction.atomic():
-        written, audit = _write_merged_rows(merged, now, fill_only=fill_only)
-        record_many(_channels_by_slug(audit, channels), actor=actor, source=source, at=now)
+        change_set = ChangeSet.start(actor=actor, source=source, at=now)
+        written, audit = _write_merged_rows(merged, now, change_set, fill_only=fill_only)
+        record_in(change_set, _channels_by_slug(audit, channels))
 
     outcomes = []
     first_row_of = {}
