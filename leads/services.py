@@ -7,9 +7,10 @@ field's name, and nothing is written for a row that has any.
 
 Many leads at once (an import batch, an API list) are written set-based rather than through the
 ORM's per-object preparation, which dominated an import: on PostgreSQL one INSERT ... SELECT FROM
-unnest(...) for the new leads and one UPDATE ... FROM unnest(...) per set of changed fields, on
-SQLite one executemany of each. The values Lead.save() would derive (the normalized email, the
-search text, the timestamps, the defaults) are computed here the same way.
+unnest(...) for the new leads (which also writes their "created" audit rows) and one UPDATE ...
+FROM unnest(...) per set of changed fields, on SQLite one executemany of each. The values
+Lead.save() would derive (the normalized email, the search text, the timestamps, the defaults)
+are computed here the same way.
 """
 
 import dataclasses
@@ -417,28 +418,9 @@ def _insert_leads(leads: list[dict], change_set: ChangeSet) -> dict[str, int]:
     rows = [_row_values({**lead, "search_text": _search_text(lead)}, ROW_FIELDS) for lead in leads]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in [*fields, *shared])
     table = connection.ops.quote_name(Lead._meta.db_table)
-    email = connection.ops.quote_name(Lead._meta.get_field("email").column)
     if connection.vendor == "postgresql":
-        source, reads = _unnest(fields)
-        reads += [f"%b::{field.db_type(connection)}" for field in shared]
-        audit, audit_params = created_rows_sql(change_set, Lead, "created")
-        sql = (
-            f"WITH inserted AS (INSERT INTO {table} ({columns}) SELECT {', '.join(reads)} "
-            f"FROM {source} ON CONFLICT (lower({email})) DO NOTHING RETURNING {email}, id), "
-            "created AS (SELECT inserted.id AS object_id, label.object_label FROM inserted JOIN "
-            f"unnest(%b::text[], %b::text[]) AS label({email}, object_label) USING ({email})), "
-            f"audit AS ({audit}) SELECT {email}, id FROM inserted"  # nosec B608
-        )
-        params = [
-            *shared.values(),
-            *map(list, zip(*rows, strict=True)),
-            [lead["email"] for lead in leads],
-            [_lead_label(lead) for lead in leads],
-            *audit_params,
-        ]
-        with postgresql_cursor() as cursor:
-            cursor.execute(sql, params)
-            return dict(cursor.fetchall())
+        labels = [_lead_label(lead) for lead in leads]
+        return _insert_postgresql(fields, shared, zip(rows, labels, strict=True), change_set)
     placeholders = ", ".join(["%s"] * (len(fields) + len(shared)))
     with connection.cursor() as cursor:
         cursor.executemany(
@@ -453,6 +435,54 @@ def _insert_leads(leads: list[dict], change_set: ChangeSet) -> dict[str, int]:
     }
     record_in(change_set, [_created_entry(created[lead["email"]], lead) for lead in leads])
     return created
+
+
+# Where a batch's new leads are copied before the INSERT that upserts them: a temporary table,
+# the session's own, emptied when its transaction commits.
+NEW_LEADS = "accord_new_leads"
+
+
+def _copied_type(field) -> str:
+    # JSON travels as text and is read as jsonb by the INSERT.
+    return "text" if field.name in DICT_FIELDS else field.db_type(connection)
+
+
+def _insert_postgresql(fields: list, shared: dict, rows: Iterable, change_set: ChangeSet):
+    """PostgreSQL: COPY the rows (their values, then the audit label) into the session's
+    temporary table, then one INSERT ... SELECT ... ON CONFLICT DO NOTHING that also writes the
+    "created" audit rows of the leads it inserted; their ids by email. COPY sends the rows in
+    psycopg's C formatting, where arrays of parameters were dumped value by value in Python."""
+    quote = connection.ops.quote_name
+    table, email = quote(Lead._meta.db_table), quote(Lead._meta.get_field("email").column)
+    declared = ", ".join(f"{quote(field.column)} {_copied_type(field)}" for field in fields)
+    names = ", ".join(quote(field.column) for field in fields)
+    reads = [
+        f"{quote(field.column)}::jsonb" if field.name in DICT_FIELDS else quote(field.column)
+        for field in fields
+    ]
+    reads += [f"%b::{field.db_type(connection)}" for field in shared]
+    columns = ", ".join(quote(field.column) for field in [*fields, *shared])
+    audit, audit_params = created_rows_sql(change_set, Lead, "created")
+    insert = (
+        f"WITH inserted AS (INSERT INTO {table} ({columns}) SELECT {', '.join(reads)} "
+        f"FROM {NEW_LEADS} ORDER BY {email} ON CONFLICT (lower({email})) DO NOTHING "
+        f"RETURNING {email}, id), "
+        f"created AS (SELECT inserted.id AS object_id, item.audit_label AS object_label "
+        f"FROM inserted JOIN {NEW_LEADS} AS item USING ({email})), "
+        f"audit AS ({audit}) SELECT {email}, id FROM inserted"  # nosec B608
+    )
+    with postgresql_cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {NEW_LEADS} ({declared}, audit_label text) "
+            "ON COMMIT DELETE ROWS"
+        )
+        # An earlier batch in the same transaction left its rows.
+        cursor.execute(f"DELETE FROM {NEW_LEADS}")  # nosec B608
+        with cursor.copy(f"COPY {NEW_LEADS} ({names}, audit_label) FROM STDIN") as copy:
+            for values, label in rows:
+                copy.write_row((*values, label))
+        cursor.execute(insert, list(shared.values()) + audit_params)
+        return dict(cursor.fetchall())
 
 
 def _update_leads(leads: list[dict], names: Iterable[str], now: datetime) -> None:
