@@ -4,7 +4,8 @@ transaction, so a change and its rows land together or not at all.
 One row per changed field (`record_changes`), one row for an event without fields (`record`),
 and many objects' rows in one INSERT (`record_many`, for set-based lead writes). Values are stored
 as JSON: a related row by its name (so the trail stays readable after it is renamed or deleted),
-dates, times and decimals as text.
+dates, times and decimals as text. A set-based writer that creates many objects at once folds
+their "created" rows into its own INSERT on PostgreSQL (`created_rows_sql`).
 """
 
 import uuid
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from audit.models import Action, AuditEntry, Source
@@ -102,6 +103,32 @@ def _source(actor, source: str | None) -> str:
     return Source.BROWSER if actor is not None else Source.SYSTEM
 
 
+@dataclass(frozen=True, slots=True)
+class ChangeSet:
+    """Who acted, by which door and when: what every row one action writes shares, with the
+    change set's id."""
+
+    at: datetime
+    actor: Any
+    source: str
+    id: uuid.UUID
+
+    @classmethod
+    def start(cls, *, actor=None, source: str | None = None, at=None) -> "ChangeSet":
+        """`actor` None is Accord itself (a task, a web form); `source` defaults to the browser
+        when someone acted, else the system."""
+        return cls(at or timezone.now(), actor, _source(actor, source), uuid.uuid4())
+
+    def columns(self) -> dict:
+        return {
+            "at": self.at,
+            "actor": self.actor,
+            "actor_label": str(self.actor)[:300] if self.actor is not None else "",
+            "source": self.source,
+            "change_set": self.id,
+        }
+
+
 def _rows(entry: Entry, common: dict) -> Iterable[AuditEntry]:
     shared = {
         "object_type": entry.object_type,
@@ -124,18 +151,62 @@ def record_many(
     """Write the rows of every entry with one INSERT (a batch of them on SQLite), as one change
     set; the caller's transaction holds them. `actor` None is Accord itself (a task, a web form);
     `source` defaults to the browser when someone acted, else the system."""
-    change_set = uuid.uuid4()
-    common = {
-        "at": at or timezone.now(),
-        "actor": actor,
-        "actor_label": str(actor)[:300] if actor is not None else "",
-        "source": _source(actor, source),
-        "change_set": change_set,
-    }
+    change_set = ChangeSet.start(actor=actor, source=source, at=at)
+    record_in(change_set, entries)
+    return change_set.id
+
+
+def record_in(change_set: ChangeSet, entries: Iterable[Entry]) -> None:
+    """Write the rows of every entry as part of `change_set` (one INSERT, a batch of them on
+    SQLite)."""
+    common = change_set.columns()
     rows = [row for entry in entries for row in _rows(entry, common)]
     if rows:
         AuditEntry.objects.bulk_create(rows, batch_size=2000)
-    return change_set
+
+
+# The columns of a "created" row that `created_rows_sql` fills, and how each is read.
+_CREATED_COLUMNS = {
+    "at": "timestamptz",
+    "actor_id": "bigint",
+    "actor_label": "text",
+    "source": "text",
+    "object_type": "text",
+    "action": "text",
+    "field": "text",
+    "change_set": "uuid",
+    "redacted": "boolean",
+}
+
+
+def created_rows_sql(
+    change_set: ChangeSet, model: type[models.Model], created: str
+) -> tuple[str, list]:
+    """PostgreSQL: an INSERT of the "created" row of each object `created` names (a query, or a
+    common table expression, with columns `object_id` and `object_label`), for a set-based
+    writer to run in the same statement that inserts the objects. The rows are those
+    `record_in(change_set, [Entry(label, id, label, Action.CREATED)])` writes
+    (tests/audit/test_created_rows.py); its parameters are bound on the server (`%b`)."""
+    common = change_set.columns()
+    values = {
+        "at": common["at"],
+        "actor_id": common["actor"].pk if common["actor"] is not None else None,
+        "actor_label": common["actor_label"],
+        "source": common["source"],
+        "object_type": label_of(model),
+        "action": Action.CREATED.value,
+        "field": "",
+        "change_set": common["change_set"],
+        "redacted": False,
+    }
+    quote = connection.ops.quote_name
+    columns = [*_CREATED_COLUMNS, "object_id", "object_label"]
+    reads = [f"%b::{kind}" for kind in _CREATED_COLUMNS.values()]
+    sql = (
+        f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({', '.join(map(quote, columns))}) "
+        f"SELECT {', '.join(reads)}, object_id, left(object_label, 300) FROM {created}"  # nosec B608
+    )
+    return sql, list(values.values())
 
 
 def record(instance: models.Model, action: str, *, actor=None, source=None, after=None, at=None):

@@ -110,6 +110,12 @@ class ImportJob(models.Model):
         return self.original_name
 
     @property
+    def retention_ended(self) -> bool:
+        """The file and the rows the import kept (its rejected rows) were deleted at the end of
+        the retention period (intake.imports.retention); the counts stay."""
+        return not self.file
+
+    @property
     def percent_done(self) -> int:
         if self.status == ImportStatus.DONE:
             return 100

@@ -7,9 +7,10 @@ field's name, and nothing is written for a row that has any.
 
 Many leads at once (an import batch, an API list) are written set-based rather than through the
 ORM's per-object preparation, which dominated an import: on PostgreSQL one INSERT ... SELECT FROM
-unnest(...) for the new leads and one UPDATE ... FROM unnest(...) per set of changed fields, on
-SQLite one executemany of each. The values Lead.save() would derive (the normalized email, the
-search text, the timestamps, the defaults) are computed here the same way.
+unnest(...) for the new leads (which also writes their "created" audit rows) and one UPDATE ...
+FROM unnest(...) per set of changed fields, on SQLite one executemany of each. The values
+Lead.save() would derive (the normalized email, the search text, the timestamps, the defaults)
+are computed here the same way.
 """
 
 import dataclasses
@@ -31,7 +32,14 @@ from django.utils.translation import gettext_lazy
 
 from accounts.capabilities import may, require
 from audit.models import Action, Source
-from audit.services import Entry, label_of, record_changes, record_many
+from audit.services import (
+    ChangeSet,
+    Entry,
+    created_rows_sql,
+    label_of,
+    record_changes,
+    record_in,
+)
 from core.errors import ConflictError, PermissionDenied
 from leads import hooks, suppression
 from leads.countries import country_code
@@ -354,7 +362,12 @@ ROW_FIELDS = (*UPSERT_FIELDS, "search_text")
 
 def _row_values(lead: Mapping, fields: Iterable[str]) -> list:
     """The lead's values for these columns, in the form both databases take from parameters."""
-    return [json.dumps(lead[field]) if field in DICT_FIELDS else lead[field] for field in fields]
+    return [_json(lead[field]) if field in DICT_FIELDS else lead[field] for field in fields]
+
+
+def _json(value: dict) -> str:
+    # Most leads have no social handles or attributes: no encoder for those.
+    return json.dumps(value) if value else "{}"
 
 
 def _shared_columns(now: datetime) -> dict:
@@ -394,8 +407,10 @@ def _unnest(fields: list) -> tuple[str, list[str]]:
     return f"unnest({arrays}) AS item({names})", reads
 
 
-def _insert_leads(leads: list[dict]) -> dict[str, int]:
-    """Insert new leads (values by field name); their ids by email."""
+def _insert_leads(leads: list[dict], change_set: ChangeSet) -> dict[str, int]:
+    """Insert new leads (values by field name) with their "created" audit rows; their ids by
+    email. On PostgreSQL the audit rows are written by the same statement, from the ids it
+    returns."""
     if not leads:
         return {}
     shared = _shared_columns(timezone.now())
@@ -404,16 +419,8 @@ def _insert_leads(leads: list[dict]) -> dict[str, int]:
     columns = ", ".join(connection.ops.quote_name(f.column) for f in [*fields, *shared])
     table = connection.ops.quote_name(Lead._meta.db_table)
     if connection.vendor == "postgresql":
-        source, reads = _unnest(fields)
-        email = connection.ops.quote_name(Lead._meta.get_field("email").column)
-        reads += [f"%b::{field.db_type(connection)}" for field in shared]
-        sql = (
-            f"INSERT INTO {table} ({columns}) SELECT {', '.join(reads)} "
-            f"FROM {source} ON CONFLICT (lower({email})) DO NOTHING RETURNING email, id"  # nosec B608
-        )
-        with postgresql_cursor() as cursor:
-            cursor.execute(sql, [*shared.values(), *map(list, zip(*rows, strict=True))])
-            return dict(cursor.fetchall())
+        labels = [_lead_label(lead) for lead in leads]
+        return _insert_postgresql(fields, shared, zip(rows, labels, strict=True), change_set)
     placeholders = ", ".join(["%s"] * (len(fields) + len(shared)))
     with connection.cursor() as cursor:
         cursor.executemany(
@@ -421,11 +428,61 @@ def _insert_leads(leads: list[dict]) -> dict[str, int]:
             [[*row, *shared.values()] for row in rows],
         )
     # The transaction holds SQLite's write lock, so these are the rows just inserted.
-    return {
+    created = {
         email: lead_id
         for query in _by_email(lead["email"] for lead in leads)
         for email, lead_id in query.values_list("email", "id")
     }
+    record_in(change_set, [_created_entry(created[lead["email"]], lead) for lead in leads])
+    return created
+
+
+# Where a batch's new leads are copied before the INSERT that upserts them: a temporary table,
+# the session's own, emptied when its transaction commits.
+NEW_LEADS = "accord_new_leads"
+
+
+def _copied_type(field) -> str:
+    # JSON travels as text and is read as jsonb by the INSERT.
+    return "text" if field.name in DICT_FIELDS else field.db_type(connection)
+
+
+def _insert_postgresql(fields: list, shared: dict, rows: Iterable, change_set: ChangeSet):
+    """PostgreSQL: COPY the rows (their values, then the audit label) into the session's
+    temporary table, then one INSERT ... SELECT ... ON CONFLICT DO NOTHING that also writes the
+    "created" audit rows of the leads it inserted; their ids by email. COPY sends the rows in
+    psycopg's C formatting, where arrays of parameters were dumped value by value in Python."""
+    quote = connection.ops.quote_name
+    table, email = quote(Lead._meta.db_table), quote(Lead._meta.get_field("email").column)
+    declared = ", ".join(f"{quote(field.column)} {_copied_type(field)}" for field in fields)
+    names = ", ".join(quote(field.column) for field in fields)
+    reads = [
+        f"{quote(field.column)}::jsonb" if field.name in DICT_FIELDS else quote(field.column)
+        for field in fields
+    ]
+    reads += [f"%b::{field.db_type(connection)}" for field in shared]
+    columns = ", ".join(quote(field.column) for field in [*fields, *shared])
+    audit, audit_params = created_rows_sql(change_set, Lead, "created")
+    insert = (
+        f"WITH inserted AS (INSERT INTO {table} ({columns}) SELECT {', '.join(reads)} "
+        f"FROM {NEW_LEADS} ORDER BY {email} ON CONFLICT (lower({email})) DO NOTHING "
+        f"RETURNING {email}, id), "
+        f"created AS (SELECT inserted.id AS object_id, item.audit_label AS object_label "
+        f"FROM inserted JOIN {NEW_LEADS} AS item USING ({email})), "
+        f"audit AS ({audit}) SELECT {email}, id FROM inserted"  # nosec B608
+    )
+    with postgresql_cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {NEW_LEADS} ({declared}, audit_label text) "
+            "ON COMMIT DELETE ROWS"
+        )
+        # An earlier batch in the same transaction left its rows.
+        cursor.execute(f"DELETE FROM {NEW_LEADS}")  # nosec B608
+        with cursor.copy(f"COPY {NEW_LEADS} ({names}, audit_label) FROM STDIN") as copy:
+            for values, label in rows:
+                copy.write_row((*values, label))
+        cursor.execute(insert, list(shared.values()) + audit_params)
+        return dict(cursor.fetchall())
 
 
 def _update_leads(leads: list[dict], names: Iterable[str], now: datetime) -> None:
@@ -461,26 +518,30 @@ def _update_leads(leads: list[dict], names: Iterable[str], now: datetime) -> Non
 
 
 def _write_merged_rows(
-    merged: dict[str, dict], now: datetime, *, fill_only: bool = False
+    merged: dict[str, dict], now: datetime, change_set: ChangeSet, *, fill_only: bool = False
 ) -> tuple[dict[str, tuple[int, bool]], list[Entry]]:
     """Insert the new emails and update the known ones: a fixed number of queries per field set.
 
-    (lead id, created) by email, and the audit entries of what was written. On PostgreSQL every
+    (lead id, created) by email, and the audit entries of the changes to known leads (the new
+    leads' "created" rows are written with them, in `change_set`). On PostgreSQL every
     email is offered to the insert, in one order for every writer, and the unique index skips
     the known ones (also those a concurrent writer has just inserted), which are then read and
     merged. SQLite's writers are serialized (IMMEDIATE transactions), so there the known emails
     are read first.
     """
     if connection.vendor == "postgresql":
-        created = _insert_leads([{**NEW_LEAD, **merged[email]} for email in sorted(merged)])
+        created = _insert_leads(
+            [{**NEW_LEAD, **merged[email]} for email in sorted(merged)], change_set
+        )
         stored = _stored_values(merged.keys() - created.keys())
     else:
         stored = _stored_values(merged)
         created = _insert_leads(
-            [{**NEW_LEAD, **values} for email, values in merged.items() if email not in stored]
+            [{**NEW_LEAD, **values} for email, values in merged.items() if email not in stored],
+            change_set,
         )
     updates: dict[frozenset[str], list[dict]] = {}
-    audit = [_created_entry(lead_id, merged[email]) for email, lead_id in created.items()]
+    audit = []
     for email, lead in stored.items():
         changes = _changes(lead, merged[email], upsert=True, fill_only=fill_only)
         if changes:
@@ -531,9 +592,10 @@ def store_leads(
     Rows whose address is suppressed (leads.suppression) are reported and not written.
     A lead a concurrent writer inserts first is updated, as if it had been there all along.
     With `fill_only`, a known lead keeps every field it has; only its empty ones are written.
-    The audit trail gets, in the same transaction and one more INSERT, a "created" row per new
-    lead and a row per field changed on a known one, from `source` (audit.models.Source) and
-    `actor` (None: nobody signed in, e.g. a web form).
+    The audit trail gets, in the same transaction, a "created" row per new lead (on PostgreSQL
+    from the statement that inserts them) and a row per field changed on a known one (one more
+    INSERT), from `source` (audit.models.Source) and `actor` (None: nobody signed in, e.g. a web
+    form).
     """
     now = now or timezone.now()
     channels = channels_named_in(row for row in rows if isinstance(row, Mapping))
@@ -556,8 +618,9 @@ def store_leads(
         del merged[email]
 
     with transaction.atomic():
-        written, audit = _write_merged_rows(merged, now, fill_only=fill_only)
-        record_many(_channels_by_slug(audit, channels), actor=actor, source=source, at=now)
+        change_set = ChangeSet.start(actor=actor, source=source, at=now)
+        written, audit = _write_merged_rows(merged, now, change_set, fill_only=fill_only)
+        record_in(change_set, _channels_by_slug(audit, channels))
 
     outcomes = []
     first_row_of = {}

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from intake.models import ImportJob, ImportRejection, ImportStatus
 
@@ -29,3 +30,13 @@ def delete_expired_import_files(*, now=None) -> int:
         ImportRejection.objects.filter(job=job).delete()
         ImportJob.objects.filter(pk=job.pk).update(file="")
     return len(expired)
+
+
+def rows_deleted_notice() -> str:
+    """What an import's page, and its rejected-rows link, say once the period deleted them."""
+    days = settings.IMPORT_FILE_RETENTION_DAYS
+    return ngettext(
+        "The rejected rows were deleted with the file %(days)d day after the upload.",
+        "The rejected rows were deleted with the file %(days)d days after the upload.",
+        days,
+    ) % {"days": days}

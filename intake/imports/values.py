@@ -117,22 +117,23 @@ def read_size(text: str) -> tuple[int, int | None] | None:
         return None
     size = numbers[0]
     words = _NUMBER.sub(" ", text)
-    for phrase, strict in sorted(_FROM.items(), key=lambda item: -len(item[0])):
-        if _says(words, phrase):
+    for says, strict in _FROM_PHRASES:
+        if says(words):
             return size + strict, OPEN_COMPANY_SIZE
-    for phrase, strict in sorted(_UP_TO.items(), key=lambda item: -len(item[0])):
-        if _says(words, phrase):
+    for says, strict in _UP_TO_PHRASES:
+        if says(words):
             high = size - strict
             return (1, None if high == 1 else high) if high >= 1 else None
     return size, None
 
 
-def _says(words: str, phrase: str) -> bool:
-    """Whether the words hold the phrase: as a word of its own in scripts that space their words
-    ("до" is not the end of "мордо"), anywhere in those that do not (以上, ขึ้นไป) and for signs."""
+def _finder(phrase: str):
+    """Whether some words hold the phrase: as a word of its own in scripts that space their
+    words ("до" is not the end of "мордо"), anywhere in those that do not (以上, ขึ้นไป) and for
+    signs."""
     if _spaced(phrase):
-        return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", words) is not None
-    return phrase in words
+        return re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)").search
+    return re.compile(re.escape(phrase)).search
 
 
 def _spaced(phrase: str) -> bool:
@@ -141,3 +142,14 @@ def _spaced(phrase: str) -> bool:
         char.isalpha() and unicodedata.name(char, "").startswith(("LATIN", "CYRILLIC", "ARABIC"))
         for char in letters
     )
+
+
+def _phrases(table: dict[str, int]) -> list:
+    """(finder, strictness) of each phrase, the longest first ("or more" before "more"): built
+    once, since every size cell of an import is read against all of them."""
+    ordered = sorted(table.items(), key=lambda item: -len(item[0]))
+    return [(_finder(phrase), strict) for phrase, strict in ordered]
+
+
+_FROM_PHRASES = _phrases(_FROM)
+_UP_TO_PHRASES = _phrases(_UP_TO)

@@ -2,7 +2,7 @@
 
 from itertools import islice
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.capabilities import capability_required
 from core.forms import refusals_on
-from intake.imports import services
+from intake.imports import retention, services
 from intake.imports.export import rejected_rows_csv
 from intake.imports.forms import MappingForm, UploadForm
 from intake.models import ImportJob, ImportStatus
@@ -71,14 +71,19 @@ def import_map(request, pk):
 @capability_required("intake.import")
 def import_detail(request, pk):
     job = get_object_or_404(ImportJob.objects.select_related("source", "channel"), pk=pk)
-    context = {"job": job, "rejections": job.rejections.all()[:SHOWN_REJECTIONS]}
+    context = {
+        "job": job,
+        "rejections": job.rejections.all()[:SHOWN_REJECTIONS],
+        "rows_deleted": retention.rows_deleted_notice(),
+    }
     return render(request, "intake/imports/detail.html", context)
 
 
 @capability_required("intake.import")
 def import_progress(request, pk):
     job = get_object_or_404(ImportJob, pk=pk)
-    return render(request, "intake/imports/_progress.html", {"job": job})
+    context = {"job": job, "rows_deleted": retention.rows_deleted_notice()}
+    return render(request, "intake/imports/_progress.html", context)
 
 
 @require_POST
@@ -95,6 +100,10 @@ def import_start(request, pk):
 @capability_required("intake.import")
 def import_rejections(request, pk):
     job = get_object_or_404(ImportJob, pk=pk)
+    if job.retention_ended:
+        # Gone, not an empty file: a link kept elsewhere (a bookmark, an e-mail) learns why.
+        notice = retention.rows_deleted_notice()
+        return HttpResponse(notice, status=410, content_type="text/plain; charset=utf-8")
     response = StreamingHttpResponse(rejected_rows_csv(job), content_type="text/csv; charset=utf-8")
     filename = _("rejected-rows-%(id)s.csv") % {"id": job.pk}
     response["Content-Disposition"] = content_disposition_header(True, filename)

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from accounts.roles import Role
 from core.errors import ConflictError
@@ -49,6 +50,31 @@ def test_files_and_kept_rows_go_after_the_retention_period_and_the_job_stays(set
     assert not os.path.exists(path)
     with pytest.raises(ConflictError):
         services.dry_run(job=job, mapping=job.mapping, channel=None)
+
+
+@pytest.mark.parametrize("page", ["intake:import-detail", "intake:import-progress"])
+def test_once_the_rows_are_deleted_the_page_says_so_instead_of_linking_to_them(
+    client_as, settings, page
+):
+    settings.IMPORT_FILE_RETENTION_DAYS = 7
+    job = checked_upload()
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.DONE, rejected_count=1)
+    client = client_as(Role.MARKETER)
+    download = reverse("intake:import-rejections", args=[job.pk])
+    assert download in client.get(reverse(page, args=[job.pk])).content.decode()
+
+    with time_machine.travel(UPLOADED + timedelta(days=8), tick=False):
+        delete_expired_import_files()
+
+    html = client.get(reverse(page, args=[job.pk])).content.decode()
+    assert download not in html
+    assert "The rejected rows were deleted with the file 7 days after the upload." in html
+    gone = client.get(download)
+    assert gone.status_code == 410
+    assert (
+        gone.content.decode()
+        == "The rejected rows were deleted with the file 7 days after the upload."
+    )
 
 
 def test_the_period_is_a_setting(settings):
