@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class WorkerHeartbeat(models.Model):
@@ -7,7 +8,9 @@ class WorkerHeartbeat(models.Model):
     queue's, each run by its own cluster); /healthz reads each one's age."""
 
     # The django-q2 cluster name: Q_CLUSTER["name"] for the main queue, SLA_QUEUE for the SLA's.
-    queue = models.CharField(_("queue"), max_length=100, unique=True)
+    queue = models.CharField(
+        pgettext_lazy("background task queue", "queue"), max_length=100, unique=True
+    )
     beat_at = models.DateTimeField(_("last heartbeat"))
 
     class Meta:

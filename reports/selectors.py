@@ -358,21 +358,15 @@ def _groups(counts: list[ReturnCount], *, key, label) -> list[ReturnGroup]:
 
 @report_reads
 def returns_report(*, filters: ReportFilters) -> ReturnsReport:
-    """Three queries: the counts, then the reasons' and the channels' names."""
+    """Three queries: the counts, then the reasons' and the channels' names, all of them (a few
+    dozen rows each), so that an empty report costs what a full one does."""
     counts = cohort_return_counts(filters)
     per_reason: Counter = Counter()
     for count in counts:
         per_reason[count.reason_id] += count.handoffs
-    reasons = {
-        reason.pk: reason
-        for reason in ReturnReason.objects.filter(pk__in=per_reason).only("label", "labels", "kind")
-    }
+    reasons = {reason.pk: reason for reason in ReturnReason.objects.only("label", "labels", "kind")}
     labels = {pk: localized(reason.label, reason.labels) for pk, reason in reasons.items()}
-    channels = dict(
-        Channel.objects.filter(pk__in={count.channel_id for count in counts}).values_list(
-            "pk", "name"
-        )
-    )
+    channels = dict(Channel.objects.values_list("pk", "name"))
     returns = sum(per_reason.values())
     disqualified = sum(
         handoffs

@@ -93,8 +93,9 @@ def test_the_marketers_home_shows_the_weeks_mqls_returns_and_drafts(
     ]
     assert f'href="{reverse("scoring:detail", args=[draft.pk])}"' in many.body
     assert 'data-report-chart="mql-weeks-data"' in many.body
-    # The session, the user and their roles; the MQLs, the returns; the drafts and sign-offs.
-    assert len(many.queries) == 7
+    # The session, the user and their roles; the MQLs; the returns with the reasons' and the
+    # channels' names; the drafts and sign-offs.
+    assert len(many.queries) == 9
 
 
 def promoted(sdr, executive):

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from leads.partitions import MONTHS_AHEAD, PartitioningRefused, partition_activities
+from leads.partitions import PartitioningRefused, partition_activities
 
 
 class Command(BaseCommand):
@@ -19,17 +19,18 @@ class Command(BaseCommand):
             raise CommandError(str(refused)) from None
         if done.already:
             self.stdout.write(
+                # "Label: number" so that no language needs a plural form of the words.
                 _(
-                    "The activity table is partitioned already; %(added)d partitions added "
-                    "for this month and the next %(ahead)d."
+                    "The activity table is partitioned already. Partitions added for this "
+                    "month and the months ahead: %(added)d."
                 )
-                % {"added": len(done.months), "ahead": MONTHS_AHEAD}
+                % {"added": len(done.months)}
             )
         else:
             self.stdout.write(
                 _(
-                    "The activity table is partitioned by month: %(rows)d rows moved into "
-                    "%(months)d monthly partitions and a default one."
+                    "The activity table is partitioned by month. Rows moved: %(rows)d. "
+                    "Monthly partitions: %(months)d, and a default one."
                 )
                 % {"rows": done.rows, "months": len(done.months)}
             )
