@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.errors import ConflictError
@@ -261,3 +262,38 @@ def test_a_receiver_answering_byte_by_byte_is_cut_off_at_the_total_deadline(monk
     assert time.monotonic() - started < 5
     assert response.status_code is None
     assert response.error == "No answer within 1 seconds."
+
+
+def test_the_sweep_claims_sends_and_records_a_chunk_in_a_fixed_number_of_statements(
+    receiver, subscription
+):
+    leads = LeadFactory.create_batch(services.CLAIM_SIZE)
+    services.emit_many("lead.mql", [(lead.pk, None) for lead in leads[:2]])
+    with CaptureQueriesContext(connection) as few:
+        assert services.send_due_deliveries() == 2
+    services.emit_many("lead.mql", [(lead.pk, None) for lead in leads])
+    with CaptureQueriesContext(connection) as many:
+        assert services.send_due_deliveries() == services.CLAIM_SIZE
+
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SUCCEEDED}
+    delivered = {r["headers"]["X-Accord-Delivery"] for r in receiver.requests}
+    assert len(delivered) == len(receiver.requests) == services.CLAIM_SIZE + 2
+
+
+def test_a_chunks_requests_are_sent_side_by_side(receiver, subscription, monkeypatch):
+    # Each request waits until SENDERS of them are in flight: one at a time, the first would
+    # wait alone until the barrier gives up, and nothing would be delivered.
+    together = threading.Barrier(services.SENDERS, timeout=10)
+    post = transport.post
+
+    def post_together(*args):
+        together.wait()
+        return post(*args)
+
+    monkeypatch.setattr(transport, "post", post_together)
+    leads = LeadFactory.create_batch(services.SENDERS)
+    services.emit_many("lead.mql", [(lead.pk, None) for lead in leads])
+
+    assert services.send_due_deliveries() == services.SENDERS
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SUCCEEDED}
