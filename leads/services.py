@@ -437,8 +437,9 @@ def _insert_leads(leads: list[dict], change_set: ChangeSet) -> dict[str, int]:
     return created
 
 
-# Where a batch's new leads are copied before the INSERT that upserts them: a temporary table,
-# the session's own, emptied when its transaction commits.
+# Where a batch's new leads are copied before the INSERT that upserts them: a temporary table of
+# the transaction's own, dropped at its commit, so no connection keeps one made by an older
+# release's columns (a pooler's long-lived server connection) or between transactions.
 NEW_LEADS = "accord_new_leads"
 
 
@@ -474,7 +475,7 @@ def _insert_postgresql(fields: list, shared: dict, rows: Iterable, change_set: C
     with postgresql_cursor() as cursor:
         cursor.execute(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {NEW_LEADS} ({declared}, audit_label text) "
-            "ON COMMIT DELETE ROWS"
+            "ON COMMIT DROP"
         )
         # An earlier batch in the same transaction left its rows.
         cursor.execute(f"DELETE FROM {NEW_LEADS}")  # nosec B608
